@@ -1,0 +1,12 @@
+# Thin wrapper: the work is in cmake/dev.sh (usable without make, too).
+.PHONY: demo test bench deps clean
+demo:
+	@sh cmake/dev.sh demo
+test:
+	@sh cmake/dev.sh test
+bench:
+	@sh cmake/dev.sh bench
+deps:
+	@sh cmake/dev.sh deps
+clean:
+	rm -rf build
