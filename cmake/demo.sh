@@ -12,3 +12,18 @@ trap '"$(dirname "$0")/wine-session.sh" stop "$prefix" >/dev/null' EXIT
 
 printf '\n--- ceshim: which build, where it runs\n'
 run "$bin/hello.exe"
+
+printf '\n--- message queues: a CE producer and consumer, two processes\n'
+run "$bin/mq_consumer.exe" &
+consumer=$!
+run "$bin/mq_producer.exe"
+wait $consumer
+
+printf '\n--- the same calls traced (CESHIM_TRACE=1), producer side, first lines\n'
+run "$bin/mq_consumer.exe" >/dev/null &
+consumer=$!
+trace=$build/demo-trace.log
+CESHIM_TRACE=1 run "$bin/mq_producer.exe" 2>"$trace" >/dev/null
+wait $consumer
+head -n 3 "$trace"
+echo "... ($(wc -l <"$trace") lines in all)"

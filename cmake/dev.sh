@@ -28,6 +28,9 @@ deps() {
     [ -d /usr/lib/wine ] || missing="$missing wine64"
     [ -f /usr/src/googletest/googletest/src/gtest-all.cc ] || missing="$missing googletest"
     command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    # libFuzzer and the sanitizers' runtime, for the fuzz test.
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+        missing="$missing libclang-rt-14-dev"
     if [ -n "$missing" ]; then
         say "installing Debian packages:$missing"
         # shellcheck disable=SC2086

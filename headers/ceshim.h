@@ -34,6 +34,28 @@ extern "C" {
  * check at run time that it loaded the ceshim.dll it was built against. */
 CESHIM_API DWORD WINAPI CeShimGetVersion(void);
 
+/* Win32 calls whose CE meaning differs on ceshim's handles. They pass any
+ * other handle to Win32 untouched. A queue handle is a real event handle,
+ * so plain Win32 waits work too; these add CE's exact signal state (plain
+ * waits may wake once early after a queue is drained) and, for
+ * CloseHandle, release the queue end as CloseMsgQueue does. */
+CESHIM_API BOOL WINAPI CeShimCloseHandle(HANDLE hObject);
+CESHIM_API DWORD WINAPI CeShimWaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+CESHIM_API DWORD WINAPI CeShimWaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+CESHIM_API DWORD WINAPI CeShimWaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                                     DWORD dwMilliseconds);
+CESHIM_API DWORD WINAPI CeShimWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                                       DWORD dwMilliseconds, BOOL bAlertable);
+
+/* Route CE code's calls (define CESHIM_NO_ROUTING to opt out). */
+#if !defined(CESHIM_BUILDING_DLL) && !defined(CESHIM_NO_ROUTING)
+#define CloseHandle CeShimCloseHandle
+#define WaitForSingleObject CeShimWaitForSingleObject
+#define WaitForSingleObjectEx CeShimWaitForSingleObjectEx
+#define WaitForMultipleObjects CeShimWaitForMultipleObjects
+#define WaitForMultipleObjectsEx CeShimWaitForMultipleObjectsEx
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,12 +5,18 @@
 
 #include "common/trace.h"
 
+void ceshim_msgqueue_process_detach(void);
+
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
 {
     (void)reserved;
     if (reason == DLL_PROCESS_ATTACH) {
         DisableThreadLibraryCalls(instance);
         ceshim_trace_init();
+    } else if (reason == DLL_PROCESS_DETACH) {
+        /* A clean exit releases this process's queue ends at once; a
+         * crash is swept by the other processes. */
+        ceshim_msgqueue_process_detach();
     }
     return TRUE;
 }

@@ -1,0 +1,442 @@
+/*
+ * mq_core.c - opening queue ends, the shared lock, sweeping dead processes,
+ * and the lazy event protocol that keeps the common path free of kernel
+ * calls.
+ *
+ * Event protocol. The read-end event should be set while messages are
+ * queued, the write-end event while there is room; setting and resetting
+ * them on every transition would cost two wineserver round trips per
+ * message. Instead each end has a mirror flag (read_event_set /
+ * write_event_set: "the event is believed set") and a sleeper count:
+ *  - a side that makes the other end ready (a write for the read end, a
+ *    read for the write end) sets the event only when someone sleeps on it
+ *    or the mirror says it was reset;
+ *  - a side about to sleep registers as a sleeper, resets the event, clears
+ *    the mirror, re-checks the queue, and only then sleeps.
+ * The mirror can be stale only in the "set" direction (an event still set
+ * over an empty queue), which costs an early wake, never a lost one. Waits
+ * routed through ceshim.h correct that before they sleep.
+ */
+#include "msgqueue/mq_local.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/atomics.h"
+#include "common/process.h"
+#include "common/shlock.h"
+
+#define SWEEP_INTERVAL_MS 500
+#define COMMIT_STEP (64u * 1024u)
+
+static SRWLOCK queues_lock = SRWLOCK_INIT;
+static struct mq_queue *queues;
+
+/* ---- the shared lock ------------------------------------------------------- */
+
+int mq_lock(struct mq_queue *q)
+{
+    switch (ceshim_shlock_acquire(&q->h->lock)) {
+    case CESHIM_SHLOCK_ACQUIRED:
+        return TRUE;
+    case CESHIM_SHLOCK_TAKEN_OVER:
+        /* The owner died inside a critical section: re-derive what it may
+         * have left half updated. A damaged ring marks the queue corrupt. */
+        mq_repair(q->h, q->view_size);
+        return TRUE;
+    default:
+        SetLastError(ERROR_BUSY);
+        return FALSE;
+    }
+}
+
+void mq_unlock(struct mq_queue *q) { ceshim_shlock_release(&q->h->lock); }
+
+/* ---- end closing and sweeping ------------------------------------------------ */
+
+static void wake_end(struct mq_queue *q, int end)
+{
+    volatile uint32_t *mirror = end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set;
+    ce_store32(mirror, 1);
+    SetEvent(q->ev[end]);
+}
+
+/* Under the lock, after handle counts dropped: an end with no handles left
+ * wakes everyone and, without ALLOW_BROKEN, breaks the queue (spec 1.11). */
+static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint32_t writers_before)
+{
+    struct mq_header *h = q->h;
+    uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
+    BOOL end_gone = (readers_before && !readers) || (writers_before && !writers);
+    if (!end_gone)
+        return;
+    if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && (readers || writers)) {
+        mq_discard(h);
+        h->state |= MQ_STATE_BROKEN;
+    }
+    wake_end(q, MQ_END_READ);
+    wake_end(q, MQ_END_WRITE);
+}
+
+/* Adds delta handles of one end for this process. */
+BOOL mq_count_handles(struct mq_queue *q, int end, int delta)
+{
+    struct mq_header *h = q->h;
+    uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
+    if (!mq_proc_add(h, ceshim_self_pid(), ceshim_self_create_time(), end == MQ_END_READ, delta))
+        return FALSE;
+    if (delta < 0)
+        after_count_change(q, r, w);
+    return TRUE;
+}
+
+void mq_sweep(struct mq_queue *q, BOOL force)
+{
+    struct mq_header *h = q->h;
+    ULONGLONG now = GetTickCount64();
+    if (!force && now - ce_load64(&h->last_sweep_ms) < SWEEP_INTERVAL_MS)
+        return;
+    ce_store64(&h->last_sweep_ms, now);
+
+    /* Liveness is checked outside the lock (it takes kernel calls); the
+     * records found dead are removed under it, if still the same. */
+    struct mq_proc snapshot[MQ_MAX_PROCS];
+    memcpy(snapshot, (const void *)h->procs, sizeof(snapshot));
+    BOOL dead[MQ_MAX_PROCS] = { 0 };
+    BOOL any = FALSE;
+    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+        if (snapshot[i].pid && snapshot[i].pid != ceshim_self_pid() &&
+            !ceshim_process_alive(snapshot[i].pid, snapshot[i].create_time))
+            dead[i] = any = TRUE;
+    }
+    if (!any || !mq_lock(q))
+        return;
+    uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
+    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+        struct mq_proc *p = &h->procs[i];
+        if (dead[i] && p->pid == snapshot[i].pid && p->create_time == snapshot[i].create_time)
+            p->pid = 0;
+    }
+    after_count_change(q, r, w);
+    mq_unlock(q);
+}
+
+static void release_own_records(struct mq_queue *q, int readers, int writers)
+{
+    /* Process exit: a killed-looking exit is swept by the others anyway;
+     * a clean one is released here at once. */
+    if (ceshim_shlock_acquire(&q->h->lock) == CESHIM_SHLOCK_FAILED)
+        return;
+    if (readers)
+        mq_count_handles(q, MQ_END_READ, -readers);
+    if (writers)
+        mq_count_handles(q, MQ_END_WRITE, -writers);
+    mq_unlock(q);
+}
+
+void mq_process_exit(void) { mq_for_each_queue(release_own_records); }
+
+/* ---- memory commit for queues that grow on demand --------------------------- */
+
+/* Makes [0, end) of the ring usable in this process's view. */
+static BOOL commit_local(struct mq_queue *q, uint64_t end)
+{
+    if ((uint64_t)q->local_committed >= end)
+        return TRUE;
+    uint64_t cap = q->view_size - q->ring_offset;
+    if (end > cap)
+        end = cap;
+    if (!VirtualAlloc((uint8_t *)q->h + q->ring_offset, (SIZE_T)end, MEM_COMMIT, PAGE_READWRITE))
+        return FALSE;
+    InterlockedExchange64(&q->local_committed, (LONG64)end);
+    return TRUE;
+}
+
+BOOL mq_commit_for_read(struct mq_queue *q)
+{
+    uint64_t c = ce_load64(&q->h->committed);
+    return commit_local(q, c);
+}
+
+/* Under the lock: grows the shared committed size to cover [0, end). */
+BOOL mq_commit_for_write(struct mq_queue *q, uint64_t end)
+{
+    struct mq_header *h = q->h;
+    uint64_t c = h->committed;
+    if (c < end) {
+        uint64_t want = (end + COMMIT_STEP - 1) / COMMIT_STEP * COMMIT_STEP;
+        if (want > h->capacity)
+            want = h->capacity;
+        if (!commit_local(q, want))
+            return FALSE;
+        ce_store64(&h->committed, want);
+        return TRUE;
+    }
+    return commit_local(q, c);
+}
+
+/* ---- waiting -------------------------------------------------------------------- */
+
+BOOL mq_end_ready(struct mq_handle *hnd)
+{
+    struct mq_header *h = hnd->q->h;
+    if (hnd->closed || (h->state & (MQ_STATE_BROKEN | MQ_STATE_CORRUPT)))
+        return TRUE;
+    BOOL allow_broken = (h->flags & MQ_FLAG_ALLOW_BROKEN) != 0;
+    if (hnd->end == MQ_END_READ)
+        return mq_has_message(h) || (!allow_broken && mq_total_writers(h) == 0);
+    return mq_has_room(h) || (!allow_broken && mq_total_readers(h) == 0);
+}
+
+BOOL mq_sleep_begin(struct mq_handle *hnd)
+{
+    struct mq_queue *q = hnd->q;
+    struct mq_header *h = q->h;
+    volatile uint32_t *sleepers = hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
+    volatile uint32_t *mirror = hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
+    ce_add32(sleepers, 1);
+    ResetEvent(q->ev[hnd->end]);
+    ce_store32(mirror, 0);
+    ce_fence();
+    if (mq_end_ready(hnd)) {
+        /* Became ready meanwhile: put the event back for other waiters. */
+        ce_store32(mirror, 1);
+        SetEvent(q->ev[hnd->end]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void mq_sleep_end(struct mq_handle *hnd)
+{
+    struct mq_header *h = hnd->q->h;
+    ce_add32(hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers, -1);
+}
+
+/* After making `end` ready (a message for readers, room for writers). */
+void mq_signal_end(struct mq_queue *q, int end)
+{
+    struct mq_header *h = q->h;
+    volatile uint32_t *sleepers = end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
+    volatile uint32_t *mirror = end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
+    ce_fence();
+    if (ce_load32(sleepers) || !ce_load32(mirror))
+        wake_end(q, end);
+}
+
+/* ---- opening ---------------------------------------------------------------------- */
+
+void mq_queue_put(struct mq_queue *q)
+{
+    AcquireSRWLockExclusive(&queues_lock);
+    if (--q->refs > 0) {
+        ReleaseSRWLockExclusive(&queues_lock);
+        return;
+    }
+    for (struct mq_queue **pp = &queues; *pp; pp = &(*pp)->next) {
+        if (*pp == q) {
+            *pp = q->next;
+            break;
+        }
+    }
+    ReleaseSRWLockExclusive(&queues_lock);
+    UnmapViewOfFile(q->h);
+    CloseHandle(q->mapping);
+    CloseHandle(q->ev[0]);
+    CloseHandle(q->ev[1]);
+    free(q);
+}
+
+static uint64_t view_size_of(void *view)
+{
+    uint64_t size = 0;
+    MEMORY_BASIC_INFORMATION mbi;
+    uint8_t *p = view;
+    while (VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.AllocationBase == view) {
+        size += mbi.RegionSize;
+        p += mbi.RegionSize;
+    }
+    return size;
+}
+
+/* Maps the queue named base in this process, creating its objects when
+ * create_size is nonzero. */
+static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create_size, BOOL on_demand)
+{
+    AcquireSRWLockExclusive(&queues_lock);
+    for (struct mq_queue *q = queues; q; q = q->next) {
+        if (wcscmp(q->base, base) == 0) {
+            q->refs++;
+            ReleaseSRWLockExclusive(&queues_lock);
+            return q;
+        }
+    }
+    struct mq_queue *q = calloc(1, sizeof(*q));
+    WCHAR name[CESHIM_BASE_MAX + 8];
+    DWORD error = ERROR_OUTOFMEMORY;
+    if (!q)
+        goto fail;
+    wcscpy(q->base, base);
+    q->named = named;
+    ceshim_object_name(name, base, L".m");
+    if (create_size) {
+        DWORD prot = PAGE_READWRITE | (on_demand ? SEC_RESERVE : SEC_COMMIT);
+        q->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, prot, (DWORD)(create_size >> 32),
+                                        (DWORD)create_size, name);
+    } else {
+        q->mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
+        error = ERROR_INVALID_PARAMETER; /* the queue is gone */
+    }
+    if (!q->mapping)
+        goto fail;
+    q->h = MapViewOfFile(q->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!q->h)
+        goto fail;
+    q->view_size = view_size_of(q->h);
+    /* The header page must be usable before anything is read from it. */
+    if (q->view_size < MQ_HEADER_SIZE ||
+        !VirtualAlloc(q->h, MQ_HEADER_SIZE, MEM_COMMIT, PAGE_READWRITE))
+        goto fail;
+    ceshim_object_name(name, base, L".r");
+    q->ev[MQ_END_READ] = CreateEventW(NULL, TRUE, FALSE, name);
+    ceshim_object_name(name, base, L".w");
+    q->ev[MQ_END_WRITE] = CreateEventW(NULL, TRUE, TRUE, name);
+    if (!q->ev[0] || !q->ev[1])
+        goto fail;
+    q->refs = 1;
+    q->next = queues;
+    queues = q;
+    ReleaseSRWLockExclusive(&queues_lock);
+    return q;
+fail:
+    ReleaseSRWLockExclusive(&queues_lock);
+    if (q) {
+        if (q->h)
+            UnmapViewOfFile(q->h);
+        if (q->mapping)
+            CloseHandle(q->mapping);
+        if (q->ev[0])
+            CloseHandle(q->ev[0]);
+        if (q->ev[1])
+            CloseHandle(q->ev[1]);
+        free(q);
+    }
+    SetLastError(error);
+    return NULL;
+}
+
+/* Finishes mapping: the ring's place and what is committed. Under the lock. */
+static BOOL queue_attach(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    if (!mq_header_valid(h, q->view_size))
+        return FALSE;
+    q->ring_offset = MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
+    if (!VirtualAlloc(h, (SIZE_T)q->ring_offset, MEM_COMMIT, PAGE_READWRITE))
+        return FALSE;
+    if (!(h->flags & MQ_FLAG_NOPRECOMMIT))
+        q->local_committed = (LONG64)h->capacity;
+    return TRUE;
+}
+
+/* Opens one end; returns the new handle and sets the last error to 0 or
+ * ERROR_ALREADY_EXISTS, or returns NULL with the error set. */
+HANDLE mq_open_end(const struct mq_open_request *rq)
+{
+    uint64_t capacity = 0, size = 0;
+    int on_demand = 0;
+    if (rq->create && !mq_geometry(rq->flags, rq->max_messages, rq->cb_max_message, &capacity, &size,
+                                   &on_demand)) {
+        SetLastError(ERROR_OUTOFMEMORY);
+        return NULL;
+    }
+    struct mq_queue *q = queue_get(rq->base, rq->named, rq->create ? size : 0, on_demand);
+    if (!q)
+        return NULL;
+    struct mq_handle *hnd = calloc(1, sizeof(*hnd));
+    if (!hnd) {
+        mq_queue_put(q);
+        SetLastError(ERROR_OUTOFMEMORY);
+        return NULL;
+    }
+    mq_sweep(q, TRUE); /* so that "does the queue exist" is answered for the living */
+    if (!mq_lock(q))
+        goto fail_unlocked;
+    struct mq_header *h = q->h;
+    DWORD error;
+    BOOL fresh = ce_load32(&h->magic) != MQ_MAGIC || (mq_total_readers(h) == 0 && mq_total_writers(h) == 0);
+    if (fresh) {
+        /* A new queue, or one whose every handle is gone: (re)initialise. */
+        if (!rq->create) {
+            error = ERROR_INVALID_PARAMETER;
+            goto fail;
+        }
+        if (size > q->view_size) {
+            error = ERROR_OUTOFMEMORY; /* an older, smaller mapping lingers */
+            goto fail;
+        }
+        mq_init(h, rq->flags, rq->max_messages, rq->cb_max_message, capacity, rq->name, rq->name_chars);
+        if (!on_demand)
+            h->committed = capacity;
+        ResetEvent(q->ev[MQ_END_READ]);
+        SetEvent(q->ev[MQ_END_WRITE]);
+        error = ERROR_SUCCESS;
+    } else {
+        if (!mq_header_valid(h, q->view_size)) {
+            error = ERROR_FILE_CORRUPT;
+            goto fail;
+        }
+        if (h->state & MQ_STATE_BROKEN) {
+            error = rq->create ? ERROR_INVALID_NAME : ERROR_INVALID_PARAMETER;
+            goto fail;
+        }
+        if (rq->named && rq->name && (h->name_chars != rq->name_chars ||
+                                       memcmp((const void *)h->name, rq->name, rq->name_chars * 2) != 0)) {
+            error = ERROR_INVALID_NAME; /* a different name with the same hash */
+            goto fail;
+        }
+        error = ERROR_ALREADY_EXISTS;
+    }
+    if (!queue_attach(q)) {
+        error = ERROR_FILE_CORRUPT;
+        goto fail;
+    }
+    if (!mq_count_handles(q, rq->end, +1)) {
+        error = ERROR_OUTOFMEMORY; /* more processes than the table holds */
+        goto fail;
+    }
+    if (rq->end == MQ_END_READ && mq_has_message(h)) {
+        ce_store32(&h->read_event_set, 1);
+        SetEvent(q->ev[MQ_END_READ]);
+    }
+    mq_unlock(q);
+
+    HANDLE user = NULL;
+    if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS)) {
+        error = GetLastError();
+        if (mq_lock(q)) {
+            mq_count_handles(q, rq->end, -1);
+            mq_unlock(q);
+        }
+        goto fail_unlocked_error;
+    }
+    hnd->handle = user;
+    hnd->q = q;
+    hnd->end = rq->end;
+    hnd->refs = 1; /* the table's */
+    mq_handle_insert(hnd);
+    SetLastError(error);
+    return user;
+
+fail:
+    mq_unlock(q);
+fail_unlocked_error:
+    free(hnd);
+    mq_queue_put(q);
+    SetLastError(error);
+    return NULL;
+fail_unlocked:
+    error = GetLastError();
+    goto fail_unlocked_error;
+}

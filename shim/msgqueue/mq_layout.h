@@ -1,0 +1,196 @@
+/*
+ * mq_layout.h - the shared-memory layout of a message queue, and the pure-C
+ * operations on it (no Windows calls), so that the validation can be fuzzed
+ * natively.
+ *
+ * One pagefile-backed mapping per queue. All fields are fixed-width and
+ * little-endian; no pointers or handles, so 32- and 64-bit processes share
+ * a queue. Positions are monotonic 64-bit byte counts; the ring offset is
+ * position % capacity.
+ *
+ *   offset  size  field
+ *   0       4     magic            MQ_MAGIC ("CEMQ")
+ *   4       4     version          MQ_LAYOUT_VERSION
+ *   8       4     header_size      MQ_HEADER_SIZE (the alert slot follows it)
+ *   12      4     flags            user-visible MSGQUEUE_* flags
+ *   16      4     max_messages     0 = unbounded
+ *   20      4     cb_max_message
+ *   24      4     state            MQ_STATE_* bits
+ *   28      4     lock             pid of the owner, 0 = free
+ *   32      8     capacity         bytes in the data ring
+ *   40      8     head             position of the oldest record
+ *   48      8     tail             position after the newest record
+ *   56      4     count            normal messages queued
+ *   60      4     high_water       largest count seen
+ *   64      4     alert_full       1 while the alert slot holds a message
+ *   68      4     alert_len
+ *   72      4     alert_flags
+ *   76      4     alert_writer     pid of the alert's writer
+ *   80      4     read_sleepers    threads blocked on the read end
+ *   84      4     write_sleepers   threads blocked on the write end
+ *   88      4     read_event_set   1 if the read-end event is believed set
+ *   92      4     write_event_set  1 if the write-end event is believed set
+ *   96      8     committed        bytes of the ring committed (grows only)
+ *   104     8     last_sweep_ms    when dead processes were last swept
+ *   112     4     name_chars       length of name, 0 for unnamed queues
+ *   116     4     reserved
+ *   120     520   name             UTF-16, MQ_NAME_MAX chars
+ *   640     2048  procs            MQ_MAX_PROCS records of struct mq_proc
+ *   2688    1408  reserved
+ *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
+ *                 then the data ring (capacity bytes)
+ *
+ * Ring record: 16-byte header {len, flags, writer pid, kind} then the
+ * payload padded to 16. A record that does not fit before the end of the
+ * ring is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
+ * offset 0. Writers fill a record completely before publishing it with one
+ * store of `tail`; readers copy it out before one store of `head`: a process
+ * killed at any instruction never leaves a half message visible.
+ */
+#ifndef CESHIM_MQ_LAYOUT_H
+#define CESHIM_MQ_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MQ_MAGIC 0x514D4543u /* "CEMQ" */
+#define MQ_LAYOUT_VERSION 1u
+#define MQ_HEADER_SIZE 4096u
+#define MQ_NAME_MAX 260u
+#define MQ_MAX_PROCS 128u
+#define MQ_REC_HEADER 16u
+#define MQ_REC_ALIGN 16u
+
+#define MQ_STATE_BROKEN 0x1u  /* an end lost its last handle; not ALLOW_BROKEN */
+#define MQ_STATE_CORRUPT 0x2u /* validation failed; every call fails */
+
+#define MQ_KIND_MSG 0x4D534731u  /* "1GSM" */
+#define MQ_KIND_WRAP 0x50415257u /* "WRAP" */
+
+/* CE's limits (spec 1.3). */
+#define MQ_MAX_NODE_SIZE 0x100000u
+#define MQ_MAX_NUM_NODES 0x100000u
+#define MQ_MAX_PREALLOC 0x1000000u
+/* ceshim's: the most a queue that commits on demand can hold in its ring. */
+#define MQ_ONDEMAND_CAPACITY (32u * 1024u * 1024u)
+
+#define MQ_FLAG_NOPRECOMMIT 0x1u
+#define MQ_FLAG_ALLOW_BROKEN 0x2u
+
+struct mq_proc {
+    uint32_t pid;
+    uint16_t readers;
+    uint16_t writers;
+    uint64_t create_time; /* tells a reused pid from the process recorded */
+};
+
+struct mq_header {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t header_size;
+    uint32_t flags;
+    uint32_t max_messages;
+    uint32_t cb_max_message;
+    uint32_t state;
+    uint32_t lock;
+    uint64_t capacity;
+    uint64_t head;
+    uint64_t tail;
+    uint32_t count;
+    uint32_t high_water;
+    uint32_t alert_full;
+    uint32_t alert_len;
+    uint32_t alert_flags;
+    uint32_t alert_writer;
+    uint32_t read_sleepers;
+    uint32_t write_sleepers;
+    uint32_t read_event_set;
+    uint32_t write_event_set;
+    uint64_t committed;
+    uint64_t last_sweep_ms;
+    uint32_t name_chars;
+    uint32_t reserved0;
+    uint16_t name[MQ_NAME_MAX];
+    struct mq_proc procs[MQ_MAX_PROCS];
+    uint8_t reserved1[1408];
+};
+
+struct mq_record {
+    uint32_t len;
+    uint32_t flags;
+    uint32_t writer;
+    uint32_t kind;
+};
+
+#define MQ_STATIC_ASSERT(c, m) _Static_assert(c, m)
+MQ_STATIC_ASSERT(sizeof(struct mq_proc) == 16, "mq_proc is 16 bytes");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, lock) == 28, "lock at 28");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, capacity) == 32, "capacity at 32");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, head) == 40, "head at 40");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, tail) == 48, "tail at 48");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, count) == 56, "count at 56");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 64, "alert_full at 64");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 80, "read_sleepers at 80");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 96, "committed at 96");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 112, "name_chars at 112");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 120, "name at 120");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 640, "procs at 640");
+MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");
+MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16 bytes");
+
+/* Result codes of the pure operations (mapped to Win32 errors by the caller). */
+enum mq_result {
+    MQ_OK = 0,
+    MQ_EMPTY,     /* nothing to read */
+    MQ_FULL,      /* no room (count limit or ring space) */
+    MQ_TRUNCATED, /* read: message longer than the buffer, consumed */
+    MQ_TOO_BIG,   /* write: longer than cb_max_message */
+    MQ_NO_SPACE,  /* write: on-demand ring exhausted (ERROR_OUTOFMEMORY) */
+    MQ_CORRUPT    /* the shared memory failed validation */
+};
+
+/* Geometry of a queue, from its creation options. Returns 0 when the
+ * options are beyond what can be held (the caller reports out of memory). */
+int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
+                uint64_t *capacity, uint64_t *mapping_size, int *commit_on_demand);
+uint64_t mq_alert_area(uint32_t cb_max_message);
+uint64_t mq_record_size(uint32_t len);
+
+/* Writes a fresh header. name may be NULL. */
+void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
+             uint64_t capacity, const uint16_t *name, uint32_t name_chars);
+
+/* Checks what every operation relies on against the mapping's size. */
+int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
+
+/* mq_header_valid plus the positions and the alert; marks a damaged queue
+ * corrupt. */
+int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
+
+/* Bytes of the ring a write of len bytes needs committed: [0, *end) of the
+ * ring must be accessible. Returns MQ_OK, MQ_FULL, MQ_TOO_BIG, MQ_NO_SPACE
+ * or MQ_CORRUPT; does not change the queue. */
+enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
+                             int alert, uint64_t *ring_end);
+/* Enqueues (the caller holds the lock and has committed up to ring_end). */
+enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
+                        uint32_t flags, uint32_t writer_pid, int alert);
+/* Dequeues into buf; *len gets the bytes copied. The alert comes first. */
+enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
+                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid);
+/* Drops every queued message and the alert. */
+void mq_discard(struct mq_header *h);
+/* After taking over the lock of a dead owner: re-derives count from the
+ * ring; returns MQ_CORRUPT (and marks the queue) if the ring is damaged. */
+enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
+int mq_has_message(const struct mq_header *h);
+int mq_has_room(const struct mq_header *h);
+
+/* Reader/writer counts across processes. */
+uint32_t mq_total_readers(const struct mq_header *h);
+uint32_t mq_total_writers(const struct mq_header *h);
+/* Adds delta handles of one end for (pid, create_time); 0 if the table is
+ * full. */
+int mq_proc_add(struct mq_header *h, uint32_t pid, uint64_t create_time, int read_end, int delta);
+
+#endif /* CESHIM_MQ_LAYOUT_H */

@@ -1,0 +1,86 @@
+/*
+ * mq_local.h - what one process keeps about the queues it has open.
+ *
+ * A queue handle is a real handle to the end's manual-reset event (so it is
+ * waitable); the handle table maps its value to the queue's mapping view.
+ */
+#ifndef CESHIM_MQ_LOCAL_H
+#define CESHIM_MQ_LOCAL_H
+
+#include <windows.h>
+#include <stdint.h>
+
+#include "common/names.h"
+#include "msgqueue/mq_layout.h"
+
+#define MQ_END_WRITE 0
+#define MQ_END_READ 1
+
+struct mq_queue {
+    struct mq_queue *next;
+    LONG refs;                /* handles of this process + operations in flight */
+    WCHAR base[CESHIM_BASE_MAX];
+    BOOL named;
+    HANDLE mapping;
+    struct mq_header *h;
+    uint64_t view_size;
+    uint64_t ring_offset;     /* from the view's start, fixed at open */
+    HANDLE ev[2];             /* this process's own handles to the end events */
+    volatile LONG64 local_committed;
+};
+
+struct mq_handle {
+    struct mq_handle *next;   /* hash chain */
+    HANDLE handle;            /* the value CE code holds */
+    struct mq_queue *q;
+    int end;                  /* MQ_END_READ or MQ_END_WRITE */
+    volatile LONG closed;     /* set by CloseMsgQueue; wakes its waiters */
+    volatile LONG refs;
+};
+
+/* The handle table (mq_handles.c). */
+struct mq_handle *mq_handle_get(HANDLE h); /* adds a reference; NULL if not a queue handle */
+void mq_handle_put(struct mq_handle *hnd);
+void mq_handle_insert(struct mq_handle *hnd);
+struct mq_handle *mq_handle_remove(HANDLE h); /* takes it out; the table's reference goes to the caller */
+/* Calls fn for every open queue of this process (process exit). */
+void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers));
+
+/* Queue state shared by the API and the waits (msgqueue.c). */
+int mq_lock(struct mq_queue *q);   /* FALSE with the last error set */
+void mq_unlock(struct mq_queue *q);
+void mq_queue_put(struct mq_queue *q);
+/* The condition a wait on this end is satisfied by: messages (read end) or
+ * room (write end), a broken peer, or the handle being closed. */
+BOOL mq_end_ready(struct mq_handle *hnd);
+/* Before sleeping on an end's event: registers as a sleeper and resets the
+ * event; returns TRUE if the wait may sleep (condition still false). Every
+ * call must be paired with mq_sleep_end. */
+BOOL mq_sleep_begin(struct mq_handle *hnd);
+void mq_sleep_end(struct mq_handle *hnd);
+/* Sweeps the records of dead processes when due (or always with force). */
+void mq_sweep(struct mq_queue *q, BOOL force);
+/* DLL_PROCESS_DETACH at process exit: release this process's records. */
+void mq_process_exit(void);
+/* After making an end ready: wakes its sleepers (or fixes a reset event). */
+void mq_signal_end(struct mq_queue *q, int end);
+/* Under the lock: this process's handle count of one end changes by delta. */
+BOOL mq_count_handles(struct mq_queue *q, int end, int delta);
+/* Commit of on-demand rings: readers follow what writers committed. */
+BOOL mq_commit_for_read(struct mq_queue *q);
+BOOL mq_commit_for_write(struct mq_queue *q, uint64_t ring_end);
+
+struct mq_open_request {
+    const WCHAR *base;
+    BOOL named;
+    const uint16_t *name; /* the CE name, kept in the header */
+    uint32_t name_chars;
+    int end;
+    BOOL create;          /* FALSE: OpenMsgQueue, the queue must exist */
+    uint32_t flags, max_messages, cb_max_message;
+};
+/* Opens one end: the new handle with the last error 0 or
+ * ERROR_ALREADY_EXISTS, or NULL with the error set. */
+HANDLE mq_open_end(const struct mq_open_request *rq);
+
+#endif /* CESHIM_MQ_LOCAL_H */

@@ -1,0 +1,444 @@
+/*
+ * msgqueue.c - CreateMsgQueue, OpenMsgQueue, ReadMsgQueue(Ex), WriteMsgQueue,
+ * GetMsgQueueInfo, CloseMsgQueue (spec section 1).
+ */
+#include <ceshim.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "common/atomics.h"
+#include "common/process.h"
+#include "common/trace.h"
+#include "msgqueue/mq_local.h"
+
+#define MAX_TIMEOUT 0x7FFF0000u /* longer finite timeouts are clamped (spec 1.3) */
+#define SLICE_MS 250            /* a sleeper re-checks (and sweeps) this often */
+#define SPIN_PAUSES 2000        /* busy-wait before sleeping: a busy peer ... */
+#define SPIN_YIELDS 20          /* ... usually answers within these */
+
+static DWORD clamp_timeout(DWORD t) { return (t != INFINITE && t > MAX_TIMEOUT) ? MAX_TIMEOUT : t; }
+
+static const char *end_name(const LPMSGQUEUEOPTIONS o) { return o && o->bReadAccess ? "read" : "write"; }
+
+/* ---- creating and opening ------------------------------------------------------ */
+
+HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions)
+{
+    HANDLE result = NULL;
+    LPMSGQUEUEOPTIONS o = lpOptions;
+    if (!o || o->dwSize < sizeof(MSGQUEUEOPTIONS) || o->cbMaxMessage == 0 ||
+        o->cbMaxMessage > MQ_MAX_NODE_SIZE || o->dwMaxMessages > MQ_MAX_NUM_NODES ||
+        (o->dwFlags & ~(DWORD)(MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN)) ||
+        (lpName && wcslen(lpName) >= MAX_PATH - 2)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        goto out;
+    }
+    struct mq_open_request rq = { 0 };
+    WCHAR base[CESHIM_BASE_MAX];
+    if (lpName) {
+        ceshim_object_base(base, L"qn", lpName);
+        rq.named = TRUE;
+        rq.name = (const uint16_t *)lpName;
+        rq.name_chars = (uint32_t)wcslen(lpName);
+    } else {
+        /* Unnamed queues still need names for their objects: unique ones,
+         * in their own kind so no CE name can collide with them. */
+        static volatile LONG counter;
+        WCHAR id[64];
+        _snwprintf(id, 64, L"%lx.%llx.%lx", ceshim_self_pid(), (unsigned long long)ceshim_self_create_time(),
+                   (unsigned long)InterlockedIncrement(&counter));
+        id[63] = 0;
+        ceshim_object_base(base, L"qu", id);
+    }
+    rq.base = base;
+    rq.end = o->bReadAccess ? MQ_END_READ : MQ_END_WRITE;
+    rq.create = TRUE;
+    rq.flags = o->dwFlags;
+    rq.max_messages = o->dwMaxMessages;
+    rq.cb_max_message = o->cbMaxMessage;
+    result = mq_open_end(&rq);
+out:
+    CESHIM_TRACE("CreateMsgQueue(%s%ls%s, {size %lu, flags 0x%lx, max %lu, cbMax %lu, %s}) = %p",
+                 lpName ? "L\"" : "", lpName ? lpName : L"NULL", lpName ? "\"" : "",
+                 o ? o->dwSize : 0, o ? o->dwFlags : 0, o ? o->dwMaxMessages : 0, o ? o->cbMaxMessage : 0,
+                 end_name(o), result);
+    return result;
+}
+
+/* Duplicates hMsgQ out of `process` and reads which queue end it is. */
+static BOOL base_from_process(HANDLE process, HANDLE hMsgQ, WCHAR *base)
+{
+    HANDLE dup = NULL;
+    if (!DuplicateHandle(process, hMsgQ, GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        return FALSE;
+    WCHAR suffix[8];
+    BOOL ok = ceshim_base_from_handle(dup, base, suffix, 8) && (!wcscmp(suffix, L".r") || !wcscmp(suffix, L".w")) &&
+              wcsstr(base, L"\\" CESHIM_LAYOUT_TAG L"q") != NULL;
+    CloseHandle(dup);
+    return ok;
+}
+
+/* The object base name of queue handle hMsgQ as seen in process hSrcProc. */
+static BOOL base_of_handle(HANDLE hSrcProc, HANDLE hMsgQ, WCHAR *base)
+{
+    BOOL self_pid = (DWORD)(ULONG_PTR)hSrcProc == ceshim_self_pid();
+    if (hSrcProc == GetCurrentProcess() || self_pid) {
+        struct mq_handle *hnd = mq_handle_get(hMsgQ);
+        if (hnd) {
+            wcscpy(base, hnd->q->base);
+            mq_handle_put(hnd);
+            return TRUE;
+        }
+        if (hSrcProc == GetCurrentProcess())
+            return FALSE;
+    }
+    /* A process handle (any access that allows PROCESS_DUP_HANDLE) ... */
+    if (base_from_process(hSrcProc, hMsgQ, base))
+        return TRUE;
+    /* ... or, as CE code passes what GetCallerProcess() returned, a process
+     * ID. Handle values and IDs overlap on Windows, so the handle reading
+     * is tried first and the ID reading when it fails. */
+    HANDLE process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)(ULONG_PTR)hSrcProc);
+    if (!process)
+        return FALSE;
+    BOOL ok = base_from_process(process, hMsgQ, base);
+    CloseHandle(process);
+    return ok;
+}
+
+HANDLE WINAPI OpenMsgQueue(HANDLE hSrcProc, HANDLE hMsgQ, LPMSGQUEUEOPTIONS lpOptions)
+{
+    HANDLE result = NULL;
+    WCHAR base[CESHIM_BASE_MAX];
+    if (!lpOptions || lpOptions->dwSize < sizeof(MSGQUEUEOPTIONS) || !hMsgQ ||
+        !base_of_handle(hSrcProc, hMsgQ, base)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        goto out;
+    }
+    struct mq_open_request rq = { 0 };
+    rq.base = base;
+    rq.named = wcsstr(base, L"\\" CESHIM_LAYOUT_TAG L"qn.") != NULL;
+    rq.end = lpOptions->bReadAccess ? MQ_END_READ : MQ_END_WRITE;
+    rq.create = FALSE;
+    result = mq_open_end(&rq);
+    /* As CE: a named queue opens like CreateMsgQueue on its name (so
+     * ERROR_ALREADY_EXISTS); an unnamed one just gives the handle. */
+    if (result && !rq.named)
+        SetLastError(ERROR_SUCCESS);
+out:
+    CESHIM_TRACE("OpenMsgQueue(%p, %p, {%s}) = %p", hSrcProc, hMsgQ, end_name(lpOptions), result);
+    return result;
+}
+
+/* ---- reading and writing ------------------------------------------------------------ */
+
+/* Spins briefly for the end to become ready: a busy peer in another process
+ * usually answers within microseconds, far sooner than a kernel wait. */
+static BOOL spin_until_ready(struct mq_handle *hnd)
+{
+    for (int i = 0; i < SPIN_PAUSES; i++) {
+        if (mq_end_ready(hnd))
+            return TRUE;
+        ce_pause();
+    }
+    for (int i = 0; i < SPIN_YIELDS; i++) {
+        SwitchToThread();
+        if (mq_end_ready(hnd))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Blocks until the end may be ready or `remaining` ms pass. */
+static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
+{
+    if (mq_sleep_begin(hnd)) {
+        DWORD slice = remaining < SLICE_MS ? remaining : SLICE_MS;
+        if (WaitForSingleObject(hnd->q->ev[hnd->end], slice) == WAIT_TIMEOUT)
+            mq_sweep(hnd->q, FALSE); /* a silent peer may be dead */
+    }
+    mq_sleep_end(hnd);
+}
+
+/* When a poll finds the end not ready, an event left set by the lazy
+ * protocol is reset, so plain waits on the handle don't keep waking. */
+static void settle_event(struct mq_handle *hnd)
+{
+    struct mq_header *h = hnd->q->h;
+    if (ce_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
+        mq_sleep_begin(hnd);
+        mq_sleep_end(hnd);
+    }
+}
+
+/* After a read or write found its end not ready: FALSE with ERROR_TIMEOUT
+ * when the time is up, else spins, then sleeps a slice, and returns TRUE to
+ * try again. */
+static BOOL wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, DWORD *error)
+{
+    ULONGLONG elapsed = GetTickCount64() - start;
+    if (timeout != INFINITE && elapsed >= timeout) {
+        settle_event(hnd);
+        *error = ERROR_TIMEOUT;
+        return FALSE;
+    }
+    if (!spin_until_ready(hnd))
+        sleep_on_end(hnd, timeout == INFINITE ? INFINITE : (DWORD)(timeout - elapsed));
+    return TRUE;
+}
+
+/* The queue handle h if it is of the given end (a reference), else NULL
+ * with ERROR_INVALID_HANDLE. */
+static struct mq_handle *end_handle(HANDLE h, int end)
+{
+    struct mq_handle *hnd = mq_handle_get(h);
+    if (hnd && hnd->end == end)
+        return hnd;
+    if (hnd)
+        mq_handle_put(hnd);
+    SetLastError(ERROR_INVALID_HANDLE);
+    return NULL;
+}
+
+static HANDLE writer_token(uint32_t pid)
+{
+    if (!pid)
+        return NULL;
+    HANDLE token = NULL;
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (process) {
+        if (!OpenProcessToken(process, TOKEN_QUERY, &token))
+            token = NULL;
+        CloseHandle(process);
+    }
+    return token;
+}
+
+static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWORD lpNumberOfBytesRead,
+                       DWORD dwTimeout, DWORD *pdwFlags, PHANDLE phTok)
+{
+    if (!lpBuffer || (int)cbBufferSize <= 0 || !lpNumberOfBytesRead || !pdwFlags) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct mq_handle *hnd = end_handle(hMsgQ, MQ_END_READ);
+    if (!hnd)
+        return FALSE;
+    struct mq_queue *q = hnd->q;
+    struct mq_header *h = q->h;
+    DWORD timeout = clamp_timeout(dwTimeout);
+    ULONGLONG start = GetTickCount64();
+    DWORD error;
+    BOOL ok = FALSE;
+    for (;;) {
+        if (hnd->closed) {
+            error = ERROR_INVALID_HANDLE;
+            break;
+        }
+        mq_sweep(q, FALSE);
+        if (!mq_lock(q)) {
+            error = GetLastError();
+            break;
+        }
+        uint32_t len = 0, flags = 0, writer = 0;
+        enum mq_result r;
+        if (!mq_header_valid(h, q->view_size)) {
+            r = MQ_CORRUPT;
+        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
+            mq_unlock(q);
+            error = ERROR_PIPE_NOT_CONNECTED;
+            break;
+        } else if (!mq_commit_for_read(q)) {
+            mq_unlock(q);
+            error = ERROR_OUTOFMEMORY;
+            break;
+        } else {
+            r = mq_read(h, q->view_size, lpBuffer, cbBufferSize, &len, &flags, &writer);
+        }
+        mq_unlock(q);
+        if (r == MQ_OK || r == MQ_TRUNCATED) {
+            mq_signal_end(q, MQ_END_WRITE);
+            *lpNumberOfBytesRead = len;
+            *pdwFlags = flags;
+            if (phTok)
+                *phTok = writer_token(writer);
+            error = r == MQ_TRUNCATED ? ERROR_INSUFFICIENT_BUFFER : ERROR_SUCCESS;
+            ok = TRUE;
+            break;
+        }
+        if (r == MQ_CORRUPT) {
+            error = ERROR_FILE_CORRUPT;
+            break;
+        }
+        if (!wait_for_end(hnd, timeout, start, &error))
+            break;
+    }
+    mq_handle_put(hnd);
+    SetLastError(error);
+    return ok;
+}
+
+BOOL WINAPI ReadMsgQueueEx(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWORD lpNumberOfBytesRead,
+                           DWORD dwTimeout, DWORD *pdwFlags, PHANDLE phTok)
+{
+    if (phTok)
+        *phTok = NULL;
+    BOOL ok = read_queue(hMsgQ, lpBuffer, cbBufferSize, lpNumberOfBytesRead, dwTimeout, pdwFlags, phTok);
+    CESHIM_TRACE("ReadMsgQueueEx(%p, %p, %lu, [%lu], %lu, [0x%lx], [%p]) = %d", hMsgQ, lpBuffer, cbBufferSize,
+                 ok ? *lpNumberOfBytesRead : 0, dwTimeout, ok ? *pdwFlags : 0, phTok ? *phTok : NULL, ok);
+    return ok;
+}
+
+BOOL WINAPI ReadMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWORD lpNumberOfBytesRead,
+                         DWORD dwTimeout, DWORD *pdwFlags)
+{
+    BOOL ok = read_queue(hMsgQ, lpBuffer, cbBufferSize, lpNumberOfBytesRead, dwTimeout, pdwFlags, NULL);
+    CESHIM_TRACE("ReadMsgQueue(%p, %p, %lu, [%lu], %lu, [0x%lx]) = %d", hMsgQ, lpBuffer, cbBufferSize,
+                 ok ? *lpNumberOfBytesRead : 0, dwTimeout, ok ? *pdwFlags : 0, ok);
+    return ok;
+}
+
+static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD dwTimeout, DWORD dwFlags)
+{
+    if (!lpBuffer || cbDataSize == 0) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct mq_handle *hnd = end_handle(hMsgQ, MQ_END_WRITE);
+    if (!hnd)
+        return FALSE;
+    struct mq_queue *q = hnd->q;
+    struct mq_header *h = q->h;
+    int alert = (dwFlags & MSGQUEUE_MSGALERT) != 0;
+    DWORD timeout = clamp_timeout(dwTimeout);
+    ULONGLONG start = GetTickCount64();
+    DWORD error = ERROR_SUCCESS;
+    BOOL ok = FALSE;
+    for (;;) {
+        if (hnd->closed) {
+            error = ERROR_INVALID_HANDLE;
+            break;
+        }
+        mq_sweep(q, FALSE);
+        if (!mq_lock(q)) {
+            error = GetLastError();
+            break;
+        }
+        enum mq_result r;
+        uint64_t ring_end = 0;
+        if (!mq_header_valid(h, q->view_size)) {
+            r = MQ_CORRUPT;
+        } else if (cbDataSize > h->cb_max_message) {
+            r = MQ_TOO_BIG;
+        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
+            mq_unlock(q);
+            error = ERROR_PIPE_NOT_CONNECTED;
+            break;
+        } else {
+            r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end);
+            if (r == MQ_OK && !mq_commit_for_write(q, ring_end))
+                r = MQ_NO_SPACE;
+            else if (r == MQ_OK)
+                r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert);
+            else if (r == MQ_FULL && (h->max_messages == 0 || h->count < h->max_messages))
+                r = MQ_NO_SPACE; /* the ring, not the message limit, is full */
+        }
+        mq_unlock(q);
+        if (r == MQ_OK) {
+            mq_signal_end(q, MQ_END_READ);
+            ok = TRUE;
+            break;
+        }
+        if (r != MQ_FULL) {
+            error = r == MQ_TOO_BIG ? ERROR_INSUFFICIENT_BUFFER
+                  : r == MQ_NO_SPACE ? ERROR_OUTOFMEMORY : ERROR_FILE_CORRUPT;
+            break;
+        }
+        if (!wait_for_end(hnd, timeout, start, &error))
+            break;
+    }
+    mq_handle_put(hnd);
+    if (!ok)
+        SetLastError(error);
+    return ok;
+}
+
+BOOL WINAPI WriteMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD dwTimeout, DWORD dwFlags)
+{
+    BOOL ok = write_queue(hMsgQ, lpBuffer, cbDataSize, dwTimeout, dwFlags);
+    CESHIM_TRACE("WriteMsgQueue(%p, %p, %lu, %lu, 0x%lx) = %d", hMsgQ, lpBuffer, cbDataSize, dwTimeout,
+                 dwFlags, ok);
+    return ok;
+}
+
+/* ---- information and closing ---------------------------------------------------------- */
+
+BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
+{
+    BOOL ok = FALSE;
+    struct mq_handle *hnd = NULL;
+    if (!lpInfo || lpInfo->dwSize < sizeof(MSGQUEUEINFO)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        goto out;
+    }
+    hnd = mq_handle_get(hMsgQ);
+    if (!hnd) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        goto out;
+    }
+    struct mq_queue *q = hnd->q;
+    struct mq_header *h = q->h;
+    mq_sweep(q, TRUE); /* counts are exact for the living */
+    if (!mq_lock(q))
+        goto out;
+    if (mq_state_valid(h, q->view_size)) {
+        uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
+        lpInfo->dwFlags = h->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
+        lpInfo->dwMaxMessages = h->max_messages;
+        lpInfo->cbMaxMessage = h->cb_max_message;
+        lpInfo->dwCurrentMessages = h->count;
+        lpInfo->dwMaxQueueMessages = h->high_water;
+        lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);
+        lpInfo->wNumWriters = (WORD)(writers > 0xffff ? 0xffff : writers);
+        ok = TRUE;
+    } else {
+        SetLastError(ERROR_FILE_CORRUPT);
+    }
+    mq_unlock(q);
+out:
+    if (hnd)
+        mq_handle_put(hnd);
+    CESHIM_TRACE("GetMsgQueueInfo(%p, %p) = %d [count %lu, readers %u, writers %u]", hMsgQ, (void *)lpInfo, ok,
+                 ok ? lpInfo->dwCurrentMessages : 0, ok ? lpInfo->wNumReaders : 0, ok ? lpInfo->wNumWriters : 0);
+    return ok;
+}
+
+BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
+{
+    BOOL ok = FALSE;
+    struct mq_handle *hnd = mq_handle_remove(hMsgQ);
+    if (!hnd) {
+        SetLastError(ERROR_INVALID_HANDLE);
+    } else {
+        struct mq_queue *q = hnd->q;
+        InterlockedExchange(&hnd->closed, 1);
+        if (mq_lock(q)) {
+            mq_count_handles(q, hnd->end, -1);
+            mq_unlock(q);
+        }
+        /* Wake this process's threads blocked on the handle: they see it
+         * closed. (Other sleepers re-check and sleep again.) */
+        ce_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
+        SetEvent(q->ev[hnd->end]);
+        ok = CloseHandle(hnd->handle);
+        mq_handle_put(hnd);
+    }
+    CESHIM_TRACE("CloseMsgQueue(%p) = %d", hMsgQ, ok);
+    return ok;
+}
+
+/* ---- DllMain ------------------------------------------------------------------------------- */
+
+void ceshim_msgqueue_process_detach(void) { mq_process_exit(); }

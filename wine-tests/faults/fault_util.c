@@ -1,0 +1,90 @@
+/*
+ * fault_util.c - see fault_util.h.
+ */
+#include "fault_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct mq_header *fault_map_queue(const WCHAR *name, HANDLE *mapping, SIZE_T *size)
+{
+    WCHAR object[512];
+    _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.m", name);
+    object[511] = 0;
+    *mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, object);
+    if (!*mapping)
+        return NULL;
+    struct mq_header *h = MapViewOfFile(*mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!h) {
+        CloseHandle(*mapping);
+        return NULL;
+    }
+    /* The whole reservation (the ring may be committed only in part). */
+    SIZE_T total = 0;
+    MEMORY_BASIC_INFORMATION mbi;
+    BYTE *p = (BYTE *)h;
+    while (VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.AllocationBase == (void *)h) {
+        total += mbi.RegionSize;
+        p += mbi.RegionSize;
+    }
+    VirtualAlloc(h, total, MEM_COMMIT, PAGE_READWRITE);
+    *size = total;
+    return h;
+}
+
+void fault_unmap_queue(struct mq_header *h, HANDLE mapping)
+{
+    UnmapViewOfFile(h);
+    CloseHandle(mapping);
+}
+
+MSGQUEUEOPTIONS fault_options(DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read)
+{
+    MSGQUEUEOPTIONS o;
+    o.dwSize = sizeof(o);
+    o.dwFlags = flags;
+    o.dwMaxMessages = max_messages;
+    o.cbMaxMessage = cb_max;
+    o.bReadAccess = read;
+    return o;
+}
+
+static DWORD checksum(const BYTE *p, DWORD n)
+{
+    DWORD h = 2166136261u;
+    for (DWORD i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+void fault_fill(fault_msg *m, DWORD writer, DWORD seq, DWORD len)
+{
+    m->writer = writer;
+    m->seq = seq;
+    m->len = len;
+    DWORD n = len - FAULT_MSG_HEADER;
+    for (DWORD i = 0; i < n; i++)
+        m->payload[i] = (BYTE)(seq * 31 + i * 7 + writer);
+    m->checksum = checksum(m->payload, n);
+}
+
+BOOL fault_valid(const fault_msg *m, DWORD len)
+{
+    return len >= FAULT_MSG_HEADER && m->len == len &&
+           m->checksum == checksum(m->payload, len - FAULT_MSG_HEADER);
+}
+
+DWORD fault_wait_counts(HANDLE h, WORD readers, WORD writers, DWORD ms)
+{
+    ULONGLONG start = cetest_now_ms();
+    for (;;) {
+        MSGQUEUEINFO info;
+        memset(&info, 0, sizeof(info));
+        info.dwSize = sizeof(info);
+        if (GetMsgQueueInfo(h, &info) && info.wNumReaders == readers && info.wNumWriters == writers)
+            return (DWORD)(cetest_now_ms() - start);
+        if (cetest_now_ms() - start > ms)
+            return ~0u;
+        Sleep(10);
+    }
+}

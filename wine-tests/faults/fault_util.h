@@ -1,0 +1,41 @@
+/*
+ * fault_util.h - helpers for fault and hostile-input tests: they reach a
+ * queue's shared memory by its internal object name (see
+ * shim/common/names.h and shim/msgqueue/mq_layout.h).
+ */
+#ifndef FAULT_UTIL_H
+#define FAULT_UTIL_H
+
+#include "cetest.h"
+#include <msgqueue.h>
+
+#include "msgqueue/mq_layout.h"
+
+/* Maps the section of the named queue `name` (plain characters only); NULL
+ * if it does not exist. *size gets the view's size. */
+struct mq_header *fault_map_queue(const WCHAR *name, HANDLE *mapping, SIZE_T *size);
+void fault_unmap_queue(struct mq_header *h, HANDLE mapping);
+
+/* Options for a queue. */
+MSGQUEUEOPTIONS fault_options(DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read);
+
+/* A message that proves its own integrity: writer id, sequence number,
+ * length and a checksum over everything. */
+typedef struct fault_msg {
+    DWORD writer;
+    DWORD seq;
+    DWORD len;      /* total bytes, header included */
+    DWORD checksum; /* over the payload bytes */
+    BYTE payload[1];
+} fault_msg;
+
+#define FAULT_MSG_HEADER 16u
+void fault_fill(fault_msg *m, DWORD writer, DWORD seq, DWORD len);
+/* TRUE if m (of `len` bytes read) is whole and consistent. */
+BOOL fault_valid(const fault_msg *m, DWORD len);
+
+/* Waits up to ms for GetMsgQueueInfo(h) to show the expected writers and
+ * readers; returns the milliseconds it took, or ~0u. */
+DWORD fault_wait_counts(HANDLE h, WORD readers, WORD writers, DWORD ms);
+
+#endif /* FAULT_UTIL_H */

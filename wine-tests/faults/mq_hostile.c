@@ -1,0 +1,225 @@
+/*
+ * mq_hostile.c - another process scribbles over a queue's shared memory.
+ * Every call must fail with an error (ERROR_FILE_CORRUPT for a damaged
+ * queue, ERROR_BUSY for a lock held by a live process for too long): never
+ * touch memory outside its buffers or the mapping, never hang.
+ */
+#include "fault_util.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct hostile_queue {
+    WCHAR name[128];
+    HANDLE r, w;
+    HANDLE mapping;
+    SIZE_T size;
+    struct mq_header *h;
+} hostile_queue;
+
+static BOOL hostile_open(hostile_queue *q, DWORD flags, DWORD max, DWORD cbmax)
+{
+    memset(q, 0, sizeof(*q));
+    cetest_unique_name(L"hostile", q->name, 128);
+    MSGQUEUEOPTIONS o = fault_options(flags, max, cbmax, TRUE);
+    q->r = CreateMsgQueue(q->name, &o);
+    o.bReadAccess = FALSE;
+    q->w = CreateMsgQueue(q->name, &o);
+    if (!q->r || !q->w)
+        return FALSE;
+    for (int i = 0; i < 3; i++)
+        WriteMsgQueue(q->w, "message", 7, 0, 0);
+    q->h = fault_map_queue(q->name, &q->mapping, &q->size);
+    return q->h != NULL;
+}
+
+static void hostile_close(hostile_queue *q)
+{
+    if (q->h)
+        fault_unmap_queue(q->h, q->mapping);
+    if (q->r)
+        CloseMsgQueue(q->r);
+    if (q->w)
+        CloseMsgQueue(q->w);
+}
+
+static BYTE *ring_of(struct mq_header *h, DWORD cbmax)
+{
+    return (BYTE *)h + MQ_HEADER_SIZE + ((cbmax + 4095) / 4096) * 4096;
+}
+
+/* Every call fails with the expected error, promptly. */
+static void expect_all_fail(hostile_queue *q, DWORD error, const char *what)
+{
+    char buf[256];
+    DWORD n = 0, flags = 0;
+    ULONGLONG start = cetest_now_ms();
+    SetLastError(0xdeadbeef);
+    BOOL ok = ReadMsgQueue(q->r, buf, sizeof(buf), &n, 0, &flags);
+    CHECK_MSG(!ok && GetLastError() == error, "%s: read = %d, error %lu, %lu bytes", what, ok, GetLastError(), n);
+    SetLastError(0xdeadbeef);
+    ok = WriteMsgQueue(q->w, "hello", 5, 0, 0);
+    CHECK_MSG(!ok && GetLastError() == error, "%s: write = %d, error %lu", what, ok, GetLastError());
+    MSGQUEUEINFO info;
+    memset(&info, 0, sizeof(info));
+    info.dwSize = sizeof(info);
+    SetLastError(0xdeadbeef);
+    ok = GetMsgQueueInfo(q->r, &info);
+    CHECK_MSG(!ok && GetLastError() == error, "%s: info = %d, error %lu", what, ok, GetLastError());
+    /* A blocking read must not block forever either. */
+    SetLastError(0xdeadbeef);
+    ok = ReadMsgQueue(q->r, buf, sizeof(buf), &n, 3000, &flags);
+    CHECK_MSG(!ok && GetLastError() == error, "%s: blocking read = %d, error %lu", what, ok, GetLastError());
+    ULONGLONG took = cetest_now_ms() - start;
+    CHECK_MSG(took < 2500, "%s: took %llu ms", what, took);
+}
+
+/* One kind of damage to a queue with three 7-byte messages queued. */
+typedef void (*damage_fn)(struct mq_header *h, SIZE_T size);
+
+static void damage_capacity(struct mq_header *h, SIZE_T size) { h->capacity = (uint64_t)size * 4; }
+static void damage_cbmax(struct mq_header *h, SIZE_T size) { (void)size; h->cb_max_message = 0x7fffffff; }
+static void damage_head_after_tail(struct mq_header *h, SIZE_T size) { (void)size; h->head = h->tail + 16; }
+static void damage_tail_far(struct mq_header *h, SIZE_T size) { (void)size; h->tail = h->head + h->capacity + 16; }
+static void damage_unaligned(struct mq_header *h, SIZE_T size) { (void)size; h->head += 3; }
+static void damage_magic(struct mq_header *h, SIZE_T size) { (void)size; h->magic ^= 0x10; }
+static void damage_version(struct mq_header *h, SIZE_T size) { (void)size; h->version = 99; }
+static void damage_record_len(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    rec->len = 0xfffffff0u;
+}
+static void damage_record_kind(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    rec->kind = 0x12345678u;
+}
+static void damage_wrap(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    rec->kind = MQ_KIND_WRAP;
+    rec->len = 16;
+}
+static void damage_alert(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    h->alert_len = 0x7ffffff0u;
+    h->alert_full = 1;
+}
+
+CETEST(mq_hostile, damaged_fields_give_errors_not_overflows)
+{
+    static const struct {
+        const char *what;
+        damage_fn fn;
+    } cases[] = {
+        { "capacity beyond the mapping", damage_capacity },
+        { "cbMaxMessage beyond CE's limit", damage_cbmax },
+        { "head after tail", damage_head_after_tail },
+        { "tail beyond capacity", damage_tail_far },
+        { "unaligned head", damage_unaligned },
+        { "bad magic", damage_magic },
+        { "unknown layout version", damage_version },
+        { "record longer than cbMaxMessage", damage_record_len },
+        { "unknown record kind", damage_record_kind },
+        { "misplaced wrap marker", damage_wrap },
+        { "alert longer than cbMaxMessage", damage_alert },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hostile_queue q;
+        if (!CHECK_MSG(hostile_open(&q, 0, 8, 64), "%s: setup failed, error %lu", cases[i].what, GetLastError())) {
+            hostile_close(&q);
+            continue;
+        }
+        cases[i].fn(q.h, q.size);
+        expect_all_fail(&q, ERROR_FILE_CORRUPT, cases[i].what);
+        hostile_close(&q);
+    }
+}
+
+static ULONG rng_state = 12345;
+static ULONG rng(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+CETEST(mq_hostile, random_garbage_never_crashes_or_hangs)
+{
+    /* Garbage over the whole header (the lock word kept free) or over the
+     * ring: calls fail or return what fits their buffer, and return fast. */
+    for (int trial = 0; trial < 60; trial++) {
+        hostile_queue q;
+        DWORD flags = trial % 3 == 0 ? MSGQUEUE_NOPRECOMMIT : 0;
+        if (!CHECK(hostile_open(&q, flags, trial % 2 ? 0 : 8, 64 + (DWORD)trial * 50))) {
+            hostile_close(&q);
+            continue;
+        }
+        BYTE *p = (BYTE *)q.h;
+        SIZE_T from = trial % 2 ? 0 : MQ_HEADER_SIZE, to = trial % 2 ? MQ_HEADER_SIZE : q.size;
+        for (SIZE_T k = from; k < to; k++)
+            if (rng() % 4 == 0)
+                p[k] = (BYTE)rng();
+        q.h->lock = 0;
+        char buf[128];
+        DWORD n, f;
+        ULONGLONG start = cetest_now_ms();
+        for (int k = 0; k < 8; k++) {
+            n = 0xdeadbeef;
+            if (ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f))
+                CHECK_MSG(n <= sizeof(buf), "trial %d: read returned %lu bytes into a %u-byte buffer", trial, n,
+                          (unsigned)sizeof(buf));
+            WriteMsgQueue(q.w, "x", 1, 0, 0);
+        }
+        MSGQUEUEINFO info;
+        memset(&info, 0, sizeof(info));
+        info.dwSize = sizeof(info);
+        GetMsgQueueInfo(q.r, &info);
+        CHECK_MSG(cetest_now_ms() - start < 3000, "trial %d took %llu ms", trial, cetest_now_ms() - start);
+        hostile_close(&q);
+    }
+}
+
+CETEST(mq_hostile, garbage_process_records_are_swept)
+{
+    hostile_queue q;
+    REQUIRE(hostile_open(&q, 0, 8, 64));
+    /* Records of processes that do not exist, with absurd counts. */
+    for (DWORD i = 10; i < 40; i++) {
+        q.h->procs[i].pid = 0x7ff00000u + i * 4;
+        q.h->procs[i].readers = 0xffff;
+        q.h->procs[i].writers = 0xffff;
+        q.h->procs[i].create_time = i;
+    }
+    MSGQUEUEINFO info;
+    memset(&info, 0, sizeof(info));
+    info.dwSize = sizeof(info);
+    SetLastError(0xdeadbeef);
+    CHECK(GetMsgQueueInfo(q.r, &info));
+    CHECK_EQ(info.wNumReaders, 1);
+    CHECK_EQ(info.wNumWriters, 1);
+    hostile_close(&q);
+}
+
+CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
+{
+    hostile_queue q;
+    REQUIRE(hostile_open(&q, 0, 8, 64));
+    /* A live owner that never lets go (here: this process itself). */
+    q.h->lock = GetCurrentProcessId();
+    char buf[64];
+    DWORD n, f;
+    ULONGLONG start = cetest_now_ms();
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f), FALSE);
+    CHECK_LASTERROR(ERROR_BUSY);
+    ULONGLONG took = cetest_now_ms() - start;
+    CHECK_MSG(took < 10000, "gave up after %llu ms", took);
+    q.h->lock = 0;
+    CHECK(ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f));
+    hostile_close(&q);
+}

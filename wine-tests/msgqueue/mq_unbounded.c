@@ -1,0 +1,198 @@
+/*
+ * mq_unbounded.c - dwMaxMessages == 0: many and large messages, all kept in
+ * order; plus producer/consumer runs through bounded and unbounded queues.
+ */
+#include "mq_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Message i: its index in the first 4 bytes, then a pattern. */
+static void make_message(BYTE *buf, DWORD size, DWORD i)
+{
+    mq_pattern(buf, size, i);
+    if (size >= 4)
+        memcpy(buf, &i, 4);
+}
+
+/* Writes n messages of `size` bytes with timeout 0, then reads them back. */
+static void fill_and_drain(DWORD n, DWORD size, DWORD cb_max)
+{
+    HANDLE r, w;
+    REQUIRE(MQ_PAIR(NULL, 0, 0, cb_max, &r, &w));
+    BYTE *msg = malloc(size), *got = malloc(size + 16);
+    REQUIRE(msg && got);
+    DWORD i;
+    for (i = 0; i < n; i++) {
+        make_message(msg, size, i);
+        mq_result res = mq_write(w, msg, size, 0, 0);
+        if (!CHECK_MSG(res.ok, "write %lu of %lu (%lu bytes): last error %lu", i, n, size, res.err))
+            break;
+    }
+    DWORD written = i;
+    MSGQUEUEINFO info;
+    DWORD err;
+    if (CHECK(mq_info(r, &info, &err))) {
+        CHECK_EQ(info.dwCurrentMessages, written);
+        CHECK_EQ(info.dwMaxQueueMessages, written);
+        CHECK_EQ(info.dwMaxMessages, 0);
+        CHECK_EQ(info.dwFlags, MSGQUEUE_NOPRECOMMIT);
+    }
+    CHECK_EQ(WaitForSingleObject(w, 0), WAIT_OBJECT_0);
+    DWORD bad = 0;
+    for (i = 0; i < written; i++) {
+        mq_result res = mq_read(r, got, size + 16, 0);
+        if (!CHECK_MSG(res.ok, "read %lu of %lu: last error %lu", i, written, res.err))
+            break;
+        make_message(msg, size, i);
+        if (res.bytes != size || res.flags != 0 || memcmp(got, msg, size) != 0) {
+            if (bad++ < 5) {
+                DWORD index = 0xffffffff;
+                if (res.bytes >= 4)
+                    memcpy(&index, got, 4);
+                CHECK_MSG(0, "message %lu: %lu bytes (expected %lu), flags %lu, index field %lu",
+                          i, res.bytes, size, res.flags, index);
+            }
+        }
+    }
+    CHECK_MSG(bad == 0, "%lu of %lu messages wrong", bad, written);
+    MQ_EXPECT_EMPTY(r);
+    CHECK_EQ(WaitForSingleObject(r, 0), WAIT_TIMEOUT);
+    if (CHECK(mq_info(r, &info, &err))) {
+        CHECK_EQ(info.dwCurrentMessages, 0);
+        CHECK_EQ(info.dwMaxQueueMessages, written);
+    }
+    free(msg);
+    free(got);
+    MQ_CLOSE(w);
+    MQ_CLOSE(r);
+}
+
+CETEST(mq_unbounded, ten_thousand_messages_of_100_bytes)
+{
+    fill_and_drain(10000, 100, 100);
+}
+
+CETEST(mq_unbounded, hundred_thousand_messages_of_16_bytes)
+{
+    fill_and_drain(100000, 16, 16);
+}
+
+CETEST(mq_unbounded, ten_messages_of_1MiB)
+{
+    fill_and_drain(10, 0x100000, 0x100000);
+}
+
+CETEST(mq_unbounded, mixed_sizes_keep_their_lengths)
+{
+    HANDLE r, w;
+    WCHAR name[MQ_NAME_CHARS];
+    REQUIRE(MQ_PAIR(cetest_unique_name(L"mq", name, MQ_NAME_CHARS), MSGQUEUE_NOPRECOMMIT, 0, 4096, &r, &w));
+    static BYTE msg[4096], got[4096];
+    enum { N = 500 };
+    for (DWORD i = 0; i < N; i++) {
+        DWORD size = 1 + (i * 37) % 4096;
+        make_message(msg, size, i);
+        mq_result res = mq_write(w, msg, size, 0, (i % 50 == 7) ? MSGQUEUE_MSGALERT : 0);
+        if (!CHECK_MSG(res.ok, "write %lu: last error %lu", i, res.err))
+            break;
+    }
+    /* i = 7 is the one alert (the slot was free); later "alerts" are normal
+     * messages in FIFO order that keep their flag. */
+    mq_result res = mq_read(r, got, sizeof(got), 0);
+    CHECK(res.ok);
+    CHECK_EQ(res.flags, MSGQUEUE_MSGALERT);
+    CHECK_EQ(res.bytes, 1 + (7 * 37) % 4096);
+    DWORD bad = 0;
+    for (DWORD i = 0; i < N; i++) {
+        if (i == 7)
+            continue;
+        DWORD size = 1 + (i * 37) % 4096;
+        make_message(msg, size, i);
+        res = mq_read(r, got, sizeof(got), 0);
+        if (!CHECK_MSG(res.ok, "read of message %lu: last error %lu", i, res.err))
+            break;
+        DWORD want_flags = (i % 50 == 7) ? MSGQUEUE_MSGALERT : 0;
+        if ((res.bytes != size || res.flags != want_flags || memcmp(got, msg, size) != 0) && bad++ < 5)
+            CHECK_MSG(0, "message %lu: %lu bytes (expected %lu), flags %lu (expected %lu)", i, res.bytes,
+                      size, res.flags, want_flags);
+    }
+    CHECK_EQ(bad, 0);
+    MQ_EXPECT_EMPTY(r);
+    MQ_CLOSE(w);
+    MQ_CLOSE(r);
+}
+
+/* ---- producer / consumer ------------------------------------------------------ */
+
+typedef struct producer {
+    HANDLE w;
+    DWORD count;
+    DWORD size;
+    DWORD sent;
+    DWORD error;
+} producer;
+
+static DWORD WINAPI produce(void *arg)
+{
+    producer *p = arg;
+    BYTE msg[256];
+    for (p->sent = 0; p->sent < p->count; p->sent++) {
+        make_message(msg, p->size, p->sent);
+        SetLastError(0xdeadbeef);
+        if (!WriteMsgQueue(p->w, msg, p->size, 5000, 0)) {
+            p->error = GetLastError();
+            break;
+        }
+    }
+    return 0;
+}
+
+static void producer_consumer(DWORD max, DWORD count)
+{
+    HANDLE r, w;
+    REQUIRE(MQ_PAIR(NULL, 0, max, 64, &r, &w));
+    producer p = { w, count, 48, 0, 0 };
+    HANDLE t = CreateThread(NULL, 0, produce, &p, 0, NULL);
+    REQUIRE(t != NULL);
+    BYTE got[64], want[64];
+    DWORD i, bad = 0;
+    for (i = 0; i < count; i++) {
+        mq_result res = mq_read(r, got, sizeof(got), 5000);
+        if (!CHECK_MSG(res.ok, "read %lu: last error %lu after %llu ms", i, res.err, res.ms))
+            break;
+        make_message(want, 48, i);
+        if ((res.bytes != 48 || memcmp(got, want, 48) != 0) && bad++ < 5) {
+            DWORD index;
+            memcpy(&index, got, 4);
+            CHECK_MSG(0, "message %lu has index %lu (%lu bytes)", i, index, res.bytes);
+        }
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(p.sent, count);
+    CHECK_EQ(p.error, 0);
+    MQ_EXPECT_EMPTY(r);
+    MSGQUEUEINFO info;
+    DWORD err;
+    if (max && CHECK(mq_info(r, &info, &err)))
+        CHECK_MSG(info.dwMaxQueueMessages <= max, "high-water %lu > max %lu", info.dwMaxQueueMessages, max);
+    CloseHandle(t);
+    MQ_CLOSE(w);
+    MQ_CLOSE(r);
+}
+
+CETEST(mq_unbounded, producer_consumer_unbounded)
+{
+    producer_consumer(0, 20000);
+}
+
+CETEST(mq_unbounded, producer_consumer_bounded_by_4)
+{
+    producer_consumer(4, 5000);
+}
+
+CETEST(mq_unbounded, producer_consumer_bounded_by_1)
+{
+    producer_consumer(1, 2000);
+}
