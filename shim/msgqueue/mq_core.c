@@ -138,6 +138,28 @@ void mq_process_exit(void) { mq_for_each_queue(release_own_records); }
 
 /* ---- memory commit for queues that grow on demand --------------------------- */
 
+/* Commits the reserved parts of [p, p + size) of a view. Only reserved
+ * pages are committed: a view of a SEC_COMMIT section is committed already,
+ * and Windows refuses MEM_COMMIT on it. */
+static BOOL commit_view(void *p, SIZE_T size)
+{
+    uint8_t *at = p, *end = (uint8_t *)p + size;
+    while (at < end) {
+        MEMORY_BASIC_INFORMATION mbi;
+        if (!VirtualQuery(at, &mbi, sizeof(mbi)))
+            return FALSE;
+        uint8_t *run_end = (uint8_t *)mbi.BaseAddress + mbi.RegionSize;
+        if (run_end > end)
+            run_end = end;
+        if (mbi.State == MEM_RESERVE && !VirtualAlloc(at, (SIZE_T)(run_end - at), MEM_COMMIT, PAGE_READWRITE))
+            return FALSE;
+        if (mbi.State == MEM_FREE)
+            return FALSE;
+        at = run_end;
+    }
+    return TRUE;
+}
+
 /* Makes [0, end) of the ring usable in this process's view. */
 static BOOL commit_local(struct mq_queue *q, uint64_t end)
 {
@@ -146,7 +168,7 @@ static BOOL commit_local(struct mq_queue *q, uint64_t end)
     uint64_t cap = q->view_size - q->ring_offset;
     if (end > cap)
         end = cap;
-    if (!VirtualAlloc((uint8_t *)q->h + q->ring_offset, (SIZE_T)end, MEM_COMMIT, PAGE_READWRITE))
+    if (!commit_view((uint8_t *)q->h + q->ring_offset, (SIZE_T)end))
         return FALSE;
     InterlockedExchange64(&q->local_committed, (LONG64)end);
     return TRUE;
@@ -294,8 +316,7 @@ static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create
         goto fail;
     q->view_size = view_size_of(q->h);
     /* The header page must be usable before anything is read from it. */
-    if (q->view_size < MQ_HEADER_SIZE ||
-        !VirtualAlloc(q->h, MQ_HEADER_SIZE, MEM_COMMIT, PAGE_READWRITE))
+    if (q->view_size < MQ_HEADER_SIZE || !commit_view(q->h, MQ_HEADER_SIZE))
         goto fail;
     ceshim_object_name(name, base, L".r");
     q->ev[MQ_END_READ] = CreateEventW(NULL, TRUE, FALSE, name);
@@ -332,7 +353,7 @@ static BOOL queue_attach(struct mq_queue *q)
     if (!mq_header_valid(h, q->view_size))
         return FALSE;
     q->ring_offset = MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
-    if (!VirtualAlloc(h, (SIZE_T)q->ring_offset, MEM_COMMIT, PAGE_READWRITE))
+    if (!commit_view(h, (SIZE_T)q->ring_offset))
         return FALSE;
     if (!(h->flags & MQ_FLAG_NOPRECOMMIT))
         q->local_committed = (LONG64)h->capacity;
