@@ -78,7 +78,9 @@ test)
         say "tests: i686 under wine32"
         ctest --preset wine-x86
     else
-        why=$(grep -m1 -E '^E:|unmet' /tmp/ceshim-wine32-install.log 2>/dev/null || echo "not installable here")
+        why=$(grep -m1 -oE 'unmet dependencies|Unable to locate package [^ ]+|generated breaks' \
+              /tmp/ceshim-wine32-install.log 2>/dev/null || echo "not installable")
+        why="$why; apt's output is in /tmp/ceshim-wine32-install.log"
         echo "i686 TESTS NOT RUN: wine32:i386 could not be installed ($why); the i686 build above compiled and linked."
     fi
     build wine-x64
