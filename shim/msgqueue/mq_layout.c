@@ -295,10 +295,18 @@ int mq_has_room(const struct mq_header *h)
                          h->cb_max_message, 0, &end) != MQ_FULL;
 }
 
+/* Scans stop at the highest slot ever used: two processes share most
+ * queues, and every read and write asks for the counts. */
+static uint32_t slots(const struct mq_header *h)
+{
+    uint32_t n = h->proc_slots;
+    return n < MQ_MAX_PROCS ? n : MQ_MAX_PROCS;
+}
+
 uint32_t mq_total_readers(const struct mq_header *h)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++)
+    uint32_t n = 0, used = slots(h);
+    for (uint32_t i = 0; i < used; i++)
         if (h->procs[i].pid)
             n += h->procs[i].readers;
     return n;
@@ -306,8 +314,8 @@ uint32_t mq_total_readers(const struct mq_header *h)
 
 uint32_t mq_total_writers(const struct mq_header *h)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++)
+    uint32_t n = 0, used = slots(h);
+    for (uint32_t i = 0; i < used; i++)
         if (h->procs[i].pid)
             n += h->procs[i].writers;
     return n;
@@ -316,7 +324,8 @@ uint32_t mq_total_writers(const struct mq_header *h)
 int mq_proc_add(struct mq_header *h, uint32_t pid, uint64_t create_time, int read_end, int delta)
 {
     struct mq_proc *slot = NULL, *free_slot = NULL;
-    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+    uint32_t used = slots(h);
+    for (uint32_t i = 0; i < used; i++) {
         struct mq_proc *p = &h->procs[i];
         if (p->pid == pid && p->create_time == create_time) {
             slot = p;
@@ -326,8 +335,16 @@ int mq_proc_add(struct mq_header *h, uint32_t pid, uint64_t create_time, int rea
             free_slot = p;
     }
     if (!slot) {
-        if (delta <= 0 || !free_slot)
-            return delta <= 0;
+        if (delta <= 0)
+            return 1;
+        if (!free_slot) {
+            if (used == MQ_MAX_PROCS)
+                return 0;
+            /* Grow the scanned range before filling the slot: a crash in
+             * between leaves an empty slot in range, which is harmless. */
+            h->proc_slots = used + 1;
+            free_slot = &h->procs[used];
+        }
         slot = free_slot;
         slot->readers = slot->writers = 0;
         slot->create_time = create_time;

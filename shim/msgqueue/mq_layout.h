@@ -33,7 +33,7 @@
  *   96      8     committed        bytes of the ring committed (grows only)
  *   104     8     last_sweep_ms    when dead processes were last swept
  *   112     4     name_chars       length of name, 0 for unnamed queues
- *   116     4     reserved
+ *   116     4     proc_slots       records in use are below this index
  *   120     520   name             UTF-16, MQ_NAME_MAX chars
  *   640     2048  procs            MQ_MAX_PROCS records of struct mq_proc
  *   2688    1408  reserved
@@ -109,7 +109,7 @@ struct mq_header {
     uint64_t committed;
     uint64_t last_sweep_ms;
     uint32_t name_chars;
-    uint32_t reserved0;
+    uint32_t proc_slots; /* bounds the record scans; clamped to MQ_MAX_PROCS */
     uint16_t name[MQ_NAME_MAX];
     struct mq_proc procs[MQ_MAX_PROCS];
     uint8_t reserved1[1408];
@@ -133,6 +133,7 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 64, "alert_full at 64
 MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 80, "read_sleepers at 80");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 96, "committed at 96");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 112, "name_chars at 112");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, proc_slots) == 116, "proc_slots at 116");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 120, "name at 120");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 640, "procs at 640");
 MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");

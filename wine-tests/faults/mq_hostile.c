@@ -195,6 +195,7 @@ CETEST(mq_hostile, garbage_process_records_are_swept)
         q.h->procs[i].writers = 0xffff;
         q.h->procs[i].create_time = i;
     }
+    q.h->proc_slots = 40; /* in the scanned range */
     MSGQUEUEINFO info;
     memset(&info, 0, sizeof(info));
     info.dwSize = sizeof(info);
