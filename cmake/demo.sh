@@ -19,6 +19,12 @@ consumer=$!
 run "$bin/mq_producer.exe"
 wait $consumer
 
+printf '\n--- device notifications: a CE listener and an advertiser, two processes\n'
+run "$bin/notify_listener.exe" &
+listener=$!
+run "$bin/notify_advertiser.exe"
+wait $listener
+
 printf '\n--- the same calls traced (CESHIM_TRACE=1), producer side, first lines\n'
 run "$bin/mq_consumer.exe" >/dev/null &
 consumer=$!

@@ -25,6 +25,9 @@
 #endif
 
 #include <msgqueue.h>
+#include <kfuncs.h>         /* EventModify, EVENT_*, CeGetCallerTrust, OEM_CERTIFY_* */
+#include <ceshim_notify.h>  /* RequestDeviceNotifications, AdvertiseInterface (CE winbase.h); CeShimInjectPowerEvent */
+#include <ceshim_winbase.h> /* CeSetThreadPriority, CreateFileForMapping; routes CreateEvent, CreateFileMapping */
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,6 +1,6 @@
 /*
- * pkfuncs.h - the OAK (platform kit) items CE services use: IOCTL_PSL_NOTIFY
- * and DEVICE_PSL_NOTIFY.
+ * pkfuncs.h - the OAK (platform kit) items CE services use: IOCTL_PSL_NOTIFY,
+ * DEVICE_PSL_NOTIFY, event data and the caller-process queries.
  *
  * Never force-included: CE application code often defines these itself
  * without guards, so they appear only where code includes <pkfuncs.h>.
@@ -31,5 +31,33 @@ typedef struct _DEVICE_PSL_NOTIFY {
     HANDLE hProc;   /* the exiting process (its ID, as CE hands out) */
     HANDLE hThread; /* its main thread (ID) */
 } DEVICE_PSL_NOTIFY, *PDEVICE_PSL_NOTIFY;
+
+#ifndef CESHIM_API
+#ifdef CESHIM_BUILDING_DLL
+#define CESHIM_API
+#else
+#define CESHIM_API __declspec(dllimport)
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Event data: one DWORD per event object, shared by all its handles in all
+ * processes (message-queue handles included). No WINAPI, as on CE. */
+CESHIM_API DWORD GetEventData(HANDLE hEvent);
+CESHIM_API BOOL SetEventData(HANDLE hEvent, DWORD dwData);
+
+/* Who called: process IDs (cast to HANDLE where CE returns HANDLE). Inside
+ * a service call they name the client; outside one, the current process. */
+CESHIM_API HANDLE GetCallerProcess(void);
+CESHIM_API HANDLE GetOwnerProcess(void);
+CESHIM_API DWORD GetDirectCallerProcessId(void);
+CESHIM_API DWORD GetCallerVMProcessId(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CESHIM_PKFUNCS_H */

@@ -83,4 +83,12 @@ struct mq_open_request {
  * ERROR_ALREADY_EXISTS, or NULL with the error set. */
 HANDLE mq_open_end(const struct mq_open_request *rq);
 
+/* For ceshim's own writers (device and power notifications, shim/notify):
+ * opens an end of the existing queue whose objects are named base (as
+ * OpenMsgQueue does), and the bodies of WriteMsgQueue and CloseMsgQueue
+ * without their trace lines (the user made no such call). */
+HANDLE mq_open_by_base(const WCHAR *base, int end);
+BOOL mq_write_untraced(HANDLE h, const void *data, DWORD len, DWORD timeout, DWORD flags);
+BOOL mq_close_untraced(HANDLE h);
+
 #endif /* CESHIM_MQ_LOCAL_H */

@@ -7,18 +7,26 @@
  */
 #include <ceshim.h>
 
+#include "common/close_hooks.h"
 #include "common/trace.h"
 #include "msgqueue/mq_local.h"
 
 #define SLICE_MS 250
 
+/* The one routed CloseHandle: queue handles here, then each capability's
+ * hook (common/close_hooks.h), then Win32. */
 BOOL WINAPI CeShimCloseHandle(HANDLE hObject)
 {
     struct mq_handle *hnd = mq_handle_get(hObject);
-    if (!hnd)
-        return CloseHandle(hObject);
-    mq_handle_put(hnd);
-    return CloseMsgQueue(hObject);
+    if (hnd) {
+        mq_handle_put(hnd);
+        return CloseMsgQueue(hObject);
+    }
+    BOOL result;
+    if (ceshim_mapping_close_hook(hObject, &result))
+        return result;
+    ceshim_events_close_hook(hObject);
+    return CloseHandle(hObject);
 }
 
 static BOOL all_ready(DWORD count, struct mq_handle **queues)

@@ -415,7 +415,7 @@ out:
     return ok;
 }
 
-BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
+static BOOL close_queue(HANDLE hMsgQ)
 {
     BOOL ok = FALSE;
     struct mq_handle *hnd = mq_handle_remove(hMsgQ);
@@ -435,9 +435,34 @@ BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
         ok = CloseHandle(hnd->handle);
         mq_handle_put(hnd);
     }
+    return ok;
+}
+
+BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
+{
+    BOOL ok = close_queue(hMsgQ);
     CESHIM_TRACE("CloseMsgQueue(%p) = %d", hMsgQ, ok);
     return ok;
 }
+
+/* ---- for ceshim's own writers (device and power notifications) ------------------- */
+
+HANDLE mq_open_by_base(const WCHAR *base, int end)
+{
+    struct mq_open_request rq = { 0 };
+    rq.base = base;
+    rq.named = wcsstr(base, L"\\" CESHIM_LAYOUT_TAG L"qn.") != NULL;
+    rq.end = end;
+    rq.create = FALSE;
+    return mq_open_end(&rq);
+}
+
+BOOL mq_write_untraced(HANDLE h, const void *data, DWORD len, DWORD timeout, DWORD flags)
+{
+    return write_queue(h, (LPVOID)data, len, timeout, flags);
+}
+
+BOOL mq_close_untraced(HANDLE h) { return close_queue(h); }
 
 /* ---- DllMain ------------------------------------------------------------------------------- */
 
