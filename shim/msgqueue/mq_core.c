@@ -34,14 +34,15 @@ static struct mq_queue *queues;
 
 /* ---- the shared lock ------------------------------------------------------- */
 
-int mq_lock(struct mq_queue *q)
+static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
 {
-    switch (ceshim_shlock_acquire(&q->h->lock)) {
+    switch (ceshim_shlock_acquire(word)) {
     case CESHIM_SHLOCK_ACQUIRED:
         return TRUE;
     case CESHIM_SHLOCK_TAKEN_OVER:
-        /* The owner died inside a critical section: re-derive what it may
-         * have left half updated. A damaged ring marks the queue corrupt. */
+        /* The owner died inside a critical section. Every update is one
+         * store, so nothing is half done; a damaged state marks the queue
+         * corrupt. */
         mq_repair(q->h, q->view_size);
         return TRUE;
     default:
@@ -50,7 +51,25 @@ int mq_lock(struct mq_queue *q)
     }
 }
 
-void mq_unlock(struct mq_queue *q) { ceshim_shlock_release(&q->h->lock); }
+int mq_lock(struct mq_queue *q, int which)
+{
+    if ((which & MQ_LOCK_READ) && !lock_one(q, &q->h->read_lock))
+        return FALSE;
+    if ((which & MQ_LOCK_WRITE) && !lock_one(q, &q->h->write_lock)) {
+        if (which & MQ_LOCK_READ)
+            ceshim_shlock_release(&q->h->read_lock);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void mq_unlock(struct mq_queue *q, int which)
+{
+    if (which & MQ_LOCK_WRITE)
+        ceshim_shlock_release(&q->h->write_lock);
+    if (which & MQ_LOCK_READ)
+        ceshim_shlock_release(&q->h->read_lock);
+}
 
 /* ---- end closing and sweeping ------------------------------------------------ */
 
@@ -109,7 +128,7 @@ void mq_sweep(struct mq_queue *q, BOOL force)
             !ceshim_process_alive(snapshot[i].pid, snapshot[i].create_time))
             dead[i] = any = TRUE;
     }
-    if (!any || !mq_lock(q))
+    if (!any || !mq_lock(q, MQ_LOCK_BOTH))
         return;
     uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
@@ -118,20 +137,20 @@ void mq_sweep(struct mq_queue *q, BOOL force)
             p->pid = 0;
     }
     after_count_change(q, r, w);
-    mq_unlock(q);
+    mq_unlock(q, MQ_LOCK_BOTH);
 }
 
 static void release_own_records(struct mq_queue *q, int readers, int writers)
 {
     /* Process exit: a killed-looking exit is swept by the others anyway;
      * a clean one is released here at once. */
-    if (ceshim_shlock_acquire(&q->h->lock) == CESHIM_SHLOCK_FAILED)
+    if (!mq_lock(q, MQ_LOCK_BOTH))
         return;
     if (readers)
         mq_count_handles(q, MQ_END_READ, -readers);
     if (writers)
         mq_count_handles(q, MQ_END_WRITE, -writers);
-    mq_unlock(q);
+    mq_unlock(q, MQ_LOCK_BOTH);
 }
 
 void mq_process_exit(void) { mq_for_each_queue(release_own_records); }
@@ -180,7 +199,7 @@ BOOL mq_commit_for_read(struct mq_queue *q)
     return commit_local(q, c);
 }
 
-/* Under the lock: grows the shared committed size to cover [0, end). */
+/* Under the write lock: grows the shared committed size to cover [0, end). */
 BOOL mq_commit_for_write(struct mq_queue *q, uint64_t end)
 {
     struct mq_header *h = q->h;
@@ -381,7 +400,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         return NULL;
     }
     mq_sweep(q, TRUE); /* so that "does the queue exist" is answered for the living */
-    if (!mq_lock(q))
+    if (!mq_lock(q, MQ_LOCK_BOTH))
         goto fail_unlocked;
     struct mq_header *h = q->h;
     DWORD error;
@@ -430,15 +449,15 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         ce_store32(&h->read_event_set, 1);
         SetEvent(q->ev[MQ_END_READ]);
     }
-    mq_unlock(q);
+    mq_unlock(q, MQ_LOCK_BOTH);
 
     HANDLE user = NULL;
     if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
                          DUPLICATE_SAME_ACCESS)) {
         error = GetLastError();
-        if (mq_lock(q)) {
+        if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, rq->end, -1);
-            mq_unlock(q);
+            mq_unlock(q, MQ_LOCK_BOTH);
         }
         goto fail_unlocked_error;
     }
@@ -451,7 +470,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
     return user;
 
 fail:
-    mq_unlock(q);
+    mq_unlock(q, MQ_LOCK_BOTH);
 fail_unlocked_error:
     free(hnd);
     mq_queue_put(q);

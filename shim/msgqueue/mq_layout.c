@@ -23,14 +23,15 @@ int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
     if (!on_demand) {
         if ((uint64_t)cb_max_message * max_messages > MQ_MAX_PREALLOC)
             return 0;
-        /* One record of slack: a wrap marker may waste up to one record. */
-        cap = ((uint64_t)max_messages + 1) * rec;
+        /* Two records of slack: the free space may be split between the
+         * ring's end and its start, and one part must hold a whole record. */
+        cap = ((uint64_t)max_messages + 2) * rec;
     } else {
-        cap = max_messages ? ((uint64_t)max_messages + 1) * rec : MQ_ONDEMAND_CAPACITY;
+        cap = max_messages ? ((uint64_t)max_messages + 2) * rec : MQ_ONDEMAND_CAPACITY;
         if (cap > MQ_ONDEMAND_CAPACITY)
             cap = MQ_ONDEMAND_CAPACITY;
         if (cap < 2 * rec)
-            cap = 2 * rec; /* always room for one largest message and a wrap */
+            cap = 2 * rec; /* an empty ring always takes one largest message */
     }
     cap = align_up(cap, 4096);
     *capacity = cap;
@@ -42,18 +43,17 @@ int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
 void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
              uint64_t capacity, const uint16_t *name, uint32_t name_chars)
 {
-    /* The lock word stays as it is: the caller holds it. */
-    uint32_t lock = h->lock;
-    memset(h, 0, offsetof(struct mq_header, procs));
-    memset(h->procs, 0, sizeof(h->procs));
-    h->lock = lock;
+    /* The lock words stay as they are: the caller holds them. */
+    uint32_t read_lock = h->read_lock, write_lock = h->write_lock;
+    memset(h, 0, sizeof(*h));
+    h->read_lock = read_lock;
+    h->write_lock = write_lock;
     h->version = MQ_LAYOUT_VERSION;
     h->header_size = MQ_HEADER_SIZE;
     h->flags = flags | (max_messages == 0 ? MQ_FLAG_NOPRECOMMIT : 0);
     h->max_messages = max_messages;
     h->cb_max_message = cb_max_message;
     h->capacity = capacity;
-    h->read_event_set = 0;
     h->write_event_set = 1;
     if (name && name_chars <= MQ_NAME_MAX) {
         memcpy(h->name, name, name_chars * sizeof(uint16_t));
@@ -72,7 +72,7 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
     uint64_t cap = h->capacity;
     if (cbmax == 0 || cbmax > MQ_MAX_NODE_SIZE || h->max_messages > MQ_MAX_NUM_NODES)
         return 0;
-    if (cap < 2 * mq_record_size(cbmax) || cap % MQ_REC_ALIGN)
+    if (cap < 2 * mq_record_size(cbmax) || cap % MQ_REC_ALIGN || cap > 0xffffffffu)
         return 0;
     if (cap > mapping_size || MQ_HEADER_SIZE + mq_alert_area(cbmax) > mapping_size - cap)
         return 0;
@@ -84,11 +84,9 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
 static uint8_t *ring(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message); }
 static uint8_t *alert_slot(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE; }
 
-/* head/tail/capacity consistent: tail - head fits and both are aligned. */
-static int positions_valid(uint64_t head, uint64_t tail, uint64_t cap)
-{
-    return tail >= head && tail - head <= cap && head % MQ_REC_ALIGN == 0 && tail % MQ_REC_ALIGN == 0;
-}
+static uint32_t state_count(uint64_t st) { return (uint32_t)(st >> 32); }
+static uint32_t state_offset(uint64_t st) { return (uint32_t)st; }
+static uint64_t make_state(uint32_t count, uint64_t offset) { return ((uint64_t)count << 32) | (uint32_t)offset; }
 
 /* A damaged queue stays damaged: every later call fails the same way. */
 static enum mq_result corrupt(struct mq_header *h)
@@ -97,11 +95,37 @@ static enum mq_result corrupt(struct mq_header *h)
     return MQ_CORRUPT;
 }
 
+/* A snapshot of both sides, checked: offsets inside the ring and aligned,
+ * a count CE could have, and an empty ring with head at tail. */
+struct ring_view {
+    uint32_t read, written, count;
+    uint64_t head, tail, cap;
+};
+
+static int take_view(const struct mq_header *h, struct ring_view *v)
+{
+    uint64_t rs = ce_load64(&h->rstate), ws = ce_load64(&h->wstate);
+    v->cap = h->capacity;
+    v->read = state_count(rs);
+    v->written = state_count(ws);
+    v->count = v->written - v->read;
+    v->head = state_offset(rs);
+    v->tail = state_offset(ws);
+    if (v->head >= v->cap || v->tail >= v->cap || v->head % MQ_REC_ALIGN || v->tail % MQ_REC_ALIGN)
+        return 0;
+    if (v->count > MQ_MAX_NUM_NODES + 1 || (h->max_messages && v->count > h->max_messages))
+        return 0;
+    if (v->count == 0 && v->head != v->tail)
+        return 0;
+    return 1;
+}
+
 int mq_state_valid(struct mq_header *h, uint64_t mapping_size)
 {
+    struct ring_view v;
     if (!mq_header_valid(h, mapping_size))
         return 0;
-    if (!positions_valid(h->head, h->tail, h->capacity) || h->alert_len > h->cb_max_message) {
+    if (!take_view(h, &v) || h->alert_len > h->cb_max_message) {
         corrupt(h);
         return 0;
     }
@@ -113,6 +137,33 @@ static int count_room(const struct mq_header *h, uint32_t count)
     return h->max_messages == 0 ? count < MQ_MAX_NUM_NODES + 1 : count < h->max_messages;
 }
 
+/* Where a record of `need` bytes goes: its offset, and whether a wrap
+ * marker must fill the ring's end first. 0 if it does not fit. */
+static int place(const struct ring_view *v, uint64_t need, uint64_t *at, int *wrap)
+{
+    if (v->count > 0 && v->tail == v->head)
+        return 0; /* the ring is full to the byte */
+    if (v->count == 0 || v->tail > v->head) {
+        if (v->cap - v->tail >= need) {
+            *at = v->tail;
+            *wrap = 0;
+            return 1;
+        }
+        if (v->head >= need) {
+            *at = 0;
+            *wrap = 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (v->head - v->tail >= need) { /* the writer has wrapped, the reader not yet */
+        *at = v->tail;
+        *wrap = 0;
+        return 1;
+    }
+    return 0;
+}
+
 enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
                              int alert, uint64_t *ring_end)
 {
@@ -121,27 +172,23 @@ enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, u
     if (len > h->cb_max_message)
         return MQ_TOO_BIG;
     *ring_end = 0;
-    if (alert && !h->alert_full)
+    if (alert && !ce_load32(&h->alert_full))
         return MQ_OK;
-    uint64_t head = h->head, tail = h->tail, cap = h->capacity;
-    if (!positions_valid(head, tail, cap))
+    struct ring_view v;
+    if (!take_view(h, &v))
         return MQ_CORRUPT;
-    if (!count_room(h, h->count))
+    if (!count_room(h, v.count))
         return MQ_FULL;
-    uint64_t need = mq_record_size(len);
-    uint64_t off = tail % cap;
-    uint64_t waste = (off + need > cap) ? cap - off : 0;
-    if (tail - head + waste + need > cap) {
-        /* An on-demand queue whose ring is exhausted is out of memory only
-         * when there is no reader to make room: that is the caller's call. */
-        return MQ_FULL;
+    uint64_t need = mq_record_size(len), at;
+    int wrap;
+    if (!place(&v, need, &at, &wrap)) {
+        /* Capacity leaves room for max_messages records wherever they lie,
+         * so only a queue whose ring was capped runs out of bytes first. */
+        return MQ_NO_SPACE;
     }
     /* Committed memory grows from offset 0, so the write needs [0, end):
-     * after a wrap, the record at 0 and the marker's header at off. */
-    if (!waste)
-        *ring_end = off + need;
-    else
-        *ring_end = need > off + MQ_REC_HEADER ? need : off + MQ_REC_HEADER;
+     * after a wrap, the record at 0 and the marker's header at the tail. */
+    *ring_end = wrap ? (need > v.tail + MQ_REC_HEADER ? need : v.tail + MQ_REC_HEADER) : at + need;
     return MQ_OK;
 }
 
@@ -162,24 +209,24 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
         ce_store32(&h->alert_full, 1); /* publish */
         return MQ_OK;
     }
-    uint64_t cap = h->capacity, tail = h->tail;
-    uint64_t off = tail % cap, need = mq_record_size(len);
+    struct ring_view v;
+    take_view(h, &v); /* checked by the plan; only the reader moved since */
+    uint64_t need = mq_record_size(len), at;
+    int wrap;
+    if (!place(&v, need, &at, &wrap))
+        return MQ_NO_SPACE;
     uint8_t *base = ring(h);
-    uint64_t new_tail = tail;
-    if (off + need > cap) {
-        struct mq_record wrap = { (uint32_t)(cap - off - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
-        memcpy(base + off, &wrap, sizeof(wrap));
-        new_tail += cap - off;
-        off = 0;
+    if (wrap) {
+        struct mq_record marker = { (uint32_t)(v.cap - v.tail - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
+        memcpy(base + v.tail, &marker, sizeof(marker));
     }
     struct mq_record rec = { len, flags, writer_pid, MQ_KIND_MSG };
-    memcpy(base + off + MQ_REC_HEADER, data, len);
-    memcpy(base + off, &rec, sizeof(rec));
-    new_tail += need;
-    ce_store64(&h->tail, new_tail); /* publish: the one store that makes it visible */
-    uint32_t count = h->count + 1;
-    h->count = count;
-    if (count > h->high_water)
+    memcpy(base + at + MQ_REC_HEADER, data, len);
+    memcpy(base + at, &rec, sizeof(rec));
+    /* Publish: count and tail in one store. */
+    ce_store64(&h->wstate, make_state(v.written + 1, (at + need) % v.cap));
+    uint32_t count = v.written + 1 - state_count(ce_load64(&h->rstate));
+    if (count > h->high_water && count <= MQ_MAX_NUM_NODES + 1)
         h->high_water = count;
     return MQ_OK;
 }
@@ -190,7 +237,7 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
     if (!mq_header_valid(h, mapping_size))
         return corrupt(h);
     uint32_t cbmax = h->cb_max_message;
-    if (h->alert_full) {
+    if (ce_load32(&h->alert_full)) {
         uint32_t n = h->alert_len;
         if (n > cbmax)
             return corrupt(h);
@@ -202,36 +249,33 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
         ce_store32(&h->alert_full, 0);
         return copy < n ? MQ_TRUNCATED : MQ_OK;
     }
-    uint64_t cap = h->capacity;
     for (int hops = 0; hops < 2; hops++) {
-        uint64_t head = h->head, tail = h->tail;
-        if (!positions_valid(head, tail, cap))
+        struct ring_view v;
+        if (!take_view(h, &v))
             return corrupt(h);
-        if (head == tail)
+        if (v.count == 0)
             return MQ_EMPTY;
-        uint64_t off = head % cap;
-        if (cap - off < MQ_REC_HEADER)
+        if (v.cap - v.head < MQ_REC_HEADER)
             return corrupt(h);
         struct mq_record rec;
-        memcpy(&rec, ring(h) + off, sizeof(rec));
+        memcpy(&rec, ring(h) + v.head, sizeof(rec));
         if (rec.kind == MQ_KIND_WRAP) {
             /* The wrap marker fills the ring's end exactly. */
-            if (off == 0 || rec.len != cap - off - MQ_REC_HEADER || tail - head < cap - off)
+            if (v.head == 0 || rec.len != v.cap - v.head - MQ_REC_HEADER)
                 return corrupt(h);
-            ce_store64(&h->head, head + (cap - off));
+            ce_store64(&h->rstate, make_state(v.read, 0));
             continue;
         }
         uint64_t size = mq_record_size(rec.len);
-        if (rec.kind != MQ_KIND_MSG || rec.len > cbmax || off + size > cap || tail - head < size)
+        if (rec.kind != MQ_KIND_MSG || rec.len > cbmax || v.head + size > v.cap)
             return corrupt(h);
         uint32_t copy = rec.len < buf_size ? rec.len : buf_size;
-        memcpy(buf, ring(h) + off + MQ_REC_HEADER, copy);
+        memcpy(buf, ring(h) + v.head + MQ_REC_HEADER, copy);
         *len = copy;
         *flags = rec.flags;
         *writer_pid = rec.writer;
-        ce_store64(&h->head, head + size); /* consume: one store */
-        if (h->count)
-            h->count--;
+        /* Consume: count and head in one store. */
+        ce_store64(&h->rstate, make_state(v.read + 1, (v.head + size) % v.cap));
         return copy < rec.len ? MQ_TRUNCATED : MQ_OK;
     }
     return corrupt(h); /* two wrap markers in a row */
@@ -240,59 +284,29 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
 void mq_discard(struct mq_header *h)
 {
     ce_store32(&h->alert_full, 0);
-    ce_store64(&h->head, h->tail);
-    h->count = 0;
+    ce_store64(&h->rstate, ce_load64(&h->wstate));
 }
 
 enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size)
 {
-    if (!mq_header_valid(h, mapping_size))
-        goto corrupt;
-    uint64_t cap = h->capacity, head = h->head, tail = h->tail;
-    if (!positions_valid(head, tail, cap))
-        goto corrupt;
-    uint32_t count = 0;
-    uint64_t pos = head;
-    while (pos != tail) {
-        uint64_t off = pos % cap;
-        if (cap - off < MQ_REC_HEADER)
-            goto corrupt;
-        struct mq_record rec;
-        memcpy(&rec, ring(h) + off, sizeof(rec));
-        uint64_t size;
-        if (rec.kind == MQ_KIND_WRAP && off != 0 && rec.len == cap - off - MQ_REC_HEADER) {
-            size = cap - off;
-        } else if (rec.kind == MQ_KIND_MSG && rec.len <= h->cb_max_message) {
-            size = mq_record_size(rec.len);
-            count++;
-        } else {
-            goto corrupt;
-        }
-        if (off + size > cap || tail - pos < size)
-            goto corrupt;
-        pos += size;
-    }
-    if (h->alert_full && h->alert_len > h->cb_max_message)
-        goto corrupt;
-    h->count = count;
-    if (count > h->high_water)
-        h->high_water = count;
-    return MQ_OK;
-corrupt:
-    h->state |= MQ_STATE_CORRUPT;
-    return MQ_CORRUPT;
+    return mq_state_valid(h, mapping_size) ? MQ_OK : MQ_CORRUPT;
+}
+
+uint32_t mq_count(const struct mq_header *h)
+{
+    return state_count(ce_load64(&h->wstate)) - state_count(ce_load64(&h->rstate));
 }
 
 int mq_has_message(const struct mq_header *h)
 {
-    return ce_load32(&h->alert_full) || ce_load64(&h->head) != ce_load64(&h->tail);
+    return ce_load32(&h->alert_full) || mq_count(h) != 0;
 }
 
 int mq_has_room(const struct mq_header *h)
 {
     uint64_t end;
-    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity,
-                         h->cb_max_message, 0, &end) != MQ_FULL;
+    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, &end) !=
+           MQ_FULL;
 }
 
 /* Scans stop at the highest slot ever used: two processes share most

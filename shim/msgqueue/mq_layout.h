@@ -5,8 +5,16 @@
  *
  * One pagefile-backed mapping per queue. All fields are fixed-width and
  * little-endian; no pointers or handles, so 32- and 64-bit processes share
- * a queue. Positions are monotonic 64-bit byte counts; the ring offset is
- * position % capacity.
+ * a queue.
+ *
+ * Readers and writers never share a lock or a written cache line: readers
+ * serialise on read_lock and own `rstate`, writers on write_lock and own
+ * `wstate`. Each state packs a message count and a ring offset into one
+ * 64-bit word ((count << 32) | offset), published with one store, so the
+ * number of queued messages (written - read) and where they lie change
+ * together and a process killed at any instruction leaves them consistent.
+ * Work on both (closing an end, sweeping, (re)initialising) takes
+ * read_lock, then write_lock.
  *
  *   offset  size  field
  *   0       4     magic            MQ_MAGIC ("CEMQ")
@@ -16,36 +24,38 @@
  *   16      4     max_messages     0 = unbounded
  *   20      4     cb_max_message
  *   24      4     state            MQ_STATE_* bits
- *   28      4     lock             pid of the owner, 0 = free
+ *   28      4     proc_slots       records in use are below this index
  *   32      8     capacity         bytes in the data ring
- *   40      8     head             position of the oldest record
- *   48      8     tail             position after the newest record
- *   56      4     count            normal messages queued
- *   60      4     high_water       largest count seen
- *   64      4     alert_full       1 while the alert slot holds a message
- *   68      4     alert_len
- *   72      4     alert_flags
- *   76      4     alert_writer     pid of the alert's writer
- *   80      4     read_sleepers    threads blocked on the read end
- *   84      4     write_sleepers   threads blocked on the write end
- *   88      4     read_event_set   1 if the read-end event is believed set
- *   92      4     write_event_set  1 if the write-end event is believed set
- *   96      8     committed        bytes of the ring committed (grows only)
- *   104     8     last_sweep_ms    when dead processes were last swept
- *   112     4     name_chars       length of name, 0 for unnamed queues
- *   116     4     proc_slots       records in use are below this index
- *   120     520   name             UTF-16, MQ_NAME_MAX chars
- *   640     2048  procs            MQ_MAX_PROCS records of struct mq_proc
- *   2688    1408  reserved
+ *   40      8     committed        bytes of the ring committed (grows only)
+ *   48      8     last_sweep_ms    when dead processes were last swept
+ *   56      4     name_chars       length of name, 0 for unnamed queues
+ *   60      4     reserved
+ *   64      4     read_lock        pid of the owner, 0 = free   (readers' line)
+ *   68      4     reserved
+ *   72      8     rstate           (messages read << 32) | head offset
+ *   128     4     write_lock       pid of the owner, 0 = free   (writers' line)
+ *   132     4     high_water       largest count seen
+ *   136     8     wstate           (messages written << 32) | tail offset
+ *   192     4     alert_full       1 while the alert slot holds a message
+ *   196     4     alert_len
+ *   200     4     alert_flags
+ *   204     4     alert_writer     pid of the alert's writer
+ *   208     4     read_sleepers    threads blocked on the read end
+ *   212     4     write_sleepers   threads blocked on the write end
+ *   216     4     read_event_set   1 if the read-end event is believed set
+ *   220     4     write_event_set  1 if the write-end event is believed set
+ *   256     520   name             UTF-16, MQ_NAME_MAX chars
+ *   1024    2048  procs            MQ_MAX_PROCS records of struct mq_proc
+ *   3072    1024  reserved
  *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
  *                 then the data ring (capacity bytes)
  *
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
  * payload padded to 16. A record that does not fit before the end of the
  * ring is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
- * offset 0. Writers fill a record completely before publishing it with one
- * store of `tail`; readers copy it out before one store of `head`: a process
- * killed at any instruction never leaves a half message visible.
+ * offset 0. A writer fills a record completely before publishing wstate; a
+ * reader copies it out before publishing rstate: a half message is never
+ * visible, and the reader's copy-out overlaps the writer's copy-in.
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H
@@ -54,7 +64,7 @@
 #include <stdint.h>
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 1u
+#define MQ_LAYOUT_VERSION 2u
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -92,12 +102,23 @@ struct mq_header {
     uint32_t max_messages;
     uint32_t cb_max_message;
     uint32_t state;
-    uint32_t lock;
+    uint32_t proc_slots; /* bounds the record scans; clamped to MQ_MAX_PROCS */
     uint64_t capacity;
-    uint64_t head;
-    uint64_t tail;
-    uint32_t count;
+    uint64_t committed;
+    uint64_t last_sweep_ms;
+    uint32_t name_chars;
+    uint32_t reserved0;
+    /* readers' cache line */
+    uint32_t read_lock;
+    uint32_t reserved1;
+    uint64_t rstate;
+    uint8_t pad_r[48];
+    /* writers' cache line */
+    uint32_t write_lock;
     uint32_t high_water;
+    uint64_t wstate;
+    uint8_t pad_w[48];
+    /* read by both on every call, written rarely */
     uint32_t alert_full;
     uint32_t alert_len;
     uint32_t alert_flags;
@@ -106,13 +127,11 @@ struct mq_header {
     uint32_t write_sleepers;
     uint32_t read_event_set;
     uint32_t write_event_set;
-    uint64_t committed;
-    uint64_t last_sweep_ms;
-    uint32_t name_chars;
-    uint32_t proc_slots; /* bounds the record scans; clamped to MQ_MAX_PROCS */
+    uint8_t pad_s[32];
     uint16_t name[MQ_NAME_MAX];
+    uint8_t pad_n[248];
     struct mq_proc procs[MQ_MAX_PROCS];
-    uint8_t reserved1[1408];
+    uint8_t reserved2[1024];
 };
 
 struct mq_record {
@@ -124,18 +143,18 @@ struct mq_record {
 
 #define MQ_STATIC_ASSERT(c, m) _Static_assert(c, m)
 MQ_STATIC_ASSERT(sizeof(struct mq_proc) == 16, "mq_proc is 16 bytes");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, lock) == 28, "lock at 28");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, proc_slots) == 28, "proc_slots at 28");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, capacity) == 32, "capacity at 32");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, head) == 40, "head at 40");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, tail) == 48, "tail at 48");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, count) == 56, "count at 56");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 64, "alert_full at 64");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 80, "read_sleepers at 80");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 96, "committed at 96");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 112, "name_chars at 112");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, proc_slots) == 116, "proc_slots at 116");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 120, "name at 120");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 640, "procs at 640");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 40, "committed at 40");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 56, "name_chars at 56");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) == 64, "read_lock at 64");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 128, "write_lock at 128");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 192, "alert_full at 192");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 208, "read_sleepers at 208");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 256, "name at 256");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 1024, "procs at 1024");
 MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16 bytes");
 
@@ -143,10 +162,10 @@ MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16
 enum mq_result {
     MQ_OK = 0,
     MQ_EMPTY,     /* nothing to read */
-    MQ_FULL,      /* no room (count limit or ring space) */
+    MQ_FULL,      /* write: dwMaxMessages messages are queued */
     MQ_TRUNCATED, /* read: message longer than the buffer, consumed */
     MQ_TOO_BIG,   /* write: longer than cb_max_message */
-    MQ_NO_SPACE,  /* write: on-demand ring exhausted (ERROR_OUTOFMEMORY) */
+    MQ_NO_SPACE,  /* write: a capped on-demand ring has no bytes left (ERROR_OUTOFMEMORY) */
     MQ_CORRUPT    /* the shared memory failed validation */
 };
 
@@ -168,22 +187,25 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
  * corrupt. */
 int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 
-/* Bytes of the ring a write of len bytes needs committed: [0, *end) of the
- * ring must be accessible. Returns MQ_OK, MQ_FULL, MQ_TOO_BIG, MQ_NO_SPACE
- * or MQ_CORRUPT; does not change the queue. */
+/* Whether a write of len bytes fits now, and how much of the ring it needs
+ * committed: [0, *ring_end). Returns MQ_OK, MQ_FULL, MQ_TOO_BIG,
+ * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
 enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
                              int alert, uint64_t *ring_end);
-/* Enqueues (the caller holds the lock and has committed up to ring_end). */
+/* Enqueues (the caller holds write_lock and has committed up to ring_end). */
 enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
                         uint32_t flags, uint32_t writer_pid, int alert);
-/* Dequeues into buf; *len gets the bytes copied. The alert comes first. */
+/* Dequeues into buf (the caller holds read_lock); *len gets the bytes
+ * copied. The alert comes first. */
 enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
                        uint32_t *len, uint32_t *flags, uint32_t *writer_pid);
-/* Drops every queued message and the alert. */
+/* Drops every queued message and the alert (the caller holds both locks). */
 void mq_discard(struct mq_header *h);
-/* After taking over the lock of a dead owner: re-derives count from the
- * ring; returns MQ_CORRUPT (and marks the queue) if the ring is damaged. */
+/* After taking over a lock from a dead owner: every update is one store,
+ * so there is nothing to redo; checks the state and marks a damaged queue. */
 enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
+/* Messages queued (the alert excluded). */
+uint32_t mq_count(const struct mq_header *h);
 int mq_has_message(const struct mq_header *h);
 int mq_has_room(const struct mq_header *h);
 

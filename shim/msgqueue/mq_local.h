@@ -46,9 +46,14 @@ struct mq_handle *mq_handle_remove(HANDLE h); /* takes it out; the table's refer
 /* Calls fn for every open queue of this process (process exit). */
 void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers));
 
-/* Queue state shared by the API and the waits (msgqueue.c). */
-int mq_lock(struct mq_queue *q);   /* FALSE with the last error set */
-void mq_unlock(struct mq_queue *q);
+/* Queue state shared by the API and the waits (msgqueue.c). Readers take
+ * MQ_LOCK_READ, writers MQ_LOCK_WRITE, anything that changes both sides or
+ * the handle records MQ_LOCK_BOTH (read, then write: one order, no deadlock). */
+#define MQ_LOCK_READ 1
+#define MQ_LOCK_WRITE 2
+#define MQ_LOCK_BOTH 3
+int mq_lock(struct mq_queue *q, int which); /* FALSE with the last error set */
+void mq_unlock(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
 /* The condition a wait on this end is satisfied by: messages (read end) or
  * room (write end), a broken peer, or the handle being closed. */

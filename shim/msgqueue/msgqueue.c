@@ -238,7 +238,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             break;
         }
         mq_sweep(q, FALSE);
-        if (!mq_lock(q)) {
+        if (!mq_lock(q, MQ_LOCK_READ)) {
             error = GetLastError();
             break;
         }
@@ -247,17 +247,17 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
         if (!mq_header_valid(h, q->view_size)) {
             r = MQ_CORRUPT;
         } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
-            mq_unlock(q);
+            mq_unlock(q, MQ_LOCK_READ);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else if (!mq_commit_for_read(q)) {
-            mq_unlock(q);
+            mq_unlock(q, MQ_LOCK_READ);
             error = ERROR_OUTOFMEMORY;
             break;
         } else {
             r = mq_read(h, q->view_size, lpBuffer, cbBufferSize, &len, &flags, &writer);
         }
-        mq_unlock(q);
+        mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
             mq_signal_end(q, MQ_END_WRITE);
             *lpNumberOfBytesRead = len;
@@ -322,7 +322,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
             break;
         }
         mq_sweep(q, FALSE);
-        if (!mq_lock(q)) {
+        if (!mq_lock(q, MQ_LOCK_WRITE)) {
             error = GetLastError();
             break;
         }
@@ -333,7 +333,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         } else if (cbDataSize > h->cb_max_message) {
             r = MQ_TOO_BIG;
         } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
-            mq_unlock(q);
+            mq_unlock(q, MQ_LOCK_WRITE);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else {
@@ -342,10 +342,8 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
                 r = MQ_NO_SPACE;
             else if (r == MQ_OK)
                 r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert);
-            else if (r == MQ_FULL && (h->max_messages == 0 || h->count < h->max_messages))
-                r = MQ_NO_SPACE; /* the ring, not the message limit, is full */
         }
-        mq_unlock(q);
+        mq_unlock(q, MQ_LOCK_WRITE);
         if (r == MQ_OK) {
             mq_signal_end(q, MQ_END_READ);
             ok = TRUE;
@@ -391,14 +389,14 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
     mq_sweep(q, TRUE); /* counts are exact for the living */
-    if (!mq_lock(q))
+    if (!mq_lock(q, MQ_LOCK_BOTH))
         goto out;
     if (mq_state_valid(h, q->view_size)) {
         uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
         lpInfo->dwFlags = h->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
         lpInfo->dwMaxMessages = h->max_messages;
         lpInfo->cbMaxMessage = h->cb_max_message;
-        lpInfo->dwCurrentMessages = h->count;
+        lpInfo->dwCurrentMessages = mq_count(h);
         lpInfo->dwMaxQueueMessages = h->high_water;
         lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);
         lpInfo->wNumWriters = (WORD)(writers > 0xffff ? 0xffff : writers);
@@ -406,7 +404,7 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
     } else {
         SetLastError(ERROR_FILE_CORRUPT);
     }
-    mq_unlock(q);
+    mq_unlock(q, MQ_LOCK_BOTH);
 out:
     if (hnd)
         mq_handle_put(hnd);
@@ -424,9 +422,9 @@ static BOOL close_queue(HANDLE hMsgQ)
     } else {
         struct mq_queue *q = hnd->q;
         InterlockedExchange(&hnd->closed, 1);
-        if (mq_lock(q)) {
+        if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, hnd->end, -1);
-            mq_unlock(q);
+            mq_unlock(q, MQ_LOCK_BOTH);
         }
         /* Wake this process's threads blocked on the handle: they see it
          * closed. (Other sleepers re-check and sleep again.) */

@@ -73,11 +73,12 @@ CETEST_CHILD(crash_lock_holder)
     SIZE_T size;
     struct mq_header *h = fault_map_queue(name, &mapping, &size);
     REQUIRE(h != NULL);
-    REQUIRE(InterlockedCompareExchange((volatile LONG *)&h->lock, (LONG)GetCurrentProcessId(), 0) == 0);
+    REQUIRE(InterlockedCompareExchange((volatile LONG *)&h->write_lock, (LONG)GetCurrentProcessId(), 0) == 0);
     BYTE *ring = (BYTE *)h + MQ_HEADER_SIZE + ((h->cb_max_message + 4095) / 4096) * 4096;
     struct mq_record rec = { 40, 0, GetCurrentProcessId(), MQ_KIND_MSG };
-    memcpy(ring + h->tail % h->capacity, &rec, sizeof(rec));
-    memset(ring + h->tail % h->capacity + sizeof(rec), 'X', 20); /* 20 of 40 bytes */
+    uint32_t tail = (uint32_t)h->wstate; /* the tail offset; the count is above it */
+    memcpy(ring + tail, &rec, sizeof(rec));
+    memset(ring + tail + sizeof(rec), 'X', 20); /* 20 of 40 bytes */
     HANDLE ev = OpenEventW(EVENT_MODIFY_STATE, FALSE, ready);
     REQUIRE(ev != NULL);
     SetEvent(ev);

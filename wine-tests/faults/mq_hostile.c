@@ -80,27 +80,37 @@ typedef void (*damage_fn)(struct mq_header *h, SIZE_T size);
 
 static void damage_capacity(struct mq_header *h, SIZE_T size) { h->capacity = (uint64_t)size * 4; }
 static void damage_cbmax(struct mq_header *h, SIZE_T size) { (void)size; h->cb_max_message = 0x7fffffff; }
-static void damage_head_after_tail(struct mq_header *h, SIZE_T size) { (void)size; h->head = h->tail + 16; }
-static void damage_tail_far(struct mq_header *h, SIZE_T size) { (void)size; h->tail = h->head + h->capacity + 16; }
-static void damage_unaligned(struct mq_header *h, SIZE_T size) { (void)size; h->head += 3; }
+/* rstate/wstate: (messages << 32) | ring offset. */
+static uint32_t head_of(const struct mq_header *h) { return (uint32_t)h->rstate; }
+static void damage_read_ahead_of_written(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    h->rstate += (uint64_t)5 << 32; /* more read than written */
+}
+static void damage_tail_far(struct mq_header *h, SIZE_T size)
+{
+    (void)size;
+    h->wstate = (h->wstate & ~0xffffffffull) | (uint32_t)(h->capacity + 16);
+}
+static void damage_unaligned(struct mq_header *h, SIZE_T size) { (void)size; h->rstate += 3; }
 static void damage_magic(struct mq_header *h, SIZE_T size) { (void)size; h->magic ^= 0x10; }
 static void damage_version(struct mq_header *h, SIZE_T size) { (void)size; h->version = 99; }
 static void damage_record_len(struct mq_header *h, SIZE_T size)
 {
     (void)size;
-    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + head_of(h));
     rec->len = 0xfffffff0u;
 }
 static void damage_record_kind(struct mq_header *h, SIZE_T size)
 {
     (void)size;
-    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + head_of(h));
     rec->kind = 0x12345678u;
 }
 static void damage_wrap(struct mq_header *h, SIZE_T size)
 {
     (void)size;
-    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + h->head % h->capacity);
+    struct mq_record *rec = (struct mq_record *)(ring_of(h, h->cb_max_message) + head_of(h));
     rec->kind = MQ_KIND_WRAP;
     rec->len = 16;
 }
@@ -119,7 +129,7 @@ CETEST(mq_hostile, damaged_fields_give_errors_not_overflows)
     } cases[] = {
         { "capacity beyond the mapping", damage_capacity },
         { "cbMaxMessage beyond CE's limit", damage_cbmax },
-        { "head after tail", damage_head_after_tail },
+        { "more messages read than written", damage_read_ahead_of_written },
         { "tail beyond capacity", damage_tail_far },
         { "unaligned head", damage_unaligned },
         { "bad magic", damage_magic },
@@ -164,7 +174,8 @@ CETEST(mq_hostile, random_garbage_never_crashes_or_hangs)
         for (SIZE_T k = from; k < to; k++)
             if (rng() % 4 == 0)
                 p[k] = (BYTE)rng();
-        q.h->lock = 0;
+        q.h->read_lock = 0;
+        q.h->write_lock = 0;
         char buf[128];
         DWORD n, f;
         ULONGLONG start = cetest_now_ms();
@@ -211,7 +222,7 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
     hostile_queue q;
     REQUIRE(hostile_open(&q, 0, 8, 64));
     /* A live owner that never lets go (here: this process itself). */
-    q.h->lock = GetCurrentProcessId();
+    q.h->read_lock = GetCurrentProcessId();
     char buf[64];
     DWORD n, f;
     ULONGLONG start = cetest_now_ms();
@@ -220,7 +231,7 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
     CHECK_LASTERROR(ERROR_BUSY);
     ULONGLONG took = cetest_now_ms() - start;
     CHECK_MSG(took < 10000, "gave up after %llu ms", took);
-    q.h->lock = 0;
+    q.h->read_lock = 0;
     CHECK(ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f));
     hostile_close(&q);
 }
