@@ -16,13 +16,7 @@
 
 #include <windows.h>
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
 #include <msgqueue.h>
 #include <kfuncs.h>         /* EventModify, EVENT_*, CeGetCallerTrust, OEM_CERTIFY_* */

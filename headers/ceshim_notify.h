@@ -15,13 +15,7 @@
 extern "C" {
 #endif
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
 /* Device interfaces: DEVDETAIL messages written into hMsgQ (see pnp.h).
  * No __declspec(dllimport): CE code re-declares these itself, and a plain

@@ -13,13 +13,7 @@
 
 #include <windows.h>
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,17 +32,17 @@ extern "C" {
 #define CE_THREAD_PRIO_256_IDLE          255
 
 /* nPriority 0 (highest) .. 255; hThread may also be a thread ID (CE6+). */
-CESHIM_API BOOL WINAPI CeSetThreadPriority(HANDLE hThread, int nPriority);
+BOOL WINAPI CeSetThreadPriority(HANDLE hThread, int nPriority);
 /* 0..255, or THREAD_PRIORITY_ERROR_RETURN on failure. */
-CESHIM_API int WINAPI CeGetThreadPriority(HANDLE hThread);
+int WINAPI CeGetThreadPriority(HANDLE hThread);
 
 /* A file to pass to CreateFileMapping: the share mode is forced from the
  * access, and the handle is closed with the mapping made from it. */
-CESHIM_API HANDLE WINAPI CreateFileForMappingW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+HANDLE WINAPI CreateFileForMappingW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                                                LPSECURITY_ATTRIBUTES lpSecurityAttributes,
                                                DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
                                                HANDLE hTemplateFile);
-CESHIM_API HANDLE WINAPI CreateFileForMappingA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+HANDLE WINAPI CreateFileForMappingA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                                                LPSECURITY_ATTRIBUTES lpSecurityAttributes,
                                                DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
                                                HANDLE hTemplateFile);

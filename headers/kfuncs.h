@@ -12,13 +12,7 @@
 
 #include <windows.h>
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,12 +34,12 @@ extern "C" {
 #define OEM_CERTIFY_TRUST 2
 #endif
 
-CESHIM_API BOOL WINAPI EventModify(HANDLE hEvent, DWORD func);
+BOOL WINAPI EventModify(HANDLE hEvent, DWORD func);
 
 /* No WINAPI: CE declares these two without it (i686: __cdecl). Both
  * return OEM_CERTIFY_TRUST, as CE6 and later do. */
-CESHIM_API DWORD CeGetCallerTrust(void);
-CESHIM_API DWORD CeGetCurrentTrust(void);
+DWORD CeGetCallerTrust(void);
+DWORD CeGetCurrentTrust(void);
 
 #ifdef __cplusplus
 }

@@ -40,25 +40,19 @@ typedef struct MSGQUEUEINFO {
     WORD wNumWriters;         /* open write handles, all processes */
 } MSGQUEUEINFO, *PMSGQUEUEINFO, FAR *LPMSGQUEUEINFO;
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
-CESHIM_API HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions);
-CESHIM_API HANDLE WINAPI OpenMsgQueue(HANDLE hSrcProc, HANDLE hMsgQ, LPMSGQUEUEOPTIONS lpOptions);
-CESHIM_API BOOL WINAPI ReadMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize,
+HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions);
+HANDLE WINAPI OpenMsgQueue(HANDLE hSrcProc, HANDLE hMsgQ, LPMSGQUEUEOPTIONS lpOptions);
+BOOL WINAPI ReadMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize,
                                     LPDWORD lpNumberOfBytesRead, DWORD dwTimeout, DWORD *pdwFlags);
-CESHIM_API BOOL WINAPI ReadMsgQueueEx(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize,
+BOOL WINAPI ReadMsgQueueEx(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize,
                                       LPDWORD lpNumberOfBytesRead, DWORD dwTimeout, DWORD *pdwFlags,
                                       PHANDLE phTok);
-CESHIM_API BOOL WINAPI WriteMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize,
+BOOL WINAPI WriteMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize,
                                      DWORD dwTimeout, DWORD dwFlags);
-CESHIM_API BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo);
-CESHIM_API BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ);
+BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo);
+BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ);
 
 #ifdef __cplusplus
 }

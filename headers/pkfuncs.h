@@ -32,13 +32,7 @@ typedef struct _DEVICE_PSL_NOTIFY {
     HANDLE hThread; /* its main thread (ID) */
 } DEVICE_PSL_NOTIFY, *PDEVICE_PSL_NOTIFY;
 
-#ifndef CESHIM_API
-#ifdef CESHIM_BUILDING_DLL
-#define CESHIM_API
-#else
-#define CESHIM_API __declspec(dllimport)
-#endif
-#endif
+#include <ceshim_api.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,15 +40,15 @@ extern "C" {
 
 /* Event data: one DWORD per event object, shared by all its handles in all
  * processes (message-queue handles included). No WINAPI, as on CE. */
-CESHIM_API DWORD GetEventData(HANDLE hEvent);
-CESHIM_API BOOL SetEventData(HANDLE hEvent, DWORD dwData);
+DWORD GetEventData(HANDLE hEvent);
+BOOL SetEventData(HANDLE hEvent, DWORD dwData);
 
 /* Who called: process IDs (cast to HANDLE where CE returns HANDLE). Inside
  * a service call they name the client; outside one, the current process. */
-CESHIM_API HANDLE GetCallerProcess(void);
-CESHIM_API HANDLE GetOwnerProcess(void);
-CESHIM_API DWORD GetDirectCallerProcessId(void);
-CESHIM_API DWORD GetCallerVMProcessId(void);
+HANDLE GetCallerProcess(void);
+HANDLE GetOwnerProcess(void);
+DWORD GetDirectCallerProcessId(void);
+DWORD GetCallerVMProcessId(void);
 
 #ifdef __cplusplus
 }
