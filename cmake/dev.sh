@@ -78,8 +78,12 @@ test)
         say "tests: i686 under wine32"
         ctest --preset wine-x86
     else
-        why=$(grep -m1 -oE 'unmet dependencies|Unable to locate package [^ ]+|generated breaks' \
-              /tmp/ceshim-wine32-install.log 2>/dev/null || echo "not installable")
+        if grep -qE 'unmet dependencies|generated breaks' /tmp/ceshim-wine32-install.log 2>/dev/null; then
+            why="apt cannot resolve its i386 dependencies"
+        else
+            why=$(grep -m1 -oE 'Unable to locate package [^ ]+' /tmp/ceshim-wine32-install.log 2>/dev/null ||
+                  echo "not installable")
+        fi
         why="$why; apt's output is in /tmp/ceshim-wine32-install.log"
         echo "i686 TESTS NOT RUN: wine32:i386 could not be installed ($why); the i686 build above compiled and linked."
     fi
