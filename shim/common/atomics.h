@@ -26,6 +26,8 @@ static __inline uint32_t ce_add32(volatile uint32_t *p, int32_t d)
     return (uint32_t)_InterlockedExchangeAdd((volatile long *)p, d) + (uint32_t)d;
 }
 static __inline void ce_fence(void) { _ReadWriteBarrier(); _mm_mfence(); }
+/* MSVC's volatile reads are acquire loads (/volatile:ms, the x86 default). */
+static __inline void *ce_load_ptr(void *const volatile *p) { void *v = *p; _ReadWriteBarrier(); return v; }
 static __inline void ce_pause(void) { _mm_pause(); }
 #else
 static inline uint32_t ce_load32(const volatile uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
@@ -44,6 +46,7 @@ static inline uint32_t ce_add32(volatile uint32_t *p, int32_t d)
     return __atomic_add_fetch(p, (uint32_t)d, __ATOMIC_SEQ_CST);
 }
 static inline void ce_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void *ce_load_ptr(void *const volatile *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 #if defined(__i386__) || defined(__x86_64__)
 static inline void ce_pause(void) { __builtin_ia32_pause(); }
 #else

@@ -393,7 +393,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
     struct mq_queue *q = queue_get(rq->base, rq->named, rq->create ? size : 0, on_demand);
     if (!q)
         return NULL;
-    struct mq_handle *hnd = calloc(1, sizeof(*hnd));
+    struct mq_handle *hnd = mq_handle_alloc();
     if (!hnd) {
         mq_queue_put(q);
         SetLastError(ERROR_OUTOFMEMORY);
@@ -472,7 +472,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
 fail:
     mq_unlock(q, MQ_LOCK_BOTH);
 fail_unlocked_error:
-    free(hnd);
+    mq_handle_discard(hnd);
     mq_queue_put(q);
     SetLastError(error);
     return NULL;

@@ -30,15 +30,20 @@ struct mq_queue {
 };
 
 struct mq_handle {
-    struct mq_handle *next;   /* hash chain */
-    HANDLE handle;            /* the value CE code holds */
+    struct mq_handle *volatile next; /* hash chain, or the pool */
+    HANDLE volatile handle;   /* the value CE code holds */
     struct mq_queue *q;
     int end;                  /* MQ_END_READ or MQ_END_WRITE */
     volatile LONG closed;     /* set by CloseMsgQueue; wakes its waiters */
-    volatile LONG refs;
+    volatile LONG refs;       /* the table's + lookups in flight; 0 = pooled */
+    volatile LONG in_table;
 };
 
-/* The handle table (mq_handles.c). */
+/* The handle table (mq_handles.c). Records come from mq_handle_alloc and
+ * are never freed, only pooled, so that a lock-free lookup racing with a
+ * close always reads valid memory. */
+struct mq_handle *mq_handle_alloc(void);       /* zeroed; NULL if out of memory */
+void mq_handle_discard(struct mq_handle *hnd); /* one never inserted */
 struct mq_handle *mq_handle_get(HANDLE h); /* adds a reference; NULL if not a queue handle */
 void mq_handle_put(struct mq_handle *hnd);
 void mq_handle_insert(struct mq_handle *hnd);
