@@ -102,9 +102,8 @@ struct ring_view {
     uint64_t head, tail, cap;
 };
 
-static int take_view(const struct mq_header *h, struct ring_view *v)
+static int view_of(const struct mq_header *h, uint64_t rs, uint64_t ws, struct ring_view *v)
 {
-    uint64_t rs = ce_load64(&h->rstate), ws = ce_load64(&h->wstate);
     v->cap = h->capacity;
     v->read = state_count(rs);
     v->written = state_count(ws);
@@ -118,6 +117,11 @@ static int take_view(const struct mq_header *h, struct ring_view *v)
     if (v->count == 0 && v->head != v->tail)
         return 0;
     return 1;
+}
+
+static int take_view(const struct mq_header *h, struct ring_view *v)
+{
+    return view_of(h, ce_load64(&h->rstate), ce_load64(&h->wstate), v);
 }
 
 int mq_state_valid(struct mq_header *h, uint64_t mapping_size)
@@ -164,8 +168,38 @@ static int place(const struct ring_view *v, uint64_t need, uint64_t *at, int *wr
     return 0;
 }
 
+/* The writer's view: its own state fresh, the reader's from *peer (a value
+ * the reader published earlier) when given. A stale reader state only
+ * understates the free space, so it is re-read from shared memory only
+ * when the cached view says "full" (or does not add up): streaming writers
+ * then do not touch the reader's cache line for every message. */
+static enum mq_result writer_view(const struct mq_header *h, uint64_t *peer, uint32_t len,
+                                  struct ring_view *v, uint64_t *at, int *wrap)
+{
+    uint64_t ws = ce_load64(&h->wstate);
+    for (int fresh = peer == NULL;; fresh = 1) {
+        uint64_t rs = fresh ? ce_load64(&h->rstate) : *peer;
+        if (fresh && peer)
+            *peer = rs;
+        if (view_of(h, rs, ws, v)) {
+            if (!count_room(h, v->count)) {
+                if (fresh)
+                    return MQ_FULL;
+            } else if (place(v, mq_record_size(len), at, wrap)) {
+                return MQ_OK;
+            } else if (fresh) {
+                /* Capacity leaves room for max_messages records wherever
+                 * they lie, so only a capped ring runs out of bytes first. */
+                return MQ_NO_SPACE;
+            }
+        } else if (fresh) {
+            return MQ_CORRUPT;
+        }
+    }
+}
+
 enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
-                             int alert, uint64_t *ring_end)
+                             int alert, uint64_t *ring_end, uint64_t *peer)
 {
     if (!mq_header_valid(h, mapping_size))
         return MQ_CORRUPT;
@@ -175,28 +209,23 @@ enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, u
     if (alert && !ce_load32(&h->alert_full))
         return MQ_OK;
     struct ring_view v;
-    if (!take_view(h, &v))
-        return MQ_CORRUPT;
-    if (!count_room(h, v.count))
-        return MQ_FULL;
-    uint64_t need = mq_record_size(len), at;
+    uint64_t at;
     int wrap;
-    if (!place(&v, need, &at, &wrap)) {
-        /* Capacity leaves room for max_messages records wherever they lie,
-         * so only a queue whose ring was capped runs out of bytes first. */
-        return MQ_NO_SPACE;
-    }
+    enum mq_result r = writer_view(h, peer, len, &v, &at, &wrap);
+    if (r != MQ_OK)
+        return r;
     /* Committed memory grows from offset 0, so the write needs [0, end):
      * after a wrap, the record at 0 and the marker's header at the tail. */
+    uint64_t need = mq_record_size(len);
     *ring_end = wrap ? (need > v.tail + MQ_REC_HEADER ? need : v.tail + MQ_REC_HEADER) : at + need;
     return MQ_OK;
 }
 
 enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
-                        uint32_t flags, uint32_t writer_pid, int alert)
+                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer)
 {
     uint64_t end;
-    enum mq_result r = mq_write_plan(h, mapping_size, len, alert, &end);
+    enum mq_result r = mq_write_plan(h, mapping_size, len, alert, &end, peer);
     if (r == MQ_CORRUPT)
         return corrupt(h);
     if (r != MQ_OK)
@@ -210,11 +239,11 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
         return MQ_OK;
     }
     struct ring_view v;
-    take_view(h, &v); /* checked by the plan; only the reader moved since */
     uint64_t need = mq_record_size(len), at;
     int wrap;
-    if (!place(&v, need, &at, &wrap))
-        return MQ_NO_SPACE;
+    r = writer_view(h, peer, len, &v, &at, &wrap); /* as planned; only the reader moved since */
+    if (r != MQ_OK)
+        return r == MQ_CORRUPT ? corrupt(h) : r;
     uint8_t *base = ring(h);
     if (wrap) {
         struct mq_record marker = { (uint32_t)(v.cap - v.tail - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
@@ -225,14 +254,38 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
     memcpy(base + at, &rec, sizeof(rec));
     /* Publish: count and tail in one store. */
     ce_store64(&h->wstate, make_state(v.written + 1, (at + need) % v.cap));
-    uint32_t count = v.written + 1 - state_count(ce_load64(&h->rstate));
-    if (count > h->high_water && count <= MQ_MAX_NUM_NODES + 1)
-        h->high_water = count;
+    /* The high-water mark needs the true count; the cached one may be
+     * higher, so the reader's state is read fresh only when that matters. */
+    uint32_t count = v.written + 1 - v.read;
+    if (count > h->high_water) {
+        uint64_t rs = ce_load64(&h->rstate);
+        if (peer)
+            *peer = rs;
+        count = v.written + 1 - state_count(rs);
+        if (count > h->high_water && count <= MQ_MAX_NUM_NODES + 1)
+            h->high_water = count;
+    }
     return MQ_OK;
 }
 
+/* The reader's view: its own state fresh, the writer's from *peer when
+ * given; re-read when the cached view says "empty" (or does not add up). */
+static int reader_view(const struct mq_header *h, uint64_t *peer, struct ring_view *v)
+{
+    uint64_t rs = ce_load64(&h->rstate);
+    for (int fresh = peer == NULL;; fresh = 1) {
+        uint64_t ws = fresh ? ce_load64(&h->wstate) : *peer;
+        if (fresh && peer)
+            *peer = ws;
+        if (view_of(h, rs, ws, v) && (v->count > 0 || fresh))
+            return 1;
+        if (fresh)
+            return 0;
+    }
+}
+
 enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
-                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid)
+                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer)
 {
     if (!mq_header_valid(h, mapping_size))
         return corrupt(h);
@@ -251,7 +304,7 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
     }
     for (int hops = 0; hops < 2; hops++) {
         struct ring_view v;
-        if (!take_view(h, &v))
+        if (!reader_view(h, peer, &v))
             return corrupt(h);
         if (v.count == 0)
             return MQ_EMPTY;
@@ -305,8 +358,8 @@ int mq_has_message(const struct mq_header *h)
 int mq_has_room(const struct mq_header *h)
 {
     uint64_t end;
-    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, &end) !=
-           MQ_FULL;
+    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, &end,
+                         NULL) != MQ_FULL;
 }
 
 /* Scans stop at the highest slot ever used: two processes share most

@@ -187,18 +187,23 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
  * corrupt. */
 int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 
+/* `peer`, when not NULL, is the caller's cache of the other side's state
+ * word (the reader's for writers, the writer's for readers), kept under the
+ * caller's lock: it is read from shared memory only when the cached value
+ * says the queue is full (writers) or empty (readers). NULL: always fresh. */
+
 /* Whether a write of len bytes fits now, and how much of the ring it needs
  * committed: [0, *ring_end). Returns MQ_OK, MQ_FULL, MQ_TOO_BIG,
  * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
 enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
-                             int alert, uint64_t *ring_end);
+                             int alert, uint64_t *ring_end, uint64_t *peer);
 /* Enqueues (the caller holds write_lock and has committed up to ring_end). */
 enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
-                        uint32_t flags, uint32_t writer_pid, int alert);
+                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
  * copied. The alert comes first. */
 enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
-                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid);
+                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer);
 /* Drops every queued message and the alert (the caller holds both locks). */
 void mq_discard(struct mq_header *h);
 /* After taking over a lock from a dead owner: every update is one store,

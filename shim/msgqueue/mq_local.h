@@ -27,6 +27,8 @@ struct mq_queue {
     uint64_t ring_offset;     /* from the view's start, fixed at open */
     HANDLE ev[2];             /* this process's own handles to the end events */
     volatile LONG64 local_committed;
+    uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
+    uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
 };
 
 struct mq_handle {

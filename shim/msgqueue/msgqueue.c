@@ -255,7 +255,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             error = ERROR_OUTOFMEMORY;
             break;
         } else {
-            r = mq_read(h, q->view_size, lpBuffer, cbBufferSize, &len, &flags, &writer);
+            r = mq_read(h, q->view_size, lpBuffer, cbBufferSize, &len, &flags, &writer, &q->writer_state_seen);
         }
         mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
@@ -337,11 +337,12 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else {
-            r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end);
+            r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end, &q->reader_state_seen);
             if (r == MQ_OK && !mq_commit_for_write(q, ring_end))
                 r = MQ_NO_SPACE;
             else if (r == MQ_OK)
-                r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert);
+                r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert,
+                             &q->reader_state_seen);
         }
         mq_unlock(q, MQ_LOCK_WRITE);
         if (r == MQ_OK) {

@@ -43,19 +43,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)mq_has_message(h);
     (void)mq_total_readers(h);
     (void)mq_total_writers(h);
+    /* The callers' caches of the other side's state: garbage too, half
+     * the time (a stale or bogus cache must never lead outside the ring). */
+    uint64_t writer_seen = 0, reader_seen = 0;
+    if (knobs & 2)
+        memcpy(&writer_seen, data + (size > 16 ? 8 : 0), size >= 16 ? 8 : 0);
+    uint64_t *wpeer = (knobs & 4) ? &writer_seen : NULL, *rpeer = (knobs & 8) ? &reader_seen : NULL;
     for (int i = 0; i < 4 && buf; i++) {
         uint32_t len, flags, writer;
-        enum mq_result r = mq_read(h, mapping_size, buf, buf_size, &len, &flags, &writer);
+        enum mq_result r = mq_read(h, mapping_size, buf, buf_size, &len, &flags, &writer, wpeer);
         if ((r == MQ_OK || r == MQ_TRUNCATED) && len > buf_size)
             abort(); /* copied more than the buffer holds */
         if (r == MQ_CORRUPT || r == MQ_EMPTY)
             break;
     }
     uint64_t end;
-    if (mq_write_plan(h, mapping_size, write_len, (int)(knobs & 1), &end) == MQ_OK &&
+    if (mq_write_plan(h, mapping_size, write_len, (int)(knobs & 1), &end, rpeer) == MQ_OK &&
         end > h->capacity)
         abort(); /* a write would need memory beyond the ring */
-    (void)mq_write(h, mapping_size, source, write_len, 0, 42, (int)(knobs & 1));
+    (void)mq_write(h, mapping_size, source, write_len, 0, 42, (int)(knobs & 1), rpeer);
     (void)mq_repair(h, mapping_size);
     (void)mq_has_room(h);
     mq_proc_add(h, 1234, 5678, 1, 1);
