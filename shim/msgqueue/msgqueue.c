@@ -189,6 +189,22 @@ static BOOL wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, 
     return TRUE;
 }
 
+/* Each try of a read or write: the handle still open, dead peers swept
+ * when due, and this side's lock taken. FALSE with *error set otherwise. */
+static BOOL attempt_begin(struct mq_handle *hnd, int lock, DWORD *error)
+{
+    if (hnd->closed) {
+        *error = ERROR_INVALID_HANDLE;
+        return FALSE;
+    }
+    mq_sweep(hnd->q, FALSE);
+    if (!mq_lock(hnd->q, lock)) {
+        *error = GetLastError();
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* The queue handle h if it is of the given end (a reference), else NULL
  * with ERROR_INVALID_HANDLE. */
 static struct mq_handle *end_handle(HANDLE h, int end)
@@ -233,15 +249,8 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
     DWORD error;
     BOOL ok = FALSE;
     for (;;) {
-        if (hnd->closed) {
-            error = ERROR_INVALID_HANDLE;
+        if (!attempt_begin(hnd, MQ_LOCK_READ, &error))
             break;
-        }
-        mq_sweep(q, FALSE);
-        if (!mq_lock(q, MQ_LOCK_READ)) {
-            error = GetLastError();
-            break;
-        }
         uint32_t len = 0, flags = 0, writer = 0;
         enum mq_result r;
         if (!mq_header_valid(h, q->view_size)) {
@@ -317,15 +326,8 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
     DWORD error = ERROR_SUCCESS;
     BOOL ok = FALSE;
     for (;;) {
-        if (hnd->closed) {
-            error = ERROR_INVALID_HANDLE;
+        if (!attempt_begin(hnd, MQ_LOCK_WRITE, &error))
             break;
-        }
-        mq_sweep(q, FALSE);
-        if (!mq_lock(q, MQ_LOCK_WRITE)) {
-            error = GetLastError();
-            break;
-        }
         enum mq_result r;
         uint64_t ring_end = 0;
         if (!mq_header_valid(h, q->view_size)) {
