@@ -76,6 +76,7 @@ test)
     build wine-x86
     if wine32_ready; then
         say "tests: i686 under wine32"
+        cmake/wine-session.sh start "$root/build/wine-x86/wineprefix" >/dev/null
         ctest --preset wine-x86
     else
         if grep -qE 'unmet dependencies|generated breaks' /tmp/ceshim-wine32-install.log 2>/dev/null; then
@@ -89,6 +90,9 @@ test)
     fi
     build wine-x64
     say "tests: x86_64 under Wine"
+    # Boot the prefix before ctest: test discovery (PRE_TEST) runs the test
+    # programs under Wine before the session fixture would.
+    cmake/wine-session.sh start "$root/build/wine-x64/wineprefix" >/dev/null
     ctest --preset wine-x64
     ;;
 demo)
