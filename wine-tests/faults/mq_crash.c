@@ -181,8 +181,8 @@ CETEST(mq_crash, writers_killed_at_random_points_never_expose_half_messages)
     fault_msg *m = malloc(MAX_MSG);
     REQUIRE(m != NULL);
     srand(1234);
-    DWORD total = 0;
-    for (DWORD round = 0; round < STRESS_ROUNDS && !cetest_failures(); round++) {
+    DWORD total = 0, round;
+    for (round = 0; round < STRESS_ROUNDS && !cetest_failures(); round++) {
         cetest_proc child;
         if (!cetest_spawn(&child, 0, "crash_writer", "%s %lu", name8, round))
             break;
@@ -211,7 +211,8 @@ CETEST(mq_crash, writers_killed_at_random_points_never_expose_half_messages)
         CHECK_MSG(took != ~0u, "round %lu: the killed writer still counts after 1 s", round);
         total += expect;
     }
-    printf("%lu messages from %d killed writers checked\n", total, STRESS_ROUNDS);
+    CHECK_MSG(round == STRESS_ROUNDS, "only %lu of %d rounds ran", round, STRESS_ROUNDS);
+    printf("%lu messages from %lu killed writers checked\n", total, round);
     free(m);
     CloseMsgQueue(r);
 }
