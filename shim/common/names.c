@@ -2,6 +2,7 @@
  * names.c - escaping CE object names into desktop kernel object names.
  */
 #include "common/names.h"
+#include "common/ntobject.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -48,35 +49,12 @@ void ceshim_object_name(WCHAR *out, const WCHAR *base, const WCHAR *suffix)
     out[CESHIM_BASE_MAX + 7] = 0;
 }
 
-typedef struct {
-    USHORT Length;
-    USHORT MaximumLength;
-    PWSTR Buffer;
-} ceshim_unicode_string;
-typedef LONG(WINAPI *nt_query_object_fn)(HANDLE, int, PVOID, ULONG, PULONG);
-
 BOOL ceshim_base_from_handle(HANDLE h, WCHAR *base, WCHAR *suffix, size_t suffix_chars)
 {
-    static nt_query_object_fn query;
-    if (!query) {
-        HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-        query = ntdll ? (nt_query_object_fn)(void *)GetProcAddress(ntdll, "NtQueryObject") : NULL;
-        if (!query)
-            return FALSE;
-    }
-    union {
-        ceshim_unicode_string us;
-        WCHAR buf[1024];
-    } info;
-    ULONG len = 0;
-    if (query(h, 1 /* ObjectNameInformation */, &info, sizeof(info), &len) < 0 || !info.us.Buffer)
-        return FALSE;
-    size_t chars = info.us.Length / sizeof(WCHAR);
     WCHAR name[CESHIM_BASE_MAX + 64];
-    if (chars >= sizeof(name) / sizeof(name[0]) - 1)
+    size_t chars;
+    if (!ceshim_handle_kernel_name(h, name, sizeof(name) / sizeof(name[0]), &chars) || chars == 0)
         return FALSE;
-    memcpy(name, info.us.Buffer, chars * sizeof(WCHAR));
-    name[chars] = 0;
     /* "\Sessions\N\BaseNamedObjects\ceshim.1.x.y.r" (or "\BaseNamedObjects\..."). */
     const WCHAR *leaf = wcsrchr(name, L'\\');
     leaf = leaf ? leaf + 1 : name;
