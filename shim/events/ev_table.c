@@ -10,6 +10,7 @@
 
 #include "common/atomics.h"
 #include "common/names.h"
+#include "common/shared_map.h"
 #include "common/shlock.h"
 
 static struct ev_table_header *table;
@@ -20,23 +21,7 @@ static BOOL CALLBACK open_table(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
     (void)once, (void)param, (void)ctx;
     /* Mapped for the life of the process: one view, no per-call cost. */
-    HANDLE m = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, (DWORD)EV_TABLE_SIZE,
-                                  L"Local\\" CESHIM_LAYOUT_TAG L"evdata");
-    if (!m) {
-        table_error = GetLastError();
-        return TRUE;
-    }
-    MEMORY_BASIC_INFORMATION mbi;
-    void *view = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    if (!view || !VirtualQuery(view, &mbi, sizeof(mbi)) || mbi.RegionSize < EV_TABLE_SIZE) {
-        /* Someone made a smaller object with our name. */
-        table_error = ERROR_FILE_CORRUPT;
-        if (view)
-            UnmapViewOfFile(view);
-        CloseHandle(m);
-        return TRUE;
-    }
-    table = view; /* the mapping handle stays open with the view */
+    table = ceshim_map_shared(L"Local\\" CESHIM_LAYOUT_TAG L"evdata", (DWORD)EV_TABLE_SIZE, &table_error);
     return TRUE;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/atomics.h"
 #include "common/process.h"
+#include "common/shared_map.h"
 #include "common/shlock.h"
 
 #define ORDER_WAIT_MS 10000
@@ -25,26 +26,13 @@ static BOOL CALLBACK open_registry(PINIT_ONCE once, PVOID param, PVOID *context)
     WCHAR base[CESHIM_BASE_MAX], name[CESHIM_BASE_MAX + 8];
     ceshim_object_base(base, L"notify", L"registry");
     ceshim_object_name(name, base, L".m");
-    HANDLE mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
-                                        sizeof(struct nt_registry), name);
-    if (!mapping) {
-        registry_error = GetLastError();
+    void *view = ceshim_map_shared(name, sizeof(struct nt_registry), &registry_error);
+    if (!view)
         return FALSE;
-    }
-    void *view = MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    MEMORY_BASIC_INFORMATION mbi;
-    /* A mapping of that name made smaller by someone else is not ours. */
-    if (!view || !VirtualQuery(view, &mbi, sizeof(mbi)) || mbi.RegionSize < sizeof(struct nt_registry)) {
-        registry_error = view ? ERROR_FILE_CORRUPT : GetLastError();
-        if (view)
-            UnmapViewOfFile(view);
-        CloseHandle(mapping);
-        return FALSE;
-    }
     ceshim_object_name(name, base, L".x");
     order_mutex = CreateMutexW(NULL, FALSE, name);
-    /* The mapping handle stays open for the process's life: the registry
-     * (and the interfaces it lists) lives while any user of it runs. */
+    /* Mapped for the process's life: the registry (and the interfaces it
+     * lists) lives while any user of it runs. */
     registry = view;
     return TRUE;
 }
