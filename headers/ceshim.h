@@ -22,6 +22,7 @@
 #include <kfuncs.h>         /* EventModify, EVENT_*, CeGetCallerTrust, OEM_CERTIFY_* */
 #include <ceshim_notify.h>  /* RequestDeviceNotifications, AdvertiseInterface (CE winbase.h); CeShimInjectPowerEvent */
 #include <ceshim_winbase.h> /* CeSetThreadPriority, CreateFileForMapping; routes CreateEvent, CreateFileMapping */
+#include <ceshim_devio.h>   /* routes CreateFile, DeviceIoControl, ReadFile, WriteFile, SetFilePointer for services */
 
 #ifdef __cplusplus
 extern "C" {

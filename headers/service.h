@@ -2,8 +2,8 @@
  * service.h - Windows CE services (services.exe): constants and IOCTL codes.
  *
  * Written for ceshim from Microsoft's CE documentation. The client calls
- * (ActivateService, EnumServices, ...) are declared here when ceshim
- * implements them; until then only the values CE code compiles against.
+ * are served by ceshim's services host, ceservicesd.exe, which the first
+ * call starts on demand (see README, "Services").
  */
 #ifndef CESHIM_SERVICE_H
 #define CESHIM_SERVICE_H
@@ -49,5 +49,65 @@
 #define IOCTL_SERVICE_SUPPORTED_OPTIONS   CTL_CODE(FILE_DEVICE_SERVICE, 18, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_SERVICE_COMMAND_LINE_PARAMS CTL_CODE(FILE_DEVICE_SERVICE, 19, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_SERVICE_COMMAND_LINE_HELP   CTL_CODE(FILE_DEVICE_SERVICE, 20, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+#define SERVICE_CALLER_PROCESS_SERVICES_EXE 1
+#define SERVICE_CALLER_PROCESS_DEVICE_EXE   2
+#define SERVICE_CALLER_PROCESS_OTHER_EXE    100
+
+#define SERVICE_SERVICES_EXE_PROCNAME L"services.exe"
+#define SERVICE_DEVICE_EXE_PROCNAME   L"device.exe"
+
+#define SERVICES_EXE_MAX_CMD_LINE_OPTIONS 16
+
+/* Registry Flags of a service (HKLM\Services\<Name>\Flags), CE's devload.h values. */
+#ifndef DEVFLAGS_NONE
+#define DEVFLAGS_NONE              0x00000000
+#define DEVFLAGS_UNLOAD            0x00000001
+#define DEVFLAGS_LOADLIBRARY       0x00000002
+#define DEVFLAGS_NOLOAD            0x00000004
+#define DEVFLAGS_TRUSTEDCALLERONLY 0x00010000
+#endif
+#ifndef DEVFLAGS_NOUNLOAD
+#define DEVFLAGS_NOUNLOAD          0x00000020
+#endif
+
+typedef void(WINAPI *PFN_SERVICE_SHUTDOWN)(void);
+
+/* One EnumServices entry; szDllName points into the caller's buffer, after
+ * the array. hServiceHandle is NULL, as on CE6 and later. */
+typedef struct _ServiceEnumInfo {
+    WCHAR szPrefix[6]; /* "XXXn:" and its NUL */
+    WCHAR *szDllName;
+    HANDLE hServiceHandle;
+    DWORD dwServiceState; /* SERVICE_STATE_* (IOCTL_SERVICE_STATUS) */
+} ServiceEnumInfo;
+
+typedef struct _ServicesExeCallbackFunctions {
+    PFN_SERVICE_SHUTDOWN pfnServiceShutdown;
+} ServicesExeCallbackFunctions;
+
+typedef struct _ServicesExeCommandLineParams {
+    DWORD dwArgs;
+    const WCHAR *ppwszArgs[SERVICES_EXE_MAX_CMD_LINE_OPTIONS];
+} ServicesExeCommandLineParams;
+
+#include <ceshim_api.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* CE declares these without WINAPI (__cdecl); so does ceshim. */
+HANDLE ActivateService(LPCWSTR lpszDevKey, DWORD dwClientInfo);
+HANDLE RegisterService(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dwInfo);
+BOOL DeregisterService(HANDLE hDevice);
+HANDLE GetServiceHandle(LPWSTR szPrefix, LPWSTR szDllName, DWORD *pdwDllBuf);
+BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DWORD nInBufSize,
+                      LPVOID lpOutBuf, DWORD nOutBufSize, LPDWORD lpBytesReturned, LPOVERLAPPED lpOverlapped);
+BOOL EnumServices(PBYTE pBuffer, DWORD *pdwServiceEntries, DWORD *pdwBufferLen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CESHIM_SERVICE_H */

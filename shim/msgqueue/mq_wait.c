@@ -25,6 +25,8 @@ BOOL WINAPI CeShimCloseHandle(HANDLE hObject)
     BOOL result;
     if (ceshim_mapping_close_hook(hObject, &result))
         return result;
+    if (ceshim_services_close_hook(hObject, &result))
+        return result;
     ceshim_events_close_hook(hObject);
     return CloseHandle(hObject);
 }

@@ -1,0 +1,245 @@
+/*
+ * svc_api.c - CE's service.h calls: ActivateService, RegisterService,
+ * DeregisterService, GetServiceHandle, ServiceIoControl, EnumServices.
+ */
+#include <windows.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <ceshim.h>
+#include <service.h>
+
+#include "common/trace.h"
+#include "services/client/svc_client.h"
+
+BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWORD code, LPVOID in, DWORD in_len,
+                           LPVOID out, DWORD out_len, LPDWORD returned);
+
+/* A call that creates a service in the host; its key handle, or NULL. */
+static HANDLE service_create(struct svc_call *call)
+{
+    struct svc_result res;
+    uint64_t host = 0;
+    DWORD error;
+    if (!svc_transact(call, &res, &host, SVC_HOST_START, &error)) {
+        SetLastError(error);
+        return NULL;
+    }
+    if (!res.ok) {
+        SetLastError(res.error);
+        return NULL;
+    }
+    struct svc_handle_info info = { SVC_HANDLE_SERVICE, host, res.value, res.value2 };
+    return svc_handle_add(&info);
+}
+
+HANDLE ActivateService(LPCWSTR lpszDevKey, DWORD dwClientInfo)
+{
+    (void)dwClientInfo; /* reserved, as on CE */
+    HANDLE h = NULL;
+    const WCHAR *name = lpszDevKey;
+    /* CE builds "Services\<name>"; a caller may pass that form itself. */
+    if (name && _wcsnicmp(name, L"Services\\", 9) == 0)
+        name += 9;
+    size_t len = name ? wcslen(name) : 0;
+    if (!len || len >= 64 || wcschr(name, L'\\')) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+    } else {
+        struct svc_call call = { SVC_OP_ACTIVATE, 0, 0, 0, 0, 0, name, (DWORD)((len + 1) * sizeof(WCHAR)), NULL, 0 };
+        h = service_create(&call);
+    }
+    CESHIM_TRACE("ActivateService(%ls) = %p", lpszDevKey ? lpszDevKey : L"(null)", h);
+    return h;
+}
+
+HANDLE RegisterService(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dwInfo)
+{
+    HANDLE h = NULL;
+    size_t lib_len = lpszLib ? wcslen(lpszLib) : 0;
+    if (!lpszType || wcslen(lpszType) != 3 || dwIndex > 9 || !lib_len || lib_len >= MAX_PATH) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+    } else {
+        WCHAR in[4 + MAX_PATH];
+        memcpy(in, lpszType, 3 * sizeof(WCHAR));
+        in[3] = 0;
+        memcpy(in + 4, lpszLib, (lib_len + 1) * sizeof(WCHAR));
+        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in,
+                                 (DWORD)((4 + lib_len + 1) * sizeof(WCHAR)), NULL, 0 };
+        h = service_create(&call);
+    }
+    CESHIM_TRACE("RegisterService(%ls, %lu, %ls, 0x%lx) = %p", lpszType ? lpszType : L"(null)",
+                 (unsigned long)dwIndex, lpszLib ? lpszLib : L"(null)", (unsigned long)dwInfo, h);
+    return h;
+}
+
+BOOL DeregisterService(HANDLE hDevice)
+{
+    struct svc_handle_info info;
+    BOOL ok = FALSE;
+    if (!svc_handle_find(hDevice, &info)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+    } else {
+        struct svc_call call = { info.kind == SVC_HANDLE_FILE ? SVC_OP_DEREGISTER_OPEN : SVC_OP_DEREGISTER,
+                                 info.id, info.gen, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_result res;
+        uint64_t host = info.host_start;
+        DWORD error;
+        if (!svc_transact(&call, &res, &host, SVC_HOST_RUNNING, &error)) {
+            SetLastError(error);
+        } else if (!res.ok) {
+            SetLastError(res.error);
+        } else {
+            ok = TRUE;
+            if (info.kind == SVC_HANDLE_SERVICE) /* the activation handle dies with the service */
+                svc_handle_remove(hDevice, &info);
+        }
+    }
+    CESHIM_TRACE("DeregisterService(%p) = %d", hDevice, ok);
+    return ok;
+}
+
+HANDLE GetServiceHandle(LPWSTR szPrefix, LPWSTR szDllName, DWORD *pdwDllBuf)
+{
+    WCHAR device[6];
+    HANDLE h = INVALID_HANDLE_VALUE;
+    DWORD error = 0;
+    /* CE6 and later: CreateFile(szPrefix); CE5's copy of the DLL name is
+     * kept too (see docs/decisions.md). */
+    if (!szPrefix || wcschr(szPrefix, L'\\') || !svc_parse_device_name(szPrefix, device) ||
+        (szDllName && !pdwDllBuf)) {
+        error = ERROR_INVALID_PARAMETER;
+    } else {
+        WCHAR dll[MAX_PATH];
+        DWORD dll_bytes = sizeof(dll);
+        h = svc_open_device(device, GENERIC_READ | GENERIC_WRITE, 0, dll, &dll_bytes, &error);
+        if (h != INVALID_HANDLE_VALUE && pdwDllBuf) {
+            DWORD need = dll_bytes; /* the name and its NUL */
+            if (!szDllName || *pdwDllBuf < need) {
+                BOOL ignored;
+                ceshim_services_close_hook(h, &ignored);
+                h = INVALID_HANDLE_VALUE;
+                error = ERROR_MORE_DATA;
+            } else {
+                memcpy(szDllName, dll, need);
+            }
+            *pdwDllBuf = need;
+        }
+    }
+    if (h == INVALID_HANDLE_VALUE)
+        SetLastError(error);
+    CESHIM_TRACE("GetServiceHandle(%ls) = %p", szPrefix ? szPrefix : L"(null)", h);
+    return h;
+}
+
+BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DWORD nInBufSize, LPVOID lpOutBuf,
+                      DWORD nOutBufSize, LPDWORD lpBytesReturned, LPOVERLAPPED lpOverlapped)
+{
+    (void)lpOverlapped;
+    struct svc_handle_info info;
+    BOOL ok = FALSE;
+    if (!svc_handle_find(hService, &info))
+        SetLastError(ERROR_INVALID_PARAMETER);
+    else
+        ok = svc_device_io_control(&info, info.kind == SVC_HANDLE_FILE ? SVC_OP_IOCTL : SVC_OP_SERVICE_IOCTL,
+                                   dwIoControlCode, lpInBuf, nInBufSize, lpOutBuf, nOutBufSize, lpBytesReturned);
+    CESHIM_TRACE("ServiceIoControl(%p, 0x%08lx) = %d", hService, (unsigned long)dwIoControlCode, ok);
+    return ok;
+}
+
+/* The host's list of services; HeapAlloc'd, NULL with the error set. */
+static struct svc_enum_entry *enum_from_host(DWORD *count)
+{
+    DWORD cap = 16;
+    for (int tries = 0; tries < 8; tries++) {
+        DWORD bytes = cap * (DWORD)sizeof(struct svc_enum_entry);
+        struct svc_enum_entry *e = HeapAlloc(GetProcessHeap(), 0, bytes);
+        if (!e) {
+            SetLastError(ERROR_OUTOFMEMORY);
+            return NULL;
+        }
+        struct svc_call call = { SVC_OP_ENUM, 0, 0, 0, 0, 0, NULL, 0, e, bytes };
+        struct svc_result res;
+        uint64_t host = 0;
+        DWORD error;
+        if (!svc_transact(&call, &res, &host, SVC_HOST_START, &error)) {
+            HeapFree(GetProcessHeap(), 0, e);
+            SetLastError(error);
+            return NULL;
+        }
+        if (res.ok) {
+            *count = res.value <= cap ? res.value : cap;
+            return e;
+        }
+        HeapFree(GetProcessHeap(), 0, e);
+        if (res.error != ERROR_MORE_DATA || res.value <= cap) {
+            SetLastError(res.error ? res.error : ERROR_GEN_FAILURE);
+            return NULL;
+        }
+        cap = res.value + 8; /* services may come meanwhile */
+    }
+    SetLastError(ERROR_BUSY);
+    return NULL;
+}
+
+static size_t dll_chars(const struct svc_enum_entry *e)
+{
+    size_t n = 0;
+    while (n < ARRAYSIZE(e->dll) - 1 && e->dll[n])
+        n++;
+    return n;
+}
+
+BOOL EnumServices(PBYTE pBuffer, DWORD *pdwServiceEntries, DWORD *pdwBufferLen)
+{
+    BOOL ok = FALSE;
+    DWORD count = 0;
+    struct svc_enum_entry *e = NULL;
+    if (!pdwServiceEntries || !pdwBufferLen) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        goto out;
+    }
+    e = enum_from_host(&count);
+    if (!e)
+        goto out;
+    size_t need = 0;
+    for (DWORD i = 0; i < count; i++)
+        need += sizeof(ServiceEnumInfo) + (dll_chars(&e[i]) + 1) * sizeof(WCHAR);
+    if (!pBuffer || *pdwBufferLen < need) {
+        SetLastError(pBuffer ? ERROR_MORE_DATA : ERROR_INSUFFICIENT_BUFFER);
+        *pdwBufferLen = (DWORD)need;
+        *pdwServiceEntries = count;
+        goto out;
+    }
+    ServiceEnumInfo *info = (ServiceEnumInfo *)pBuffer;
+    WCHAR *strings = (WCHAR *)(info + count);
+    for (DWORD i = 0; i < count; i++) {
+        size_t n = dll_chars(&e[i]);
+        memcpy(info[i].szPrefix, e[i].prefix, sizeof(info[i].szPrefix));
+        info[i].szPrefix[5] = 0;
+        memcpy(strings, e[i].dll, n * sizeof(WCHAR));
+        strings[n] = 0;
+        info[i].szDllName = strings;
+        info[i].hServiceHandle = NULL;
+        info[i].dwServiceState = e[i].state;
+        strings += n + 1;
+    }
+    *pdwServiceEntries = count;
+    *pdwBufferLen = (DWORD)need;
+    ok = TRUE;
+out:
+    if (e)
+        HeapFree(GetProcessHeap(), 0, e);
+    CESHIM_TRACE("EnumServices(%p) = %d, %lu entries", (void *)pBuffer, ok, (unsigned long)count);
+    return ok;
+}
+
+CESHIM_API BOOL WINAPI CeShimServicesShutdown(void)
+{
+    struct svc_call call = { SVC_OP_SHUTDOWN, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
+    struct svc_result res;
+    uint64_t host = 0;
+    DWORD error;
+    if (!svc_transact(&call, &res, &host, SVC_HOST_RUNNING, &error))
+        return error == ERROR_DEV_NOT_EXIST; /* none runs: nothing to do */
+    return res.ok;
+}

@@ -1,0 +1,67 @@
+/*
+ * svc_client.h - the client side of the services host (internal).
+ */
+#ifndef CESHIM_SVC_CLIENT_H
+#define CESHIM_SVC_CLIENT_H
+
+#include <windows.h>
+#include <stdint.h>
+
+#include "services/common/svc_proto.h"
+
+struct svc_call {
+    uint32_t op, handle_id, handle_gen, code, arg0, arg1;
+    const void *in;
+    DWORD in_len;
+    void *out;
+    DWORD out_len;
+};
+
+struct svc_result {
+    BOOL ok;
+    DWORD error;
+    DWORD out_len; /* bytes copied to call->out */
+    DWORD value, value2;
+};
+
+/* How svc_transact treats a missing host. */
+enum svc_host_need {
+    SVC_HOST_START,        /* start one if none runs */
+    SVC_HOST_RUNNING,      /* fail with ERROR_DEV_NOT_EXIST if none runs */
+};
+
+/* Runs one call in the host, on this thread's slot. *host_start: 0 = any
+ * host (set to the one used); nonzero = only that host, else
+ * ERROR_DEVICE_REMOVED. FALSE with *error when the call could not be made
+ * (the host is gone or could not start, out of memory, bad sizes);
+ * otherwise TRUE and *res holds the service's answer. */
+BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t *host_start,
+                  enum svc_host_need need, DWORD *error);
+
+/* ---- handles (svc_handles.c) ---- */
+enum svc_handle_kind { SVC_HANDLE_FILE = 1, SVC_HANDLE_SERVICE = 2 };
+
+struct svc_handle_info {
+    enum svc_handle_kind kind;
+    uint64_t host_start;
+    uint32_t id, gen;
+};
+
+/* A new key handle (a real, unnamed kernel event) for the host object. */
+HANDLE svc_handle_add(const struct svc_handle_info *info);
+BOOL svc_handle_find(HANDLE h, struct svc_handle_info *info);
+/* Forgets h and closes the key; FALSE if it was not a service handle. */
+BOOL svc_handle_remove(HANDLE h, struct svc_handle_info *info);
+
+/* Opens device name L"ABC0:" in the host: CE's CreateFile on a service.
+ * dll/dll_bytes optionally receive the service's Dll value. */
+HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dll, DWORD *dll_bytes,
+                       DWORD *error);
+/* TRUE if name is a service device name ("ABC0:" or "\\$services\\ABC0:");
+ * device receives the 6-char L"ABC0:" form. */
+BOOL svc_parse_device_name(const WCHAR *name, WCHAR device[6]);
+
+/* CloseHandle's hook (svc_devio.c): TRUE if h was a service handle. */
+BOOL ceshim_services_close_hook(HANDLE h, BOOL *result);
+
+#endif /* CESHIM_SVC_CLIENT_H */

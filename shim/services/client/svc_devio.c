@@ -1,0 +1,250 @@
+/*
+ * svc_devio.c - CE's file calls on service handles: CreateFile(L"ABC0:"),
+ * DeviceIoControl, ReadFile, WriteFile, SetFilePointer and CloseHandle
+ * reach the service in ceservicesd.exe; every other name and handle goes to
+ * Win32 unchanged.
+ */
+#include <windows.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <ceshim.h>
+#include <pkfuncs.h>
+
+#include "common/trace.h"
+#include "services/client/svc_client.h"
+
+#define ARG_IN_NULL 0x1u  /* the caller passed lpInBuf == NULL */
+#define ARG_OUT_NULL 0x2u /* the caller passed lpOutBuf == NULL */
+
+static BOOL is_alpha(WCHAR c) { return (c >= L'A' && c <= L'Z') || (c >= L'a' && c <= L'z'); }
+
+BOOL svc_parse_device_name(const WCHAR *name, WCHAR device[6])
+{
+    static const WCHAR volume[] = L"\\$services\\";
+    if (!name)
+        return FALSE;
+    if (_wcsnicmp(name, volume, ARRAYSIZE(volume) - 1) == 0)
+        name += ARRAYSIZE(volume) - 1;
+    if (!is_alpha(name[0]) || !is_alpha(name[1]) || !is_alpha(name[2]) || name[3] < L'0' || name[3] > L'9' ||
+        name[4] != L':' || name[5] != 0)
+        return FALSE;
+    memcpy(device, name, 6 * sizeof(WCHAR));
+    return TRUE;
+}
+
+/* Desktop Windows has its own COMn: and LPTn: devices. */
+static BOOL is_desktop_device(const WCHAR device[6])
+{
+    return _wcsnicmp(device, L"COM", 3) == 0 || _wcsnicmp(device, L"LPT", 3) == 0;
+}
+
+/* The service's last error reaches the caller as if the service had run on
+ * the caller's thread (as on CE): only when the service set one. */
+static void pass_error(const struct svc_result *res)
+{
+    if (res->error)
+        SetLastError(res->error);
+}
+
+HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dll, DWORD *dll_bytes, DWORD *error)
+{
+    struct svc_call call = { SVC_OP_OPEN, 0, 0, 0, access, share, device, 6 * sizeof(WCHAR), dll,
+                             dll_bytes ? *dll_bytes : 0 };
+    struct svc_result res;
+    uint64_t host = 0;
+    enum svc_host_need need = is_desktop_device(device) ? SVC_HOST_RUNNING : SVC_HOST_START;
+    if (!svc_transact(&call, &res, &host, need, error))
+        return INVALID_HANDLE_VALUE;
+    if (dll_bytes)
+        *dll_bytes = res.out_len;
+    if (!res.ok) {
+        *error = res.error ? res.error : ERROR_OPEN_FAILED;
+        return INVALID_HANDLE_VALUE;
+    }
+    struct svc_handle_info info = { SVC_HANDLE_FILE, host, res.value, res.value2 };
+    HANDLE h = svc_handle_add(&info);
+    if (!h) {
+        struct svc_call close = { SVC_OP_CLOSE, res.value, res.value2, 0, 0, 0, NULL, 0, NULL, 0 };
+        DWORD ignored;
+        svc_transact(&close, &res, &host, SVC_HOST_RUNNING, &ignored);
+        *error = ERROR_OUTOFMEMORY;
+        return INVALID_HANDLE_VALUE;
+    }
+    return h;
+}
+
+HANDLE WINAPI CeShimCreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                                DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+{
+    WCHAR device[6];
+    if (!svc_parse_device_name(lpFileName, device))
+        return CreateFileW(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
+                           dwFlagsAndAttributes, hTemplateFile);
+    DWORD error = 0;
+    HANDLE h = svc_open_device(device, dwDesiredAccess, dwShareMode, NULL, NULL, &error);
+    if (h == INVALID_HANDLE_VALUE && is_desktop_device(device) && error == ERROR_DEV_NOT_EXIST)
+        return CreateFileW(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
+                           dwFlagsAndAttributes, hTemplateFile);
+    CESHIM_TRACE("CreateFileW(%ls, 0x%lx, 0x%lx) = %p, error %lu", lpFileName, (unsigned long)dwDesiredAccess,
+                 (unsigned long)dwShareMode, h, (unsigned long)error);
+    if (h == INVALID_HANDLE_VALUE)
+        SetLastError(error);
+    return h;
+}
+
+HANDLE WINAPI CeShimCreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                                LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                                DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
+{
+    WCHAR wide[16], device[6];
+    if (lpFileName && strlen(lpFileName) < ARRAYSIZE(wide) &&
+        MultiByteToWideChar(CP_ACP, 0, lpFileName, -1, wide, ARRAYSIZE(wide)) &&
+        svc_parse_device_name(wide, device))
+        return CeShimCreateFileW(wide, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
+                                 dwFlagsAndAttributes, hTemplateFile);
+    return CreateFileA(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
+                       dwFlagsAndAttributes, hTemplateFile);
+}
+
+/* A call on an open service handle; FALSE with the error set if it could
+ * not be made. */
+static BOOL call_open_handle(const struct svc_handle_info *info, struct svc_call *call, struct svc_result *res)
+{
+    uint64_t host = info->host_start;
+    DWORD error;
+    call->handle_id = info->id;
+    call->handle_gen = info->gen;
+    if (!svc_transact(call, res, &host, SVC_HOST_RUNNING, &error)) {
+        SetLastError(error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWORD code, LPVOID in, DWORD in_len,
+                           LPVOID out, DWORD out_len, LPDWORD returned)
+{
+    if (code == IOCTL_PSL_NOTIFY && op == SVC_OP_IOCTL) {
+        /* Only the host sends it, as only CE's device manager may. */
+        SetLastError(ERROR_ACCESS_DENIED);
+        return FALSE;
+    }
+    if ((in_len && !in) || (out_len && !out)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct svc_call call = { op, 0, 0, code, (in ? 0 : ARG_IN_NULL) | (out ? 0 : ARG_OUT_NULL), 0, in, in_len, out,
+                             out_len };
+    struct svc_result res;
+    if (!call_open_handle(info, &call, &res))
+        return FALSE;
+    if (returned)
+        *returned = res.value;
+    pass_error(&res);
+    return res.ok;
+}
+
+BOOL WINAPI CeShimDeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LPVOID lpInBuffer, DWORD nInBufferSize,
+                                  LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned,
+                                  LPOVERLAPPED lpOverlapped)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_find(hDevice, &info) || info.kind != SVC_HANDLE_FILE)
+        return DeviceIoControl(hDevice, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize,
+                               lpBytesReturned, lpOverlapped);
+    /* Service calls complete synchronously, as on CE; lpOverlapped is unused. */
+    BOOL ok = svc_device_io_control(&info, SVC_OP_IOCTL, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer,
+                                    nOutBufferSize, lpBytesReturned);
+    CESHIM_TRACE("DeviceIoControl(%p, 0x%08lx, %lu, %lu) = %d", hDevice, (unsigned long)dwIoControlCode,
+                 (unsigned long)nInBufferSize, (unsigned long)nOutBufferSize, ok);
+    return ok;
+}
+
+BOOL WINAPI CeShimReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
+                           LPOVERLAPPED lpOverlapped)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
+        return ReadFile(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
+    if (nNumberOfBytesToRead && !lpBuffer) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct svc_call call = { SVC_OP_READ, 0, 0, 0, 0, 0, NULL, 0, lpBuffer, nNumberOfBytesToRead };
+    struct svc_result res;
+    if (lpNumberOfBytesRead)
+        *lpNumberOfBytesRead = 0;
+    if (!call_open_handle(&info, &call, &res))
+        return FALSE;
+    pass_error(&res);
+    if (!res.ok)
+        return FALSE;
+    if (lpNumberOfBytesRead)
+        *lpNumberOfBytesRead = res.value;
+    return TRUE;
+}
+
+BOOL WINAPI CeShimWriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                            LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
+        return WriteFile(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
+    if (nNumberOfBytesToWrite && !lpBuffer) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct svc_call call = { SVC_OP_WRITE, 0, 0, 0, 0, 0, lpBuffer, nNumberOfBytesToWrite, NULL, 0 };
+    struct svc_result res;
+    if (lpNumberOfBytesWritten)
+        *lpNumberOfBytesWritten = 0;
+    if (!call_open_handle(&info, &call, &res))
+        return FALSE;
+    pass_error(&res);
+    if (!res.ok)
+        return FALSE;
+    if (lpNumberOfBytesWritten)
+        *lpNumberOfBytesWritten = res.value;
+    return TRUE;
+}
+
+DWORD WINAPI CeShimSetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,
+                                  DWORD dwMoveMethod)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
+        return SetFilePointer(hFile, lDistanceToMove, lpDistanceToMoveHigh, dwMoveMethod);
+    struct svc_call call = { SVC_OP_SEEK, 0, 0, 0, (uint32_t)lDistanceToMove, dwMoveMethod, NULL, 0, NULL, 0 };
+    struct svc_result res;
+    if (!call_open_handle(&info, &call, &res))
+        return INVALID_SET_FILE_POINTER;
+    if (lpDistanceToMoveHigh)
+        *lpDistanceToMoveHigh = 0; /* xxx_Seek is 32-bit */
+    pass_error(&res);
+    return res.value;
+}
+
+/* CloseHandle on a service handle (called by CeShimCloseHandle): xxx_Close
+ * for a file handle; an activation handle is just forgotten (CE unloads a
+ * service with DeregisterService, not CloseHandle). */
+BOOL ceshim_services_close_hook(HANDLE h, BOOL *result)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_remove(h, &info))
+        return FALSE;
+    *result = TRUE;
+    if (info.kind == SVC_HANDLE_FILE) {
+        struct svc_call call = { SVC_OP_CLOSE, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_result res;
+        DWORD saved = GetLastError();
+        /* A host that died took the open with it: the close still succeeds. */
+        if (call_open_handle(&info, &call, &res) && !res.ok && res.error == ERROR_INVALID_HANDLE) {
+            *result = FALSE;
+            saved = ERROR_INVALID_HANDLE;
+        }
+        SetLastError(saved);
+    }
+    return TRUE;
+}

@@ -1,0 +1,94 @@
+/*
+ * svc_host.h - ceservicesd.exe's insides (compiled into ceshim.dll, run by
+ * CeShimServicesHostMain): loaded services, open handles, client processes.
+ */
+#ifndef CESHIM_SVC_HOST_H
+#define CESHIM_SVC_HOST_H
+
+#include <windows.h>
+#include <stdint.h>
+
+#include "services/common/svc_config.h"
+#include "services/common/svc_proto.h"
+
+typedef DWORD (*svc_init_fn)(DWORD);
+typedef BOOL (*svc_ctx_fn)(DWORD);
+typedef DWORD (*svc_open_fn)(DWORD, DWORD, DWORD);
+typedef DWORD (*svc_read_fn)(DWORD, LPVOID, DWORD);
+typedef DWORD (*svc_write_fn)(DWORD, LPCVOID, DWORD);
+typedef DWORD (*svc_seek_fn)(DWORD, long, DWORD);
+typedef BOOL (*svc_ioctl_fn)(DWORD, DWORD, PBYTE, DWORD, PBYTE, DWORD, PDWORD);
+
+/* One loaded service instance ("ABC0:"). */
+struct svc_service {
+    uint32_t id, gen;           /* its slot in the table, and which use of it */
+    volatile LONG refs;         /* the table's + one per call or open in progress */
+    volatile LONG dying;        /* being unloaded: no new opens or calls */
+    WCHAR key[SVC_NAME_MAX];    /* registry key ("" for RegisterService) */
+    WCHAR device[6];            /* L"ABC0:" */
+    WCHAR dll[MAX_PATH];
+    DWORD flags, context, init_ctx;
+    HMODULE module;
+    svc_init_fn init;
+    svc_ctx_fn deinit, close, preclose, predeinit;
+    svc_open_fn open;
+    svc_read_fn read;
+    svc_write_fn write;
+    svc_seek_fn seek;
+    svc_ioctl_fn ioctl;
+};
+
+/* ---- svc_services.c ---- */
+DWORD svc_services_activate(const WCHAR *key, struct svc_service **out);
+DWORD svc_services_register(const WCHAR *prefix, DWORD index, const WCHAR *dll, DWORD info,
+                            struct svc_service **out);
+/* Unloads (QUERY_CAN_DEINIT, PreDeinit, closes its opens, Deinit). */
+DWORD svc_services_unload(struct svc_service *svc);
+/* Pins a service by id/gen or device name (NULL if none or dying); unpin
+ * with svc_service_put. */
+struct svc_service *svc_service_get(uint32_t id, uint32_t gen);
+struct svc_service *svc_service_by_device(const WCHAR *device);
+void svc_service_put(struct svc_service *svc);
+/* Fills up to cap entries; returns how many services there are. */
+DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid);
+/* Loads every configured service without DEVFLAGS_NOLOAD, in Order. */
+void svc_services_boot(void);
+/* Unloads everything (host exit). */
+void svc_services_unload_all(void);
+
+/* ---- svc_opens.c ---- */
+struct svc_open;
+/* Opens svc for client pid: xxx_Open, then a new open handle. */
+DWORD svc_open_create(struct svc_service *svc, DWORD pid, DWORD access, DWORD share, uint32_t *id,
+                      uint32_t *gen);
+/* Pins an open of process pid for a call; NULL if unknown, closing or
+ * foreign. */
+struct svc_open *svc_open_get(uint32_t id, uint32_t gen, DWORD pid);
+void svc_open_put(struct svc_open *o);
+struct svc_service *svc_open_service(struct svc_open *o);
+DWORD svc_open_context(struct svc_open *o);
+/* Closes an open of pid (CloseHandle). ERROR_SUCCESS or ERROR_INVALID_HANDLE. */
+DWORD svc_open_close(uint32_t id, uint32_t gen, DWORD pid);
+/* Closes every open of svc (unload). */
+void svc_opens_close_service(struct svc_service *svc);
+/* A client process is known (its main thread, for DEVICE_PSL_NOTIFY); the
+ * host watches it and, when it exits, notifies and closes its opens. */
+void svc_opens_watch_process(DWORD pid, DWORD main_tid);
+
+/* ---- calling into a service, as the client (caller identity) ---- */
+BOOL ceshim_caller_enter(DWORD client_pid);
+void ceshim_caller_leave(void);
+
+/* ---- svc_host_main.c ---- */
+void svc_host_request_shutdown(void);
+void svc_host_log(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- svc_worker.c ---- */
+/* Serves one client thread's slot until it leaves, dies or the host stops. */
+BOOL svc_worker_start(const struct svc_connect_msg *msg, HANDLE stop);
+
+#endif /* CESHIM_SVC_HOST_H */

@@ -1,0 +1,145 @@
+/*
+ * svc_host_main.c - ceservicesd.exe: one services host per session (per
+ * instance): publishes itself, loads the registry's services in Order,
+ * then gives each connecting client thread a worker until asked to exit.
+ */
+#include <windows.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ceshim.h>
+
+#include "common/process.h"
+#include "common/trace.h"
+#include "services/common/svc_names.h"
+#include "services/host/svc_host.h"
+
+#define SHUTDOWN_UNLOAD_MS 5000 /* services get this long to unload at exit */
+
+static HANDLE stop_event;
+static BOOL verbose;
+
+void svc_host_log(const char *fmt, ...)
+{
+    if (!verbose && ceshim_trace_sink == CESHIM_TRACE_OFF)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    _vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    line[sizeof(line) - 1] = 0;
+    if (verbose)
+        fprintf(stderr, "ceservicesd: %s\n", line);
+    else
+        ceshim_trace_write("ceservicesd: %s", line);
+}
+
+void svc_host_request_shutdown(void)
+{
+    SetEvent(stop_event);
+}
+
+static BOOL WINAPI on_console_ctrl(DWORD type)
+{
+    (void)type;
+    svc_host_request_shutdown();
+    return TRUE;
+}
+
+static DWORD WINAPI unload_thread(void *arg)
+{
+    (void)arg;
+    svc_services_unload_all();
+    return 0;
+}
+
+/* Reads every waiting connect message and starts its worker. */
+static void accept_clients(HANDLE queue, uint64_t self_start)
+{
+    struct svc_connect_msg msg;
+    DWORD got = 0, flags = 0;
+    while (ReadMsgQueue(queue, &msg, sizeof(msg), &got, 0, &flags)) {
+        if (got != sizeof(msg) || msg.magic != SVC_CONNECT_MAGIC || msg.host_start != self_start)
+            continue; /* garbage, or meant for a host before this one */
+        svc_worker_start(&msg, stop_event);
+    }
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: ceservicesd [-v]\n"
+                    "  The ceshim services host (CE's services.exe). Clients start it on demand;\n"
+                    "  run it yourself to watch it (-v logs to stderr). `ceservices shutdown` stops it.\n");
+    return 2;
+}
+
+CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (wcscmp(argv[i], L"-v") == 0)
+            verbose = TRUE;
+        else if (wcscmp(argv[i], L"--on-demand") != 0)
+            return usage();
+    }
+    WCHAR name[SVC_OBJECT_NAME_MAX];
+    SECURITY_ATTRIBUTES *sa = svc_user_only_sa();
+
+    /* One host per session (instance): the mutex is abandoned if we die. */
+    svc_object_name(name, L"single");
+    HANDLE single = CreateMutexW(sa, FALSE, name);
+    DWORD w = single ? WaitForSingleObject(single, 0) : WAIT_FAILED;
+    if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
+        svc_host_log("another host serves this session");
+        return 1;
+    }
+    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SetConsoleCtrlHandler(on_console_ctrl, TRUE);
+
+    WCHAR qname[SVC_OBJECT_NAME_MAX];
+    svc_connect_queue_name(qname);
+    MSGQUEUEOPTIONS opts = { sizeof(opts), MSGQUEUE_ALLOW_BROKEN, 0, sizeof(struct svc_connect_msg), TRUE };
+    HANDLE queue = CreateMsgQueue(qname, &opts);
+
+    svc_object_name(name, L"host");
+    HANDLE map = CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE, 0, SVC_HOST_BLOCK_BYTES, name);
+    struct svc_host_block *block = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+    svc_object_name(name, L"ready");
+    HANDLE ready = CreateEventW(sa, TRUE, FALSE, name);
+    if (!stop_event || !queue || !block || !ready) {
+        fprintf(stderr, "ceservicesd: cannot create the host's objects (error %lu)\n", (unsigned long)GetLastError());
+        return 1;
+    }
+    uint64_t self_start = ceshim_self_create_time();
+    block->ready = 0;
+    block->magic = SVC_HOST_MAGIC;
+    block->version = SVC_PROTO_VERSION;
+    block->host_pid = GetCurrentProcessId();
+    block->host_bits = (uint32_t)(sizeof(void *) * 8);
+    block->host_start = self_start;
+
+    svc_services_boot();
+
+    MemoryBarrier();
+    block->ready = 1;
+    SetEvent(ready);
+    svc_host_log("serving (pid %lu)", (unsigned long)GetCurrentProcessId());
+
+    HANDLE waits[2] = { queue, stop_event };
+    for (;;) {
+        DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);
+        if (r != WAIT_OBJECT_0)
+            break;
+        accept_clients(queue, self_start);
+    }
+
+    svc_host_log("exiting");
+    block->ready = 0;
+    ResetEvent(ready);
+    HANDLE t = CreateThread(NULL, 0, unload_thread, NULL, 0, NULL);
+    if (t && WaitForSingleObject(t, SHUTDOWN_UNLOAD_MS) != WAIT_OBJECT_0)
+        svc_host_log("services still busy after %u ms; exiting anyway", SHUTDOWN_UNLOAD_MS);
+    /* ExitProcess, not return: worker threads may still sit in services. */
+    ExitProcess(0);
+}

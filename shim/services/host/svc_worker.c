@@ -1,0 +1,365 @@
+/*
+ * svc_worker.c - one host thread per client thread: it waits for requests
+ * in that thread's slot, checks every length and offset against the
+ * mapping it really has, calls the service as that client, and replies.
+ * A call may block in the service for as long as it likes; it holds up no
+ * one else. (CE runs the call on the caller's own thread; a dedicated
+ * worker is the nearest desktop equivalent.)
+ */
+#include <windows.h>
+#include <string.h>
+
+#include <pkfuncs.h>
+#include <service.h>
+
+#include "common/atomics.h"
+#include "services/common/svc_names.h"
+#include "services/host/svc_host.h"
+
+#define WORKER_SPIN_PAUSES 20000 /* a busy client's next request comes within these */
+#define ARG_IN_NULL 0x1u
+#define ARG_OUT_NULL 0x2u
+
+struct worker {
+    DWORD pid, tid, main_tid;
+    HANDLE mapping, req, rep, process, stop;
+    struct svc_slot *slot;
+    uint8_t *data;
+    uint64_t data_bytes; /* from the view's real size, never from the slot */
+};
+
+static void reply(struct svc_reply *r, BOOL ok, DWORD error)
+{
+    r->ok = ok ? 1u : 0u;
+    r->error = error;
+}
+
+/* A NUL-terminated string of at most max chars at the start of the in area. */
+static BOOL in_string(const struct worker *w, const struct svc_request *rq, uint32_t off, WCHAR *out, size_t max)
+{
+    if (rq->in_len < off || (rq->in_len - off) / sizeof(WCHAR) == 0)
+        return FALSE;
+    size_t chars = (rq->in_len - off) / sizeof(WCHAR);
+    const WCHAR *src = (const WCHAR *)(w->data + off);
+    for (size_t i = 0; i < chars && i < max; i++) {
+        out[i] = src[i];
+        if (!out[i])
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void op_open(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, uint8_t *out)
+{
+    WCHAR device[6];
+    if (!in_string(w, rq, 0, device, 6) || wcslen(device) != 5) {
+        reply(rp, FALSE, ERROR_INVALID_PARAMETER);
+        return;
+    }
+    struct svc_service *svc = svc_service_by_device(device);
+    if (!svc) {
+        reply(rp, FALSE, ERROR_DEV_NOT_EXIST);
+        return;
+    }
+    uint32_t id = 0, gen = 0;
+    DWORD err = svc_open_create(svc, w->pid, rq->arg0, rq->arg1, &id, &gen);
+    if (!err) {
+        svc_opens_watch_process(w->pid, w->main_tid);
+        if (WaitForSingleObject(w->process, 0) == WAIT_OBJECT_0) {
+            svc_open_close(id, gen, w->pid); /* the client died meanwhile */
+            err = ERROR_PROCESS_ABORTED;
+        }
+    }
+    if (!err) {
+        size_t need = (wcslen(svc->dll) + 1) * sizeof(WCHAR);
+        if (rq->out_len >= need) {
+            memcpy(out, svc->dll, need);
+            rp->out_len = (uint32_t)need;
+        }
+        rp->value = id;
+        rp->value2 = gen;
+    }
+    svc_service_put(svc);
+    reply(rp, !err, err);
+}
+
+/* Calls into an open: IOCTL, Read, Write, Seek. */
+static void op_on_open(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, uint8_t *in,
+                       uint8_t *out)
+{
+    struct svc_open *o = svc_open_get(rq->handle_id, rq->handle_gen, w->pid);
+    if (!o) {
+        reply(rp, FALSE, ERROR_INVALID_HANDLE);
+        return;
+    }
+    struct svc_service *svc = svc_open_service(o);
+    DWORD ctx = svc_open_context(o);
+    BOOL ok = FALSE;
+    DWORD err = 0;
+    ceshim_caller_enter(w->pid);
+    SetLastError(0);
+    switch (rq->op) {
+    case SVC_OP_IOCTL:
+        if (rq->code == IOCTL_PSL_NOTIFY) {
+            SetLastError(ERROR_ACCESS_DENIED); /* only the host sends it */
+        } else if (!svc->ioctl) {
+            SetLastError(ERROR_NOT_SUPPORTED);
+        } else {
+            DWORD actual = 0;
+            ok = svc->ioctl(ctx, rq->code, (rq->arg0 & ARG_IN_NULL) ? NULL : in, rq->in_len,
+                            (rq->arg0 & ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
+            rp->value = actual;
+            rp->out_len = rq->out_len; /* the service may have written any of it */
+        }
+        break;
+    case SVC_OP_READ:
+        rp->value = svc->read ? svc->read(ctx, out, rq->out_len) : (SetLastError(ERROR_NOT_SUPPORTED), 0xFFFFFFFFu);
+        ok = rp->value != 0xFFFFFFFFu;
+        rp->out_len = ok ? (rp->value < rq->out_len ? rp->value : rq->out_len) : 0;
+        break;
+    case SVC_OP_WRITE:
+        rp->value = svc->write ? svc->write(ctx, in, rq->in_len) : (SetLastError(ERROR_NOT_SUPPORTED), 0xFFFFFFFFu);
+        ok = rp->value != 0xFFFFFFFFu;
+        break;
+    case SVC_OP_SEEK:
+        rp->value = svc->seek ? svc->seek(ctx, (long)(int32_t)rq->arg0, rq->arg1)
+                              : (SetLastError(ERROR_NOT_SUPPORTED), 0xFFFFFFFFu);
+        ok = TRUE;
+        break;
+    }
+    err = GetLastError();
+    ceshim_caller_leave();
+    svc_open_put(o);
+    reply(rp, ok, err);
+}
+
+static void op_service_ioctl(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, uint8_t *in,
+                             uint8_t *out)
+{
+    struct svc_service *svc = svc_service_get(rq->handle_id, rq->handle_gen);
+    if (!svc) {
+        reply(rp, FALSE, ERROR_INVALID_PARAMETER);
+        return;
+    }
+    DWORD actual = 0;
+    BOOL ok = FALSE;
+    ceshim_caller_enter(w->pid);
+    SetLastError(0);
+    if (rq->code == IOCTL_PSL_NOTIFY)
+        SetLastError(ERROR_ACCESS_DENIED);
+    else if (svc->ioctl)
+        ok = svc->ioctl(svc->init_ctx, rq->code, (rq->arg0 & ARG_IN_NULL) ? NULL : in, rq->in_len,
+                        (rq->arg0 & ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
+    else
+        SetLastError(ERROR_NOT_SUPPORTED);
+    DWORD err = GetLastError();
+    ceshim_caller_leave();
+    svc_service_put(svc);
+    rp->value = actual;
+    rp->out_len = rq->out_len;
+    reply(rp, ok, err);
+}
+
+static void op_create_service(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
+{
+    struct svc_service *svc = NULL;
+    DWORD err;
+    if (rq->op == SVC_OP_ACTIVATE) {
+        WCHAR key[SVC_NAME_MAX];
+        err = in_string(w, rq, 0, key, SVC_NAME_MAX) ? svc_services_activate(key, &svc) : ERROR_INVALID_PARAMETER;
+    } else {
+        WCHAR prefix[4], dll[MAX_PATH];
+        err = in_string(w, rq, 0, prefix, 4) && wcslen(prefix) == 3 && in_string(w, rq, 8, dll, MAX_PATH) &&
+                      rq->arg0 <= 9
+                  ? svc_services_register(prefix, rq->arg0, dll, rq->arg1, &svc)
+                  : ERROR_INVALID_PARAMETER;
+    }
+    if (!err) {
+        rp->value = svc->id;
+        rp->value2 = svc->gen;
+    }
+    reply(rp, !err, err);
+}
+
+static void op_deregister(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
+{
+    struct svc_service *svc = NULL;
+    if (rq->op == SVC_OP_DEREGISTER_OPEN) {
+        struct svc_open *o = svc_open_get(rq->handle_id, rq->handle_gen, w->pid);
+        if (o) {
+            struct svc_service *s = svc_open_service(o);
+            svc = svc_service_get(s->id, s->gen);
+            svc_open_put(o);
+        }
+    } else {
+        svc = svc_service_get(rq->handle_id, rq->handle_gen);
+    }
+    if (!svc) {
+        reply(rp, FALSE, rq->op == SVC_OP_DEREGISTER_OPEN ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+        return;
+    }
+    ceshim_caller_enter(w->pid);
+    DWORD err = svc_services_unload(svc);
+    ceshim_caller_leave();
+    svc_service_put(svc);
+    if (!err)
+        HeapFree(GetProcessHeap(), 0, svc);
+    reply(rp, !err, err);
+}
+
+static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
+{
+    memset(rp, 0, sizeof(*rp));
+    /* Every length is checked against the mapping this process really has. */
+    if (rq->op == 0 || rq->op >= SVC_OP_MAX || svc_call_bytes(rq->in_len, rq->out_len) > w->data_bytes) {
+        reply(rp, FALSE, ERROR_INVALID_PARAMETER);
+        return;
+    }
+    uint8_t *in = w->data, *out = w->data + svc_out_offset(rq->in_len);
+    switch (rq->op) {
+    case SVC_OP_OPEN:
+        op_open(w, rq, rp, out);
+        break;
+    case SVC_OP_CLOSE: {
+        DWORD err = svc_open_close(rq->handle_id, rq->handle_gen, w->pid);
+        reply(rp, !err, err);
+        break;
+    }
+    case SVC_OP_IOCTL:
+    case SVC_OP_READ:
+    case SVC_OP_WRITE:
+    case SVC_OP_SEEK:
+        op_on_open(w, rq, rp, in, out);
+        break;
+    case SVC_OP_ACTIVATE:
+    case SVC_OP_REGISTER:
+        op_create_service(w, rq, rp);
+        break;
+    case SVC_OP_DEREGISTER:
+    case SVC_OP_DEREGISTER_OPEN:
+        op_deregister(w, rq, rp);
+        break;
+    case SVC_OP_SERVICE_IOCTL:
+        op_service_ioctl(w, rq, rp, in, out);
+        break;
+    case SVC_OP_ENUM: {
+        DWORD cap = rq->out_len / (DWORD)sizeof(struct svc_enum_entry);
+        DWORD n = svc_services_enum((struct svc_enum_entry *)out, cap, w->pid);
+        rp->value = n;
+        rp->out_len = (n <= cap ? n : cap) * (uint32_t)sizeof(struct svc_enum_entry);
+        reply(rp, n <= cap, n <= cap ? 0 : ERROR_MORE_DATA);
+        break;
+    }
+    case SVC_OP_SHUTDOWN:
+        reply(rp, TRUE, 0);
+        break;
+    default:
+        reply(rp, FALSE, ERROR_INVALID_PARAMETER);
+    }
+}
+
+/* Waits for request seq; FALSE when the client or the host goes. */
+static BOOL wait_request(struct worker *w, uint32_t seq)
+{
+    struct svc_slot *s = w->slot;
+    for (int i = 0; i < WORKER_SPIN_PAUSES; i++) {
+        if (ce_load32(&s->req_seq) == seq)
+            return TRUE;
+        ce_pause();
+    }
+    HANDLE waits[3] = { w->req, w->process, w->stop };
+    for (;;) {
+        ce_store32(&s->host_sleeping, 1);
+        ce_fence();
+        if (ce_load32(&s->req_seq) == seq) {
+            ce_store32(&s->host_sleeping, 0);
+            return TRUE;
+        }
+        DWORD r = WaitForMultipleObjects(3, waits, FALSE, INFINITE);
+        ce_store32(&s->host_sleeping, 0);
+        if (ce_load32(&s->req_seq) == seq)
+            return TRUE;
+        if (r != WAIT_OBJECT_0)
+            return FALSE;
+    }
+}
+
+static DWORD WINAPI worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct svc_slot *s = w->slot;
+    ce_store32(&s->attached, 1);
+    for (uint32_t seq = 1;; seq++) {
+        if (!wait_request(w, seq))
+            break;
+        struct svc_request rq = s->req; /* read once: the client may change it */
+        if (rq.op == SVC_OP_GOODBYE)
+            break;
+        struct svc_reply rp;
+        dispatch(w, &rq, &rp);
+        s->rep = rp;
+        ce_store32(&s->done_seq, seq);
+        ce_fence();
+        if (ce_load32(&s->client_sleeping))
+            SetEvent(w->rep);
+        if (rq.op == SVC_OP_SHUTDOWN)
+            svc_host_request_shutdown();
+    }
+    UnmapViewOfFile(w->slot);
+    CloseHandle(w->mapping);
+    CloseHandle(w->req);
+    CloseHandle(w->rep);
+    CloseHandle(w->process);
+    HeapFree(GetProcessHeap(), 0, w);
+    return 0;
+}
+
+BOOL svc_worker_start(const struct svc_connect_msg *msg, HANDLE stop)
+{
+    struct worker *w = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*w));
+    if (!w)
+        return FALSE;
+    WCHAR name[SVC_OBJECT_NAME_MAX];
+    w->pid = msg->client_pid;
+    w->tid = msg->client_tid;
+    w->main_tid = msg->main_tid;
+    w->stop = stop;
+    svc_slot_name(name, w->pid, w->tid, msg->serial, L"");
+    w->mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
+    if (w->mapping)
+        w->slot = MapViewOfFile(w->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    svc_slot_name(name, w->pid, w->tid, msg->serial, L".req");
+    w->req = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
+    svc_slot_name(name, w->pid, w->tid, msg->serial, L".rep");
+    w->rep = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
+    w->process = OpenProcess(SYNCHRONIZE, FALSE, w->pid);
+    MEMORY_BASIC_INFORMATION mbi;
+    BOOL ok = w->slot && w->req && w->rep && w->process && VirtualQuery(w->slot, &mbi, sizeof(mbi)) &&
+              mbi.RegionSize >= SVC_SLOT_HEADER_BYTES + 4096;
+    if (ok) {
+        w->data = (uint8_t *)w->slot + SVC_SLOT_HEADER_BYTES;
+        w->data_bytes = mbi.RegionSize - SVC_SLOT_HEADER_BYTES;
+        ok = w->slot->magic == SVC_SLOT_MAGIC && w->slot->version == SVC_PROTO_VERSION &&
+             w->slot->client_pid == w->pid && w->slot->client_tid == w->tid;
+    }
+    HANDLE t = ok ? CreateThread(NULL, 0, worker_main, w, 0, NULL) : NULL;
+    if (!t) {
+        svc_host_log("client %lu thread %lu: unusable slot %lu", (unsigned long)w->pid, (unsigned long)w->tid,
+                     (unsigned long)msg->serial);
+        if (w->slot)
+            UnmapViewOfFile(w->slot);
+        if (w->mapping)
+            CloseHandle(w->mapping);
+        if (w->req)
+            CloseHandle(w->req);
+        if (w->rep)
+            CloseHandle(w->rep);
+        if (w->process)
+            CloseHandle(w->process);
+        HeapFree(GetProcessHeap(), 0, w);
+        return FALSE;
+    }
+    svc_opens_watch_process(w->pid, w->main_tid);
+    CloseHandle(t);
+    return TRUE;
+}

@@ -1,0 +1,267 @@
+/*
+ * svc_cli_tests.c - ceservices.exe (CE's `services` command line) on the
+ * paths that need no services host: usage, exit codes, register and
+ * unregister, AllowCmdLine, -s and -d.
+ *
+ * ceservices.exe sits beside this test executable. Each test sets its own
+ * CESHIM_SERVICES_INSTANCE, which the tool inherits, so nothing touches
+ * the real configuration.
+ */
+#include "cetest.h"
+
+#include <service.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#define INSTANCE_VAR L"CESHIM_SERVICES_INSTANCE"
+#define RUN_TIMEOUT_MS 30000
+
+struct instance {
+    WCHAR word[40];
+    WCHAR instance[128]; /* HKCU-relative */
+    WCHAR root[128];     /* <instance>\Services */
+};
+
+static void instance_begin(struct instance *in)
+{
+    cetest_unique_name(L"cli", in->word, 40);
+    _snwprintf(in->instance, 128, L"Software\\ceshim\\Instances\\%ls", in->word);
+    _snwprintf(in->root, 128, L"%ls\\Services", in->instance);
+    in->instance[127] = in->root[127] = 0;
+    SetEnvironmentVariableW(INSTANCE_VAR, in->word);
+}
+
+static void instance_end(struct instance *in)
+{
+    RegDeleteTreeW(HKEY_CURRENT_USER, in->instance);
+    SetEnvironmentVariableW(INSTANCE_VAR, NULL);
+}
+
+/* Runs "ceservices.exe <args>", collecting stdout and stderr into out (NUL
+ * terminated). Returns the exit code, or 0xFFFFFFFF after recording a
+ * failure (could not start, or still running after RUN_TIMEOUT_MS). */
+static DWORD run_cli(const WCHAR *args, char *out, size_t out_size)
+{
+    out[0] = 0;
+    WCHAR exe[MAX_PATH];
+    DWORD len = GetModuleFileNameW(NULL, exe, MAX_PATH);
+    if (!CHECK(len > 0 && len < MAX_PATH))
+        return 0xFFFFFFFFu;
+    WCHAR *slash = wcsrchr(exe, L'\\');
+    if (!CHECK(slash != NULL && (size_t)(slash - exe) + 16 < MAX_PATH))
+        return 0xFFFFFFFFu;
+    wcscpy(slash + 1, L"ceservices.exe");
+
+    WCHAR cmdline[512];
+    _snwprintf(cmdline, 512, L"\"%ls\" %ls", exe, args);
+    cmdline[511] = 0;
+
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    HANDLE rd, wr;
+    if (!CHECK(CreatePipe(&rd, &wr, &sa, 0)))
+        return 0xFFFFFFFFu;
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = wr;
+    PROCESS_INFORMATION pi;
+    BOOL started = FALSE;
+    DWORD error = 0;
+    /* Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR
+     * under load (see cetest_spawn); not what this tests. */
+    for (int attempt = 0; attempt < 3 && !started; attempt++) {
+        started = CreateProcessW(exe, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+        if (!started && (error = GetLastError()) != ERROR_INTERNAL_ERROR)
+            break;
+        if (!started)
+            Sleep(50);
+    }
+    CloseHandle(wr);
+    if (!CHECK_MSG(started, "CreateProcess(%ls) failed, error %lu", exe, (unsigned long)error)) {
+        CloseHandle(rd);
+        return 0xFFFFFFFFu;
+    }
+
+    /* Drain the pipe without ever blocking past the deadline. */
+    ULONGLONG deadline = cetest_now_ms() + RUN_TIMEOUT_MS;
+    size_t used = 0;
+    BOOL exited = FALSE;
+    for (;;) {
+        DWORD avail = 0, got = 0;
+        if (!PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL))
+            break; /* broken pipe: every writer is gone */
+        if (avail > 0) {
+            char chunk[512];
+            if (!ReadFile(rd, chunk, avail < sizeof(chunk) ? avail : sizeof(chunk), &got, NULL))
+                break;
+            size_t take = got < out_size - 1 - used ? got : out_size - 1 - used;
+            memcpy(out + used, chunk, take);
+            used += take;
+            continue;
+        }
+        if (exited || cetest_now_ms() >= deadline)
+            break;
+        /* One more pass after exit picks up the last bytes. */
+        exited = WaitForSingleObject(pi.hProcess, 10) == WAIT_OBJECT_0;
+    }
+    out[used] = 0;
+    CloseHandle(rd);
+
+    ULONGLONG now = cetest_now_ms();
+    DWORD wait_ms = now < deadline ? (DWORD)(deadline - now) : 0;
+    DWORD code = 0xFFFFFFFFu;
+    if (CHECK_MSG(WaitForSingleObject(pi.hProcess, wait_ms) == WAIT_OBJECT_0, "ceservices %ls still running",
+                  args)) {
+        GetExitCodeProcess(pi.hProcess, &code);
+    } else {
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 5000);
+    }
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return code;
+}
+
+static void contains(const char *text, const char *needle)
+{
+    CHECK_MSG(strstr(text, needle) != NULL, "output lacks \"%s\":\n%s", needle, text);
+}
+
+static HKEY add_service(const struct instance *in, const WCHAR *name)
+{
+    WCHAR path[256];
+    _snwprintf(path, 256, L"%ls\\%ls", in->root, name);
+    path[255] = 0;
+    HKEY key = NULL;
+    if (!CHECK_EQ(RegCreateKeyExW(HKEY_CURRENT_USER, path, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL),
+                  ERROR_SUCCESS))
+        return NULL;
+    static const WCHAR dll[] = L"cli_svc.dll", prefix[] = L"CLI";
+    DWORD index = 0;
+    RegSetValueExW(key, L"Dll", 0, REG_SZ, (const BYTE *)dll, sizeof(dll));
+    RegSetValueExW(key, L"Prefix", 0, REG_SZ, (const BYTE *)prefix, sizeof(prefix));
+    RegSetValueExW(key, L"Index", 0, REG_DWORD, (const BYTE *)&index, sizeof(index));
+    return key;
+}
+
+static DWORD flags_of(const struct instance *in, const WCHAR *name)
+{
+    WCHAR path[256];
+    _snwprintf(path, 256, L"%ls\\%ls", in->root, name);
+    path[255] = 0;
+    DWORD v = 0xFFFFFFFFu, bytes = sizeof(v);
+    RegGetValueW(HKEY_CURRENT_USER, path, L"Flags", RRF_RT_REG_DWORD, NULL, &v, &bytes);
+    return v;
+}
+
+CETEST(services_cli, help_prints_usage_and_succeeds)
+{
+    struct instance in;
+    instance_begin(&in);
+    char out[8192];
+    CHECK_EQ(run_cli(L"help", out, sizeof(out)), 0);
+    contains(out, "Usage: ceservices");
+    contains(out, "list");
+    contains(out, "shutdown");
+    contains(out, "Exit code");
+    /* Command names are case-insensitive, as on CE. */
+    CHECK_EQ(run_cli(L"HELP", out, sizeof(out)), 0);
+    contains(out, "list");
+    instance_end(&in);
+}
+
+CETEST(services_cli, bad_command_lines_exit_2_with_usage)
+{
+    struct instance in;
+    instance_begin(&in);
+    char out[8192];
+    static const WCHAR *const bad[] = { L"bogus", L"", L"-x list", L"load", L"start", L"debug 1",
+                                        L"list extra", L"help a b", L"unload a b" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        DWORD code = run_cli(bad[i], out, sizeof(out));
+        CHECK_MSG(code == 2, "\"ceservices %ls\" exited %lu", bad[i], (unsigned long)code);
+        contains(out, "Usage: ceservices");
+    }
+    instance_end(&in);
+}
+
+CETEST(services_cli, register_of_an_unknown_name_fails_as_on_ce)
+{
+    struct instance in;
+    instance_begin(&in);
+    char out[4096];
+    CHECK_EQ(run_cli(L"register NoSuchService", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000002");
+    CHECK_EQ(run_cli(L"unregister NoSuchService", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000002");
+    instance_end(&in);
+}
+
+CETEST(services_cli, register_and_unregister_toggle_noload)
+{
+    struct instance in;
+    instance_begin(&in);
+    HKEY key = add_service(&in, L"CliSvc");
+    REQUIRE(key != NULL);
+    DWORD flags = DEVFLAGS_TRUSTEDCALLERONLY;
+    RegSetValueExW(key, L"Flags", 0, REG_DWORD, (const BYTE *)&flags, sizeof(flags));
+    RegCloseKey(key);
+
+    char out[4096];
+    CHECK_EQ(run_cli(L"unregister CliSvc", out, sizeof(out)), 0);
+    CHECK_STR_EQ(out, "");
+    CHECK_EQ(flags_of(&in, L"CliSvc"), DEVFLAGS_TRUSTEDCALLERONLY | DEVFLAGS_NOLOAD);
+    CHECK_EQ(run_cli(L"register clisvc", out, sizeof(out)), 0);
+    CHECK_EQ(flags_of(&in, L"CliSvc"), DEVFLAGS_TRUSTEDCALLERONLY);
+    instance_end(&in);
+}
+
+CETEST(services_cli, allow_cmd_line_zero_denies_every_command)
+{
+    struct instance in;
+    instance_begin(&in);
+    HKEY key = add_service(&in, L"CliSvc");
+    REQUIRE(key != NULL);
+    RegCloseKey(key);
+    HKEY root;
+    REQUIRE(RegOpenKeyExW(HKEY_CURRENT_USER, in.root, 0, KEY_SET_VALUE, &root) == ERROR_SUCCESS);
+    DWORD zero = 0;
+    CHECK_EQ(RegSetValueExW(root, L"AllowCmdLine", 0, REG_DWORD, (const BYTE *)&zero, sizeof(zero)),
+             ERROR_SUCCESS);
+
+    char out[4096];
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000005");
+    CHECK_EQ(run_cli(L"unregister CliSvc", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000005");
+    CHECK_EQ(flags_of(&in, L"CliSvc"), 0xFFFFFFFFu); /* untouched: still absent */
+
+    /* 1 (CE7's default) allows again. */
+    DWORD one = 1;
+    CHECK_EQ(RegSetValueExW(root, L"AllowCmdLine", 0, REG_DWORD, (const BYTE *)&one, sizeof(one)), ERROR_SUCCESS);
+    RegCloseKey(root);
+    CHECK_EQ(run_cli(L"unregister CliSvc", out, sizeof(out)), 0);
+    CHECK_EQ(flags_of(&in, L"CliSvc"), DEVFLAGS_NOLOAD);
+    instance_end(&in);
+}
+
+CETEST(services_cli, silent_and_debugger_options_keep_stdout_empty)
+{
+    struct instance in;
+    instance_begin(&in);
+    char out[4096];
+    CHECK_EQ(run_cli(L"-s register NoSuchService", out, sizeof(out)), 1);
+    CHECK_STR_EQ(out, "");
+    CHECK_EQ(run_cli(L"-s help", out, sizeof(out)), 0);
+    CHECK_STR_EQ(out, "");
+    CHECK_EQ(run_cli(L"-d register NoSuchService", out, sizeof(out)), 1);
+    CHECK_STR_EQ(out, "");
+    CHECK_EQ(run_cli(L"-d bogus", out, sizeof(out)), 2);
+    CHECK_STR_EQ(out, "");
+    instance_end(&in);
+}
