@@ -25,6 +25,19 @@ listener=$!
 run "$bin/notify_advertiser.exe"
 wait $listener
 
+printf '\n--- services: a CE echo service in ceservicesd.exe, reached with CreateFile + DeviceIoControl\n'
+echo "(registering it as CE does: wine regedit /S echo_service.reg -> HKCU\\Services\\EchoService)"
+reg_file="Z:$(cd "$bin" && pwd | tr / '\\')\\echo_service.reg"
+run regedit /S "$reg_file"
+run "$bin/echo_client.exe"
+
+printf '\n--- IOCTL_PSL_NOTIFY: a client killed while blocked in the service is released\n'
+run "$bin/psl_demo.exe"
+
+printf '\n--- ceservices list (CE'"'"'s services command line)\n'
+run "$bin/ceservices.exe" list
+run "$bin/ceservices.exe" shutdown
+
 printf '\n--- the same calls traced (CESHIM_TRACE=1), producer side, first lines\n'
 run "$bin/mq_consumer.exe" >/dev/null &
 consumer=$!

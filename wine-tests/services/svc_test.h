@@ -1,0 +1,91 @@
+/*
+ * svc_test.h - what every services test needs: its own services host
+ * (a unique CESHIM_SERVICES_INSTANCE), registry entries for the test
+ * services beside the test executable, and clean-up.
+ *
+ * Each test is its own process under ctest, so the instance set at the
+ * start holds for the whole test (ceshim caches the host it found).
+ */
+#ifndef SVC_TEST_H
+#define SVC_TEST_H
+
+#include "cetest.h"
+
+#include <service.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include "testsvc/testsvc_ioctl.h"
+
+struct svc_test {
+    WCHAR word[40];
+    WCHAR instance_key[128]; /* HKCU-relative: Software\ceshim\Instances\<word> */
+    WCHAR root_key[160];     /* <instance_key>\Services */
+};
+
+/* Gives the test its own host and registry root. */
+static inline void svc_test_begin(struct svc_test *t)
+{
+    cetest_unique_name(L"svc", t->word, 40);
+    for (WCHAR *c = t->word; *c; c++) /* instance words are [A-Za-z0-9_-] */
+        if (!((*c >= L'a' && *c <= L'z') || (*c >= L'A' && *c <= L'Z') || (*c >= L'0' && *c <= L'9')))
+            *c = L'_';
+    t->word[32] = 0;
+    _snwprintf(t->instance_key, 128, L"Software\\ceshim\\Instances\\%ls", t->word);
+    _snwprintf(t->root_key, 160, L"%ls\\Services", t->instance_key);
+    t->instance_key[127] = t->root_key[159] = 0;
+    SetEnvironmentVariableW(L"CESHIM_SERVICES_INSTANCE", t->word);
+}
+
+/* Full path of a DLL beside the test executable (e.g. L"tsa.dll"). */
+static inline void svc_test_dll_path(const WCHAR *dll, WCHAR *out)
+{
+    DWORD n = GetModuleFileNameW(NULL, out, MAX_PATH);
+    WCHAR *slash = n && n < MAX_PATH ? wcsrchr(out, L'\\') : NULL;
+    if (slash && (size_t)(slash - out) + wcslen(dll) + 2 < MAX_PATH)
+        wcscpy(slash + 1, dll);
+    else
+        wcscpy(out, dll);
+}
+
+/* Writes <root>\<name> with Dll (full path of dll beside the test), Prefix,
+ * Index and, unless ~0u, Order, Flags and ServiceContext. */
+static inline BOOL svc_test_config(const struct svc_test *t, const WCHAR *name, const WCHAR *dll,
+                                   const WCHAR *prefix, DWORD index, DWORD order, DWORD flags, DWORD context)
+{
+    WCHAR key[256], path[MAX_PATH];
+    HKEY k;
+    _snwprintf(key, 256, L"%ls\\%ls", t->root_key, name);
+    key[255] = 0;
+    if (RegCreateKeyExW(HKEY_CURRENT_USER, key, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &k, NULL))
+        return FALSE;
+    svc_test_dll_path(dll, path);
+    BOOL ok = !RegSetValueExW(k, L"Dll", 0, REG_SZ, (const BYTE *)path, (DWORD)((wcslen(path) + 1) * 2)) &&
+              !RegSetValueExW(k, L"Prefix", 0, REG_SZ, (const BYTE *)prefix, (DWORD)((wcslen(prefix) + 1) * 2)) &&
+              !RegSetValueExW(k, L"Index", 0, REG_DWORD, (const BYTE *)&index, sizeof(index));
+    if (ok && order != ~0u)
+        ok = !RegSetValueExW(k, L"Order", 0, REG_DWORD, (const BYTE *)&order, sizeof(order));
+    if (ok && flags != ~0u)
+        ok = !RegSetValueExW(k, L"Flags", 0, REG_DWORD, (const BYTE *)&flags, sizeof(flags));
+    if (ok && context != ~0u)
+        ok = !RegSetValueExW(k, L"ServiceContext", 0, REG_DWORD, (const BYTE *)&context, sizeof(context));
+    RegCloseKey(k);
+    return ok;
+}
+
+/* Stops the test's host (bounded) and removes its registry root. */
+static inline void svc_test_end(struct svc_test *t)
+{
+    CHECK(CeShimServicesShutdown());
+    RegDeleteTreeW(HKEY_CURRENT_USER, t->instance_key);
+}
+
+/* Reads the test service's counters through an open handle. */
+static inline BOOL svc_test_stats(HANDLE h, struct tsvc_stats *s)
+{
+    DWORD got = 0;
+    memset(s, 0, sizeof(*s));
+    return DeviceIoControl(h, TSVC_STATS, NULL, 0, s, sizeof(*s), &got, NULL) && got == sizeof(*s);
+}
+
+#endif /* SVC_TEST_H */

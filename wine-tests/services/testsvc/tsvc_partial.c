@@ -1,0 +1,76 @@
+/*
+ * tsvc_partial.c - service DLLs that break (or just meet) the host's
+ * required-exports rules, for the load tests. Every entry point is defined
+ * here, trivially; each DLL's hand-written .def decides which ones it
+ * exports, and -DTSVC_PREFIX names them:
+ *   tsvc_noinit.dll   TSX  no TSX_Init                       -> refused
+ *   tsvc_openonly.dll TSY  Open without Close                -> refused, ERROR_INVALID_FUNCTION
+ *   tsvc_preclose.dll TSZ  PreClose without PreDeinit        -> refused, ERROR_INVALID_FUNCTION
+ *   tsvc_minimal.dll  TSW  Init, Deinit, IOControl only      -> valid (no Open: not openable)
+ * The valid one answers IOCTL_SERVICE_STATUS (SERVICE_STATE_ON) only.
+ */
+#include <windows.h>
+#include <service.h>
+#include <string.h>
+
+#ifndef TSVC_PREFIX
+#error "build with -DTSVC_PREFIX=<3-letter prefix>"
+#endif
+#define TSVC_CAT2(a, b) a##b
+#define TSVC_CAT(a, b) TSVC_CAT2(a, b)
+#define TSVC_ENTRY(name) TSVC_CAT(TSVC_PREFIX, name)
+
+DWORD TSVC_ENTRY(_Init)(DWORD dwData)
+{
+    return dwData + 1;
+}
+
+BOOL TSVC_ENTRY(_Deinit)(DWORD dwData)
+{
+    (void)dwData;
+    return TRUE;
+}
+
+BOOL TSVC_ENTRY(_PreDeinit)(DWORD dwData)
+{
+    (void)dwData;
+    return TRUE;
+}
+
+DWORD TSVC_ENTRY(_Open)(DWORD dwData, DWORD dwAccess, DWORD dwShareMode)
+{
+    (void)dwData;
+    (void)dwAccess;
+    (void)dwShareMode;
+    return 1;
+}
+
+BOOL TSVC_ENTRY(_Close)(DWORD dwOpen)
+{
+    (void)dwOpen;
+    return TRUE;
+}
+
+BOOL TSVC_ENTRY(_PreClose)(DWORD dwOpen)
+{
+    (void)dwOpen;
+    return TRUE;
+}
+
+BOOL TSVC_ENTRY(_IOControl)(DWORD dwOpen, DWORD dwCode, PBYTE pBufIn, DWORD dwLenIn, PBYTE pBufOut, DWORD dwLenOut,
+                            PDWORD pdwActualOut)
+{
+    DWORD state = SERVICE_STATE_ON;
+
+    (void)dwOpen;
+    (void)pBufIn;
+    (void)dwLenIn;
+    if (dwCode == IOCTL_SERVICE_STATUS && pBufOut != NULL && dwLenOut >= sizeof(state)) {
+        memcpy(pBufOut, &state, sizeof(state));
+        if (pdwActualOut != NULL)
+            *pdwActualOut = sizeof(state);
+        return TRUE;
+    }
+    SetLastError(ERROR_NOT_SUPPORTED);
+    return FALSE;
+}
