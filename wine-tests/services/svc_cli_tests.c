@@ -8,6 +8,7 @@
  * the real configuration.
  */
 #include "cetest.h"
+#include "svc_test.h"
 
 #include <service.h>
 #include <stdio.h>
@@ -264,4 +265,66 @@ CETEST(services_cli, silent_and_debugger_options_keep_stdout_empty)
     CHECK_EQ(run_cli(L"-d bogus", out, sizeof(out)), 2);
     CHECK_STR_EQ(out, "");
     instance_end(&in);
+}
+
+/* The commands that talk to the services host, against a test service. */
+CETEST(services_cli, list_start_stop_help_unload_load_and_shutdown)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    REQUIRE(svc_test_config(&t, L"TsaCli", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
+    WCHAR dll[MAX_PATH];
+    char dll_utf8[MAX_PATH * 3], line[MAX_PATH * 3 + 64], out[8192];
+    svc_test_dll_path(L"tsa.dll", dll);
+    WideCharToMultiByte(CP_UTF8, 0, dll, -1, dll_utf8, sizeof(dll_utf8), NULL, NULL);
+
+    /* list starts the host, which boot-loads TsaCli; CE's format. */
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
+    _snprintf(line, sizeof(line), "TSA0:\t0x00000000\t%s\tRunning", dll_utf8);
+    line[sizeof(line) - 1] = 0;
+    contains(out, line);
+
+    CHECK_EQ(run_cli(L"stop TSA0:", out, sizeof(out)), 0);
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
+    contains(out, "\tOff");
+    CHECK_EQ(run_cli(L"start TSA0:", out, sizeof(out)), 0);
+    CHECK_EQ(run_cli(L"refresh TSA0:", out, sizeof(out)), 0);
+    CHECK_EQ(run_cli(L"help TSA0:", out, sizeof(out)), 0);
+    contains(out, "tsvc help");
+
+    /* The service does not support IOCTL_SERVICE_DEBUG: its error is shown. */
+    CHECK_EQ(run_cli(L"debug 0x10 TSA0:", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000032");
+    /* No such instance. */
+    CHECK_EQ(run_cli(L"start QQQ0:", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000037");
+
+    CHECK_EQ(run_cli(L"unload TSA0:", out, sizeof(out)), 0);
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
+    CHECK_MSG(strstr(out, "TSA0:") == NULL, "TSA0: still listed:\n%s", out);
+    CHECK_EQ(run_cli(L"load TsaCli", out, sizeof(out)), 0);
+    CHECK_EQ(run_cli(L"load TsaCli", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x00000964"); /* ERROR_DEVICE_IN_USE */
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
+    contains(out, "TSA0:");
+
+    /* shutdown ends the host; the next command starts a fresh one. */
+    HANDLE h = CreateFileW(L"TSA0:", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CHECK_EQ(run_cli(L"shutdown", out, sizeof(out)), 0);
+    DWORD got = 0, deadline = GetTickCount() + 5000;
+    BOOL ok = TRUE;
+    while (ok && GetTickCount() < deadline) {
+        BYTE b = 0;
+        SetLastError(0xdeadbeef);
+        ok = DeviceIoControl(h, TSVC_ECHO, &b, 1, &b, 1, &got, NULL);
+        if (ok)
+            Sleep(50);
+    }
+    CHECK(!ok);
+    CHECK_LASTERROR(ERROR_DEVICE_REMOVED);
+    CloseHandle(h);
+    CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
+    contains(out, "TSA0:");
+    svc_test_end(&t);
 }
