@@ -369,7 +369,7 @@ CETEST(services_config, update_flags_sets_and_clears)
     instance_end(&in);
 }
 
-CETEST(services_config, dll_is_configured_by_path_or_file_name)
+CETEST(services_config, dll_is_configured_only_by_the_exact_value)
 {
     struct instance in;
     instance_begin(&in);
@@ -382,9 +382,9 @@ CETEST(services_config, dll_is_configured_by_path_or_file_name)
     CHECK(svc_config_dll_is_configured(L"bare_svc.dll"));
     CHECK_LASTERROR(0xdeadbeef);
     CHECK(svc_config_dll_is_configured(L"BARE_SVC.DLL"));
-    CHECK(svc_config_dll_is_configured(L"Z:\\bin\\bare_svc.dll"));
+    CHECK(!svc_config_dll_is_configured(L"Z:\\bin\\bare_svc.dll")); /* same name, another file */
     CHECK(svc_config_dll_is_configured(L"C:\\svc\\full_svc.dll"));
-    CHECK(svc_config_dll_is_configured(L"full_svc.dll"));
+    CHECK(!svc_config_dll_is_configured(L"full_svc.dll")); /* would be searched for elsewhere */
     CHECK(!svc_config_dll_is_configured(L"broken_svc.dll")); /* invalid entries do not count */
     CHECK(!svc_config_dll_is_configured(L"other.dll"));
     CHECK(!svc_config_dll_is_configured(L"bare_svc"));

@@ -389,14 +389,6 @@ DWORD svc_config_update_flags(const WCHAR *name, DWORD set, DWORD clear)
     return result;
 }
 
-static const WCHAR *file_name_of(const WCHAR *path)
-{
-    const WCHAR *name = path;
-    for (const WCHAR *c = path; *c; c++)
-        if (*c == L'\\' || *c == L'/' || *c == L':')
-            name = c + 1;
-    return name;
-}
 
 static BOOL same_text(const WCHAR *a, const WCHAR *b)
 {
@@ -412,9 +404,10 @@ BOOL svc_config_dll_is_configured(const WCHAR *dll)
     DWORD n;
     BOOL found = FALSE;
     if (svc_config_list(&list, &n) == ERROR_SUCCESS) {
-        const WCHAR *leaf = file_name_of(dll);
+        /* The exact string only: a file name alone could name another file
+         * of that name anywhere, which the host would then load. */
         for (DWORD i = 0; i < n && !found; i++)
-            found = same_text(list[i].dll, dll) || (leaf[0] && same_text(file_name_of(list[i].dll), leaf));
+            found = same_text(list[i].dll, dll);
         if (list)
             HeapFree(GetProcessHeap(), 0, list);
     }

@@ -57,9 +57,9 @@ DWORD svc_config_list(svc_config **out, DWORD *count);
  * the key; otherwise the registry's error. */
 DWORD svc_config_update_flags(const WCHAR *name, DWORD set, DWORD clear);
 
-/* TRUE if dll names the Dll of some configured service (compared
- * case-insensitively, both as given and by file name alone). The host loads
- * nothing else (RegisterService included). */
+/* TRUE if dll is, case-insensitively, the Dll value of some configured
+ * service. The host loads nothing else (RegisterService included); a mere
+ * file-name match is not enough, as it could name a file elsewhere. */
 BOOL svc_config_dll_is_configured(const WCHAR *dll);
 
 #endif /* CESHIM_SVC_CONFIG_H */
