@@ -133,8 +133,15 @@ static BOOL host_launch(DWORD *error)
     _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --on-demand", path);
     cmd[ARRAYSIZE(cmd) - 1] = 0;
     PROCESS_INFORMATION pi;
-    BOOL started = CreateProcessW(path, cmd, NULL, NULL, nul != INVALID_HANDLE_VALUE, flags, NULL, NULL,
-                                  &si.StartupInfo, &pi);
+    WCHAR dir[MAX_PATH + 32];
+    wcscpy(dir, path);
+    WCHAR *dir_end = wcsrchr(dir, L'\\');
+    if (dir_end)
+        *dir_end = 0;
+    /* Its own folder as current directory: it outlives this process and
+     * must not pin (or load DLLs from) wherever the client ran. */
+    BOOL started = CreateProcessW(path, cmd, NULL, NULL, nul != INVALID_HANDLE_VALUE, flags, NULL,
+                                  dir_end ? dir : NULL, &si.StartupInfo, &pi);
     DWORD start_error = GetLastError();
     if (si.lpAttributeList)
         DeleteProcThreadAttributeList(si.lpAttributeList);

@@ -85,6 +85,9 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     }
     WCHAR name[SVC_OBJECT_NAME_MAX];
     SECURITY_ATTRIBUTES *sa = svc_user_only_sa();
+    /* A bare Dll name is found beside ceservicesd.exe (CE: \Windows), never
+     * in whatever directory the client that started us was in. */
+    SetDllDirectoryW(L"");
 
     /* One host per session (instance): the mutex is abandoned if we die. */
     svc_object_name(name, L"single");
