@@ -1,9 +1,10 @@
 #!/bin/sh
-# cmake/bench.sh BUILD_DIR - runs the message-queue benchmark
-# (BUILD_DIR/bin/mq_bench.exe, built from wine-tests/bench/) under Wine, in
+# cmake/bench.sh BUILD_DIR - runs the message-queue benchmark, then the
+# services benchmark (BUILD_DIR/bin/mq_bench.exe and svc_bench.exe, built
+# from wine-tests/bench/) under Wine, in
 # the build tree's own prefix, with a persistent wineserver started detached
 # and stopped on exit (see shared WINE.md). `make bench` gets here through
-# cmake/dev.sh bench. The benchmark reports; its exit code says only whether
+# cmake/dev.sh bench. The benchmarks report; the exit code says only whether
 # every measurement ran.
 set -eu
 if [ $# -ne 1 ]; then
@@ -25,4 +26,13 @@ trap 'exit 130' INT TERM
 echo "mq_bench under Wine (WINEPREFIX=$prefix)"
 status=0
 "$here/wine-run.sh" "$prefix" "$exe" || status=$?
+svc="$build/bin/svc_bench.exe"
+echo
+if [ -f "$svc" ]; then
+    echo "svc_bench under Wine (WINEPREFIX=$prefix)"
+    "$here/wine-run.sh" "$prefix" "$svc" || status=$?
+else
+    echo "bench.sh: $svc not found; build the svc_bench target first" >&2
+    status=1
+fi
 exit "$status"

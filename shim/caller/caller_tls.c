@@ -11,13 +11,15 @@ struct caller_stack {
     DWORD pids[CESHIM_CALLER_MAX_DEPTH];
 };
 
-static DWORD slot = TLS_OUT_OF_INDEXES;
+static DWORD slot = FLS_OUT_OF_INDEXES;
 static INIT_ONCE slot_once = INIT_ONCE_STATIC_INIT;
+
+static void WINAPI free_stack(void *s) { free(s); }
 
 static BOOL CALLBACK alloc_slot(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
     (void)once, (void)param, (void)ctx;
-    slot = TlsAlloc();
+    slot = FlsAlloc(free_stack);
     return TRUE;
 }
 
@@ -25,10 +27,10 @@ static BOOL CALLBACK alloc_slot(PINIT_ONCE once, PVOID param, PVOID *ctx)
 static struct caller_stack *stack_of_thread(void)
 {
     InitOnceExecuteOnce(&slot_once, alloc_slot, NULL, NULL);
-    if (slot == TLS_OUT_OF_INDEXES)
+    if (slot == FLS_OUT_OF_INDEXES)
         return NULL;
     DWORD saved = GetLastError();
-    struct caller_stack *s = TlsGetValue(slot);
+    struct caller_stack *s = FlsGetValue(slot);
     SetLastError(saved);
     return s;
 }
@@ -37,12 +39,18 @@ BOOL ceshim_caller_enter(DWORD client_pid)
 {
     struct caller_stack *s = stack_of_thread();
     if (!s) {
-        /* Allocated on entry and freed when the thread leaves its outermost
-         * call, so threads that never serve a call cost nothing. */
-        if (slot == TLS_OUT_OF_INDEXES || (s = calloc(1, sizeof(*s))) == NULL)
+        /* Allocated on a thread's first call and kept until the thread
+         * exits (free_stack), so threads that never serve a call cost
+         * nothing and a call costs no allocation (one per call cost ~50 ns,
+         * a quarter of a services round trip; docs/performance.md). */
+        if (slot == FLS_OUT_OF_INDEXES || (s = calloc(1, sizeof(*s))) == NULL)
             return FALSE;
         DWORD saved = GetLastError();
-        TlsSetValue(slot, s);
+        if (!FlsSetValue(slot, s)) {
+            free(s);
+            SetLastError(saved);
+            return FALSE;
+        }
         SetLastError(saved);
     }
     if (s->depth < CESHIM_CALLER_MAX_DEPTH)
@@ -56,12 +64,7 @@ void ceshim_caller_leave(void)
     struct caller_stack *s = stack_of_thread();
     if (!s || s->depth == 0)
         return;
-    if (--s->depth == 0) {
-        DWORD saved = GetLastError();
-        TlsSetValue(slot, NULL);
-        SetLastError(saved);
-        free(s);
-    }
+    s->depth--;
 }
 
 DWORD ceshim_caller_pid(void)

@@ -98,7 +98,7 @@ HANDLE WINAPI CeShimCreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD 
                                 LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                                 DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-    WCHAR wide[16], device[6];
+    WCHAR wide[32], device[6]; /* room for L"\\$services\\ABC0:" */
     if (lpFileName && strlen(lpFileName) < ARRAYSIZE(wide) &&
         MultiByteToWideChar(CP_ACP, 0, lpFileName, -1, wide, ARRAYSIZE(wide)) &&
         svc_parse_device_name(wide, device))
@@ -239,11 +239,10 @@ BOOL ceshim_services_close_hook(HANDLE h, BOOL *result)
         struct svc_call call = { SVC_OP_CLOSE, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
         struct svc_result res;
         DWORD saved = GetLastError();
-        /* A host that died took the open with it: the close still succeeds. */
-        if (call_open_handle(&info, &call, &res) && !res.ok && res.error == ERROR_INVALID_HANDLE) {
-            *result = FALSE;
-            saved = ERROR_INVALID_HANDLE;
-        }
+        /* The handle was this process's, so closing it succeeds even when
+         * the open is already gone: the host died, or DeregisterService
+         * unloaded the service and closed its opens. */
+        call_open_handle(&info, &call, &res);
         SetLastError(saved);
     }
     return TRUE;

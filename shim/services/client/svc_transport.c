@@ -420,6 +420,11 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, u
     s->req = rq;
     if (call->in_len)
         memcpy(data, call->in, call->in_len);
+    /* xxx_IOControl works on the caller's out buffer on CE: it may read
+     * what the caller put there, and the bytes it leaves alone must come
+     * back unchanged (the whole out area is copied back). */
+    if (call->out_len && call->out && (call->op == SVC_OP_IOCTL || call->op == SVC_OP_SERVICE_IOCTL))
+        memcpy(data + svc_out_offset(call->in_len), call->out, call->out_len);
     uint32_t seq = ++t->seq;
     ce_store32(&s->req_seq, seq);
     ce_fence();
@@ -456,6 +461,10 @@ BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t 
         *error = ERROR_NOT_ENOUGH_MEMORY;
         return FALSE;
     }
+    /* The caller's last error survives a call that reaches the host (the
+     * slot's FlsGetValue, event and mapping calls set it): only the
+     * service's own error may replace it. */
+    DWORD saved_error = GetLastError();
     /* A call not bound to a host (open, activate, enumerate) that finds
      * its host dead tries once more with a fresh one. */
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -463,6 +472,7 @@ BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t 
         uint64_t want = *host_start;
         if (transact_once(call, res, &want, need, error, &retry)) {
             *host_start = want;
+            SetLastError(saved_error);
             return TRUE;
         }
         if (!retry)

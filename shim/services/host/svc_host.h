@@ -74,6 +74,8 @@ void svc_opens_close_service(struct svc_service *svc);
 /* A client process is known (its main thread, for DEVICE_PSL_NOTIFY); the
  * host watches it and, when it exits, notifies and closes its opens. */
 void svc_opens_watch_process(DWORD pid, DWORD main_tid);
+/* How many client processes are alive and known. */
+DWORD svc_opens_client_count(void);
 
 /* ---- calling into a service, as the client (caller identity) ---- */
 BOOL ceshim_caller_enter(DWORD client_pid);

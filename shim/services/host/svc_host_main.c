@@ -16,6 +16,7 @@
 #include "services/host/svc_host.h"
 
 #define SHUTDOWN_UNLOAD_MS 5000 /* services get this long to unload at exit */
+#define INSTANCE_IDLE_EXIT_MS 15000 /* an instance's host outlives its last client by this */
 
 static HANDLE stop_event;
 static BOOL verbose;
@@ -129,9 +130,25 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     SetEvent(ready);
     svc_host_log("serving (pid %lu)", (unsigned long)GetCurrentProcessId());
 
+    /* A named instance (tests, CI jobs) ends with its last client, so a
+     * test that stops early leaves no host holding the runner's stderr
+     * (Wine hands a child its parent's). The session's host lives on. */
+    WCHAR word[SVC_INSTANCE_MAX];
+    BOOL idle_exit = svc_instance_word(word);
+    ULONGLONG idle_since = GetTickCount64();
     HANDLE waits[2] = { queue, stop_event };
     for (;;) {
-        DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);
+        /* ceshim's wait, not Win32's: a plain wait sees the queue's lazily
+         * kept event, which can stay set once the queue is drained; the
+         * loop would then spin on index 0 and never see stop_event. */
+        DWORD r = CeShimWaitForMultipleObjects(2, waits, FALSE, idle_exit ? 1000 : INFINITE);
+        if (r == WAIT_TIMEOUT) {
+            if (svc_opens_client_count())
+                idle_since = GetTickCount64();
+            else if (GetTickCount64() - idle_since >= INSTANCE_IDLE_EXIT_MS)
+                break;
+            continue;
+        }
         if (r != WAIT_OBJECT_0)
             break;
         accept_clients(queue, self_start);

@@ -245,3 +245,14 @@ void svc_opens_watch_process(DWORD pid, DWORD main_tid)
     }
     LeaveCriticalSection(&watch_lock);
 }
+
+DWORD svc_opens_client_count(void)
+{
+    InitOnceExecuteOnce(&watch_once, watch_init, NULL, NULL);
+    DWORD n = 0;
+    EnterCriticalSection(&watch_lock);
+    for (struct watched *w = watch_list; w; w = w->next)
+        n++;
+    LeaveCriticalSection(&watch_lock);
+    return n;
+}
