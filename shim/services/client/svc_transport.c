@@ -15,6 +15,7 @@
 #include "common/trace.h"
 #include "services/client/svc_client.h"
 #include "services/common/svc_names.h"
+#include "services/common/svc_wait.h"
 
 #define CLIENT_SPIN_PAUSES 20000 /* a fast service answers within these */
 #define HOST_START_TIMEOUT_MS 30000
@@ -348,27 +349,9 @@ static BOOL slot_attach(struct thread_slot *t, const struct host_conn *h, uint64
  * watching the host process. FALSE if the host died first. */
 static BOOL slot_wait(struct thread_slot *t, uint32_t seq)
 {
-    struct svc_slot *s = t->slot;
-    for (int i = 0; i < CLIENT_SPIN_PAUSES; i++) {
-        if (ce_load32(&s->done_seq) == seq)
-            return TRUE;
-        ce_pause();
-    }
     HANDLE both[2] = { t->rep, t->host_process };
-    for (;;) {
-        ce_store32(&s->client_sleeping, 1);
-        ce_fence();
-        if (ce_load32(&s->done_seq) == seq) {
-            ce_store32(&s->client_sleeping, 0);
-            return TRUE;
-        }
-        DWORD w = WaitForMultipleObjects(2, both, FALSE, HOST_POLL_MS);
-        ce_store32(&s->client_sleeping, 0);
-        if (ce_load32(&s->done_seq) == seq)
-            return TRUE;
-        if (w == WAIT_OBJECT_0 + 1 || w == WAIT_FAILED)
-            return FALSE;
-    }
+    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, CLIENT_SPIN_PAUSES, both, 2,
+                        HOST_POLL_MS);
 }
 
 /* One attempt; *retry set when a host died before it took the request. */

@@ -14,6 +14,7 @@
 
 #include "common/atomics.h"
 #include "services/common/svc_names.h"
+#include "services/common/svc_wait.h"
 #include "services/host/svc_host.h"
 
 /* A busy client's next request comes within these, else the worker sleeps.
@@ -267,27 +268,8 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
 /* Waits for request seq; FALSE when the client or the host goes. */
 static BOOL wait_request(struct worker *w, uint32_t seq)
 {
-    struct svc_slot *s = w->slot;
-    for (int i = 0; i < WORKER_SPIN_PAUSES; i++) {
-        if (ce_load32(&s->req_seq) == seq)
-            return TRUE;
-        ce_pause();
-    }
     HANDLE waits[3] = { w->req, w->process, w->stop };
-    for (;;) {
-        ce_store32(&s->host_sleeping, 1);
-        ce_fence();
-        if (ce_load32(&s->req_seq) == seq) {
-            ce_store32(&s->host_sleeping, 0);
-            return TRUE;
-        }
-        DWORD r = WaitForMultipleObjects(3, waits, FALSE, INFINITE);
-        ce_store32(&s->host_sleeping, 0);
-        if (ce_load32(&s->req_seq) == seq)
-            return TRUE;
-        if (r != WAIT_OBJECT_0)
-            return FALSE;
-    }
+    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, WORKER_SPIN_PAUSES, waits, 3, INFINITE);
 }
 
 static DWORD WINAPI worker_main(void *arg)
