@@ -19,6 +19,7 @@
 #include "common/process.h"
 #include "common/trace.h"
 #include "notify/nt_local.h"
+#include "notify/power_apm.h"
 
 _Static_assert(sizeof(POWER_BROADCAST) == 16 && offsetof(POWER_BROADCAST, SystemPowerState) == 12,
                "POWER_BROADCAST as on CE");
@@ -107,39 +108,19 @@ static void check_status(void)
     }
 }
 
-/* Desktop PBT_APM* values (winuser.h), named here so the CE names win. */
-#define APM_SUSPEND 0x4
-#define APM_RESUMECRITICAL 0x6
-#define APM_RESUMESUSPEND 0x7
-#define APM_POWERSTATUSCHANGE 0xA
-#define APM_RESUMEAUTOMATIC 0x12
-
 static LRESULT(WINAPI *def_window_proc)(HWND, UINT, WPARAM, LPARAM);
 
 static LRESULT CALLBACK window_proc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam)
 {
     if (msg != WM_POWERBROADCAST)
         return def_window_proc(hwnd, msg, wparam, lparam);
-    switch (wparam) {
-    case APM_SUSPEND:
-        suspended = TRUE;
-        send_state(PBT_TRANSITION, POWER_STATE_SUSPEND, L"suspend");
-        break;
-    case APM_RESUMEAUTOMATIC:
-    case APM_RESUMESUSPEND:
-    case APM_RESUMECRITICAL:
-        /* Windows reports one resume twice (automatic, then suspend when
-         * a user is present): CE code gets it once. */
-        if (suspended || wparam == APM_RESUMECRITICAL) {
-            suspended = FALSE;
-            send_state(PBT_RESUME, 0, NULL);
-            send_state(PBT_TRANSITION, POWER_STATE_ON, L"on");
-        }
-        break;
-    case APM_POWERSTATUSCHANGE:
+    struct ceshim_power_event ev[2];
+    BOOL status;
+    int n = ceshim_power_from_apm(wparam, &suspended, ev, &status);
+    for (int i = 0; i < n; i++)
+        send_state(ev[i].message, ev[i].flags, ev[i].state);
+    if (status)
         check_status();
-        break;
-    }
     return TRUE;
 }
 
