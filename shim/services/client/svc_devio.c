@@ -14,8 +14,6 @@
 #include "common/trace.h"
 #include "services/client/svc_client.h"
 
-#define ARG_IN_NULL 0x1u  /* the caller passed lpInBuf == NULL */
-#define ARG_OUT_NULL 0x2u /* the caller passed lpOutBuf == NULL */
 
 static BOOL is_alpha(WCHAR c) { return (c >= L'A' && c <= L'Z') || (c >= L'a' && c <= L'z'); }
 
@@ -135,7 +133,7 @@ BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWOR
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    struct svc_call call = { op, 0, 0, code, (in ? 0 : ARG_IN_NULL) | (out ? 0 : ARG_OUT_NULL), 0, in, in_len, out,
+    struct svc_call call = { op, 0, 0, code, (in ? 0 : SVC_ARG_IN_NULL) | (out ? 0 : SVC_ARG_OUT_NULL), 0, in, in_len, out,
                              out_len };
     struct svc_result res;
     if (!call_open_handle(info, &call, &res))
@@ -162,28 +160,36 @@ BOOL WINAPI CeShimDeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LPVOID 
     return ok;
 }
 
+/* xxx_Read or xxx_Write for ReadFile/WriteFile: *done gets the count,
+ * and 0xFFFFFFFF from the service is a failure with its error. */
+static BOOL stream_call(const struct svc_handle_info *info, struct svc_call *call, const void *buffer, DWORD len,
+                        LPDWORD done)
+{
+    if (len && !buffer) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct svc_result res;
+    if (done)
+        *done = 0;
+    if (!call_open_handle(info, call, &res))
+        return FALSE;
+    pass_error(&res);
+    if (!res.ok)
+        return FALSE;
+    if (done)
+        *done = res.value;
+    return TRUE;
+}
+
 BOOL WINAPI CeShimReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
                            LPOVERLAPPED lpOverlapped)
 {
     struct svc_handle_info info;
     if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
         return ReadFile(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
-    if (nNumberOfBytesToRead && !lpBuffer) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
     struct svc_call call = { SVC_OP_READ, 0, 0, 0, 0, 0, NULL, 0, lpBuffer, nNumberOfBytesToRead };
-    struct svc_result res;
-    if (lpNumberOfBytesRead)
-        *lpNumberOfBytesRead = 0;
-    if (!call_open_handle(&info, &call, &res))
-        return FALSE;
-    pass_error(&res);
-    if (!res.ok)
-        return FALSE;
-    if (lpNumberOfBytesRead)
-        *lpNumberOfBytesRead = res.value;
-    return TRUE;
+    return stream_call(&info, &call, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead);
 }
 
 BOOL WINAPI CeShimWriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
@@ -192,22 +198,8 @@ BOOL WINAPI CeShimWriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytes
     struct svc_handle_info info;
     if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
         return WriteFile(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
-    if (nNumberOfBytesToWrite && !lpBuffer) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
     struct svc_call call = { SVC_OP_WRITE, 0, 0, 0, 0, 0, lpBuffer, nNumberOfBytesToWrite, NULL, 0 };
-    struct svc_result res;
-    if (lpNumberOfBytesWritten)
-        *lpNumberOfBytesWritten = 0;
-    if (!call_open_handle(&info, &call, &res))
-        return FALSE;
-    pass_error(&res);
-    if (!res.ok)
-        return FALSE;
-    if (lpNumberOfBytesWritten)
-        *lpNumberOfBytesWritten = res.value;
-    return TRUE;
+    return stream_call(&info, &call, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten);
 }
 
 DWORD WINAPI CeShimSetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,

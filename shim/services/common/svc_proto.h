@@ -77,6 +77,11 @@ enum svc_op {
     SVC_OP_MAX = 15
 };
 
+/* svc_request.arg0 of SVC_OP_IOCTL / SVC_OP_SERVICE_IOCTL: the caller
+ * passed NULL buffers (the service gets NULL too, not the slot's area). */
+#define SVC_ARG_IN_NULL 0x1u
+#define SVC_ARG_OUT_NULL 0x2u
+
 struct svc_request {      /* at slot offset 64 */
     uint32_t op;          /*  64 enum svc_op */
     uint32_t handle_id;   /*  68 open handle or service id */

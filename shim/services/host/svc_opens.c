@@ -65,17 +65,23 @@ DWORD svc_open_create(struct svc_service *svc, DWORD pid, DWORD access, DWORD sh
     return ERROR_TOO_MANY_OPEN_FILES;
 }
 
-struct svc_open *svc_open_get(uint32_t id, uint32_t gen, DWORD pid)
+/* Pins open i for a call if it is in use by pid, not closing, and of
+ * generation gen (0: any). */
+static struct svc_open *pin(uint32_t i, uint32_t gen, DWORD pid)
 {
     struct svc_open *o = NULL;
     AcquireSRWLockShared(&opens_lock);
-    if (id >= 1 && id <= OPENS_MAX && gen && opens[id - 1].gen == gen && opens[id - 1].pid == pid &&
-        !opens[id - 1].closing) {
-        o = &opens[id - 1];
+    if (opens[i].gen && (!gen || opens[i].gen == gen) && opens[i].pid == pid && !opens[i].closing) {
+        o = &opens[i];
         InterlockedIncrement(&o->inflight);
     }
     ReleaseSRWLockShared(&opens_lock);
     return o;
+}
+
+struct svc_open *svc_open_get(uint32_t id, uint32_t gen, DWORD pid)
+{
+    return id >= 1 && id <= OPENS_MAX && gen ? pin(id - 1, gen, pid) : NULL;
 }
 
 void svc_open_put(struct svc_open *o)
@@ -172,13 +178,7 @@ static void psl_notify_and_close(DWORD pid, DWORD main_tid)
     n.hThread = (HANDLE)(ULONG_PTR)main_tid;
     /* First tell the services, so they release the process's blocked calls ... */
     for (uint32_t i = 0; i < OPENS_MAX; i++) {
-        struct svc_open *o = NULL;
-        AcquireSRWLockShared(&opens_lock);
-        if (opens[i].gen && opens[i].pid == pid && !opens[i].closing) {
-            o = &opens[i];
-            InterlockedIncrement(&o->inflight);
-        }
-        ReleaseSRWLockShared(&opens_lock);
+        struct svc_open *o = pin(i, 0, pid);
         if (!o)
             continue;
         if (o->svc->ioctl) {

@@ -24,8 +24,6 @@
  * machine's core to the others (docs/performance.md, Services). The
  * client keeps its longer spin: it waits for its own call's answer. */
 #define WORKER_SPIN_PAUSES 2000
-#define ARG_IN_NULL 0x1u
-#define ARG_OUT_NULL 0x2u
 
 struct worker {
     DWORD pid, tid, main_tid;
@@ -90,6 +88,27 @@ static void op_open(struct worker *w, const struct svc_request *rq, struct svc_r
     reply(rp, !err, err);
 }
 
+/* xxx_IOControl(ctx, ...) for the request, as the client (its caller
+ * identity entered, last error cleared); FALSE with the error set. */
+static BOOL call_ioctl(struct svc_service *svc, DWORD ctx, const struct svc_request *rq, uint8_t *in, uint8_t *out,
+                       struct svc_reply *rp)
+{
+    if (rq->code == IOCTL_PSL_NOTIFY) {
+        SetLastError(ERROR_ACCESS_DENIED); /* only the host sends it */
+        return FALSE;
+    }
+    if (!svc->ioctl) {
+        SetLastError(ERROR_NOT_SUPPORTED);
+        return FALSE;
+    }
+    DWORD actual = 0;
+    BOOL ok = svc->ioctl(ctx, rq->code, (rq->arg0 & SVC_ARG_IN_NULL) ? NULL : in, rq->in_len,
+                         (rq->arg0 & SVC_ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
+    rp->value = actual;
+    rp->out_len = rq->out_len; /* the service may have written any of it */
+    return ok;
+}
+
 /* Calls into an open: IOCTL, Read, Write, Seek. */
 static void op_on_open(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, uint8_t *in,
                        uint8_t *out)
@@ -107,17 +126,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
     SetLastError(0);
     switch (rq->op) {
     case SVC_OP_IOCTL:
-        if (rq->code == IOCTL_PSL_NOTIFY) {
-            SetLastError(ERROR_ACCESS_DENIED); /* only the host sends it */
-        } else if (!svc->ioctl) {
-            SetLastError(ERROR_NOT_SUPPORTED);
-        } else {
-            DWORD actual = 0;
-            ok = svc->ioctl(ctx, rq->code, (rq->arg0 & ARG_IN_NULL) ? NULL : in, rq->in_len,
-                            (rq->arg0 & ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
-            rp->value = actual;
-            rp->out_len = rq->out_len; /* the service may have written any of it */
-        }
+        ok = call_ioctl(svc, ctx, rq, in, out, rp);
         break;
     case SVC_OP_READ:
         rp->value = svc->read ? svc->read(ctx, out, rq->out_len) : (SetLastError(ERROR_NOT_SUPPORTED), 0xFFFFFFFFu);
@@ -148,22 +157,12 @@ static void op_service_ioctl(struct worker *w, const struct svc_request *rq, str
         reply(rp, FALSE, ERROR_INVALID_PARAMETER);
         return;
     }
-    DWORD actual = 0;
-    BOOL ok = FALSE;
     ceshim_caller_enter(w->pid);
     SetLastError(0);
-    if (rq->code == IOCTL_PSL_NOTIFY)
-        SetLastError(ERROR_ACCESS_DENIED);
-    else if (svc->ioctl)
-        ok = svc->ioctl(svc->init_ctx, rq->code, (rq->arg0 & ARG_IN_NULL) ? NULL : in, rq->in_len,
-                        (rq->arg0 & ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
-    else
-        SetLastError(ERROR_NOT_SUPPORTED);
+    BOOL ok = call_ioctl(svc, svc->init_ctx, rq, in, out, rp);
     DWORD err = GetLastError();
     ceshim_caller_leave();
     svc_service_put(svc);
-    rp->value = actual;
-    rp->out_len = rq->out_len;
     reply(rp, ok, err);
 }
 
