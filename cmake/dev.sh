@@ -1,5 +1,5 @@
 #!/bin/sh
-# cmake/dev.sh deps|demo|test|bench - what `make demo`, `make test` and
+# cmake/dev.sh deps|wine32|demo|test|bench - what `make demo`, `make test` and
 # `make bench` run. Each installs the Debian packages it needs first.
 set -eu
 cd "$(dirname "$0")/.."
@@ -8,8 +8,8 @@ root=$(pwd)
 say() { printf '\n==> %s\n' "$*"; }
 
 # apt-get as root, or through sudo when there is one.
+if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 apt_install() {
-    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
     export DEBIAN_FRONTEND=noninteractive
     # An index that fails to refresh (a mirror mid-sync) is not fatal: the
     # install below says whether what we need is still reachable.
@@ -38,26 +38,79 @@ deps() {
     fi
 }
 
-# wine32 runs the i686 tests. It needs the i386 architecture; on some days
-# Debian's i386 security index is mid-sync and it cannot be installed.
+# wine32 runs the i686 tests. It needs the i386 architecture. On some days
+# the mirror's i386 *security* index is mid-sync: amd64 libraries already
+# installed from bookworm-security then have no i386 twin of the same version,
+# and apt reports unmet dependencies. wine32_aligned_install handles that.
 wine32_ready() {
     dpkg -s wine32:i386 >/dev/null 2>&1 && return 0
-    if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
-        s=""; [ "$(id -u)" = 0 ] || s=sudo
-        $s dpkg --add-architecture i386 >/dev/null 2>&1 || true
-        apt_install wine32:i386 >/tmp/ceshim-wine32-install.log 2>&1 || true
+    if [ -z "$sudo" ] || command -v sudo >/dev/null 2>&1; then
+        $sudo dpkg --add-architecture i386 >/dev/null 2>&1 || true
+        {
+            apt_install wine32:i386 || wine32_aligned_install
+        } 3>&1 >/tmp/ceshim-wine32-install.log 2>&1 || true
     fi
     dpkg -s wine32:i386 >/dev/null 2>&1
 }
 
-# build PRESET [quiet]: configure and build; "quiet" keeps the build's
-# output in a log shown only on failure.
+# Retries the wine32 install preferring the release's own suite (whose i386
+# index is whole) and pinning each library apt names as unresolvable to the
+# version its i386 index has, on both architectures (multi-arch libraries
+# must match). That can move an amd64 library back from its security update
+# to the release's version: done only when apt's dry run removes nothing,
+# and said on the console. CESHIM_NO_WINE32_ALIGN=1 turns it off.
+wine32_aligned_install() {
+    [ "${CESHIM_NO_WINE32_ALIGN:-0}" = 1 ] && { echo "wine32: aligned install turned off"; return 1; }
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    [ -n "$codename" ] || return 1
+    pins=""
+    round=0
+    while [ $round -lt 8 ]; do
+        round=$((round + 1))
+        # shellcheck disable=SC2086
+        plan=$($sudo apt-get install -s --no-install-recommends --allow-downgrades -t "$codename" wine32:i386 $pins 2>&1)
+        if echo "$plan" | grep -q '^Inst wine32:i386'; then
+            if echo "$plan" | grep -q '^Remv '; then
+                echo "wine32: the aligned install would remove packages; not done:"
+                echo "$plan" | grep '^Remv '
+                return 1
+            fi
+            downgraded=$(echo "$plan" | sed -n '/DOWNGRADED:/,/^[^ ]/p' | grep '^ ' | tr -s ' ' | tr '\n' ' ')
+            # shellcheck disable=SC2086
+            $sudo apt-get install -y -qq --no-install-recommends --allow-downgrades -t "$codename" wine32:i386 $pins ||
+                return 1
+            if [ -n "$downgraded" ]; then
+                echo "dev.sh: wine32 installed with amd64 packages aligned to their i386 versions (moved back:$downgraded)" >&3
+            fi
+            return 0
+        fi
+        added=""
+        for dep in $(echo "$plan" | grep -oE 'Depends: [a-z0-9][a-z0-9.+-]*:i386' | sed 's/^Depends: //; s/:i386$//' | sort -u); do
+            case " $pins " in *" $dep:i386="*) continue ;; esac
+            version=$(apt-cache policy "$dep:i386" | awk '/Candidate:/ { print $2 }')
+            [ -n "$version" ] && [ "$version" != "(none)" ] || continue
+            pins="$pins $dep:i386=$version"
+            # The amd64 twin, where installed, must move to the same version.
+            dpkg-query -W -f='${Status}' "$dep:amd64" 2>/dev/null | grep -q ' installed$' &&
+                pins="$pins $dep:amd64=$version"
+            added="$added $dep"
+        done
+        [ -n "$added" ] || { echo "$plan"; return 1; }
+        echo "wine32: pinning to the i386 index's version:$added"
+    done
+    return 1
+}
+
+# build PRESET [quiet] [CMAKE-ARGS...]: configure and build; "quiet" keeps
+# the build's output in a log shown only on failure.
 build() {
     preset=$1
+    quiet=${2:-}
+    [ $# -ge 2 ] && shift 2 || shift $#
     log="build-$preset.log"
     say "configure + build: $preset"
-    cmake --preset "$preset" >"$log" 2>&1 || { cat "$log"; exit 1; }
-    if [ "${2:-}" = quiet ]; then
+    cmake --preset "$preset" "$@" >"$log" 2>&1 || { cat "$log"; exit 1; }
+    if [ "$quiet" = quiet ]; then
         cmake --build --preset "$preset" >>"$log" 2>&1 || { cat "$log"; exit 1; }
         echo "built without warnings or errors (-Wall -Wextra -Werror)"
     else
@@ -70,28 +123,35 @@ case "${1:-}" in
 deps)
     deps
     ;;
+wine32)
+    wine32_ready && echo "wine32 ready" || { echo "wine32 not installable; see /tmp/ceshim-wine32-install.log"; exit 1; }
+    ;;
 test)
     deps
     build clang-x64 quiet  # compiler hygiene: the same code, -Werror, under clang
-    build wine-x86
     if wine32_ready; then
+        # Each bitness's bitness_tests runs the other's build as its peer.
+        build wine-x86 loud "-DCESHIM_PEER_BUILD_DIR=$root/build/wine-x64"
+        build wine-x64 loud "-DCESHIM_PEER_BUILD_DIR=$root/build/wine-x86"
         say "tests: i686 under wine32"
+        # Boot the prefix before ctest: test discovery (PRE_TEST) runs the
+        # test programs under Wine before the session fixture would.
         cmake/wine-session.sh start "$root/build/wine-x86/wineprefix" >/dev/null
         ctest --preset wine-x86
     else
-        if grep -qE 'unmet dependencies|generated breaks' /tmp/ceshim-wine32-install.log 2>/dev/null; then
+        if grep -qE 'unmet dependencies|generated breaks|held broken' /tmp/ceshim-wine32-install.log 2>/dev/null; then
             why="apt cannot resolve its i386 dependencies"
         else
             why=$(grep -m1 -oE 'Unable to locate package [^ ]+' /tmp/ceshim-wine32-install.log 2>/dev/null ||
                   echo "not installable")
         fi
         why="$why; apt's output is in /tmp/ceshim-wine32-install.log"
+        build wine-x86 loud "-DCESHIM_PEER_BUILD_DIR="
+        build wine-x64 loud "-DCESHIM_PEER_BUILD_DIR="
         echo "i686 TESTS NOT RUN: wine32:i386 could not be installed ($why); the i686 build above compiled and linked."
+        echo "BITNESS TESTS NOT RUN (32- and 64-bit processes together): they need wine32 too."
     fi
-    build wine-x64
     say "tests: x86_64 under Wine"
-    # Boot the prefix before ctest: test discovery (PRE_TEST) runs the test
-    # programs under Wine before the session fixture would.
     cmake/wine-session.sh start "$root/build/wine-x64/wineprefix" >/dev/null
     ctest --preset wine-x64
     ;;
@@ -107,7 +167,7 @@ bench)
     "$root/cmake/bench.sh" "$root/build/wine-x64"
     ;;
 *)
-    echo "usage: $0 deps|demo|test|bench" >&2
+    echo "usage: $0 deps|wine32|demo|test|bench" >&2
     exit 2
     ;;
 esac

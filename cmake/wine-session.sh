@@ -15,6 +15,12 @@ start)
     wineserver -p 120 </dev/null >/dev/null 2>&1
     # Boots the prefix (first time ~6 s) and Wine's services, detached.
     wine cmd /c exit </dev/null >/dev/null 2>&1
+    # A prefix made before wine32 was installed has no 32-bit system DLLs,
+    # and wineboot skips an update whose timestamp it has seen: clear it.
+    if [ -x /usr/lib/wine/wine ] && [ ! -e "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll" ]; then
+        rm -f "$WINEPREFIX/.update-timestamp"
+        wine wineboot -u </dev/null >/dev/null 2>&1
+    fi
     echo "wine session up: WINEPREFIX=$WINEPREFIX"
     ;;
 stop)

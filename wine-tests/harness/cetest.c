@@ -245,8 +245,9 @@ int cetest_run_child_if_requested(int argc, char **argv, int *exit_code)
 
 static LONG spawn_counter;
 
-BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role,
-                  const char *fmt, ...)
+/* exe NULL: this executable. */
+static BOOL spawn_v(cetest_proc *child, const char *exe_or_null, unsigned flags, const char *role,
+                    const char *fmt, va_list ap)
 {
     char exe[MAX_PATH];
     char temp[MAX_PATH];
@@ -255,13 +256,11 @@ BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role,
 
     memset(child, 0, sizeof(*child));
     snprintf(child->role, sizeof(child->role), "%s", role);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
+    if (fmt)
         vsnprintf(extra, sizeof(extra), fmt, ap);
-        va_end(ap);
-    }
-    if (!GetModuleFileNameA(NULL, exe, sizeof(exe)) || !GetTempPathA(sizeof(temp), temp)) {
+    if (exe_or_null)
+        snprintf(exe, sizeof(exe), "%s", exe_or_null);
+    if ((!exe_or_null && !GetModuleFileNameA(NULL, exe, sizeof(exe))) || !GetTempPathA(sizeof(temp), temp)) {
         reportf(__FILE__, __LINE__, "cetest_spawn(%s): cannot find own executable or temp dir (error %lu)",
                 role, GetLastError());
         return FALSE;
@@ -287,8 +286,8 @@ BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role,
             break;
         DWORD error = GetLastError();
         if (error != ERROR_INTERNAL_ERROR || attempt == 3) {
-            reportf(__FILE__, __LINE__, "cetest_spawn(%s): CreateProcess failed, error %lu (attempt %d)", role,
-                    error, attempt);
+            reportf(__FILE__, __LINE__, "cetest_spawn(%s): CreateProcess(%s) failed, error %lu (attempt %d)", role,
+                    exe, error, attempt);
             return FALSE;
         }
         fprintf(stderr, "cetest_spawn(%s): CreateProcess failed with ERROR_INTERNAL_ERROR; retrying\n", role);
@@ -298,6 +297,25 @@ BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role,
     child->thread = pi.hThread;
     child->pid = pi.dwProcessId;
     return TRUE;
+}
+
+BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    BOOL ok = spawn_v(child, NULL, flags, role, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+BOOL cetest_spawn_exe(cetest_proc *child, const char *exe, unsigned flags, const char *role,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    BOOL ok = spawn_v(child, exe, flags, role, fmt, ap);
+    va_end(ap);
+    return ok;
 }
 
 void cetest_resume(cetest_proc *child)

@@ -168,6 +168,10 @@ typedef struct cetest_proc {
  * records a failure if it cannot. */
 BOOL cetest_spawn(cetest_proc *child, unsigned flags, const char *role,
                   const char *fmt, ...);
+/* As cetest_spawn, but runs `exe` (a build of this same test program, such
+ * as the other bitness's) instead of this executable. */
+BOOL cetest_spawn_exe(cetest_proc *child, const char *exe, unsigned flags, const char *role,
+                      const char *fmt, ...);
 void cetest_resume(cetest_proc *child);
 /* Waits at most timeout_ms for the child. A child still running is killed
  * and the test fails; a child that did not exit with CETEST_CHILD_PASSED
