@@ -156,7 +156,7 @@ static double windows_cpu_ms(HANDLE p)
 static HANDLE host_process(struct bench *b)
 {
     WCHAR name[160];
-    _snwprintf(name, 160, L"Local\\ceshim.svc.%ls.host", b->word);
+    _snwprintf(name, 160, L"Local\\ceshim.svc.%ls.%ls.host", b->word, sizeof(void *) == 8 ? L"x64" : L"x86");
     name[159] = 0;
     HANDLE map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
     const struct svc_host_block *blk = map ? MapViewOfFile(map, FILE_MAP_READ, 0, 0, sizeof(*blk)) : NULL;

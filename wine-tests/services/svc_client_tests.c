@@ -60,18 +60,7 @@ SVC_TEST(services_client_activate, loads_the_service_and_passes_service_context_
 /* The services host's process id, from its host block. */
 static DWORD host_pid(const struct svc_test *t)
 {
-    WCHAR name[96];
-    _snwprintf(name, 96, L"Local\\ceshim.svc.%ls.host", t->word);
-    name[95] = 0;
-    HANDLE map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
-    if (!map)
-        return 0;
-    const struct svc_host_block *b = MapViewOfFile(map, FILE_MAP_READ, 0, 0, sizeof(*b));
-    DWORD pid = b ? b->host_pid : 0;
-    if (b)
-        UnmapViewOfFile(b);
-    CloseHandle(map);
-    return pid;
+    return svc_test_host_pid(t, sizeof(void *) * 8);
 }
 
 /* How many threads process pid has now; *has_tid set if tid is one of them. */

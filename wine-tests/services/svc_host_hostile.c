@@ -36,7 +36,7 @@ static BOOL raw_slot_make(struct raw_slot *r, uint32_t serial, enum raw_flaw fla
     memset(r, 0, sizeof(*r));
     r->serial = serial;
     if (flaw != RAW_NO_MAPPING) {
-        svc_slot_name(name, pid, tid, serial, L"");
+        svc_slot_name(name, SVC_OWN_BITS, pid, tid, serial, L"");
         r->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, bytes, name);
         r->slot = r->mapping ? MapViewOfFile(r->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
         if (!CHECK(r->slot != NULL))
@@ -49,10 +49,10 @@ static BOOL raw_slot_make(struct raw_slot *r, uint32_t serial, enum raw_flaw fla
         r->slot->client_tid = flaw == RAW_OTHER_TID ? tid + 4 : tid;
         r->slot->data_bytes = flaw == RAW_TINY ? 1u << 30 : r->data_bytes; /* the tiny one lies here too */
     }
-    svc_slot_name(name, pid, tid, serial, L".req");
+    svc_slot_name(name, SVC_OWN_BITS, pid, tid, serial, L".req");
     r->req = CreateEventW(NULL, FALSE, FALSE, name);
     if (flaw != RAW_NO_REP_EVENT) {
-        svc_slot_name(name, pid, tid, serial, L".rep");
+        svc_slot_name(name, SVC_OWN_BITS, pid, tid, serial, L".rep");
         r->rep = CreateEventW(NULL, FALSE, FALSE, name);
     }
     return CHECK(r->req != NULL && (flaw == RAW_NO_REP_EVENT || r->rep != NULL));
@@ -88,7 +88,7 @@ static BOOL raw_wait_attached(const struct raw_slot *r, DWORD ms)
 static HANDLE raw_queue(void)
 {
     WCHAR name[SVC_OBJECT_NAME_MAX];
-    svc_connect_queue_name(name);
+    svc_connect_queue_name(name, SVC_OWN_BITS);
     MSGQUEUEOPTIONS o = { sizeof(o), MSGQUEUE_ALLOW_BROKEN, 0, sizeof(struct svc_connect_msg), FALSE };
     HANDLE q = CreateMsgQueue(name, &o);
     CHECK_MSG(q != NULL, "CreateMsgQueue(%ls) failed, error %lu", name, GetLastError());

@@ -402,17 +402,17 @@ CETEST(services_host, host_objects_admit_only_the_current_user)
     HANDLE h = open_device(L"TSA0:");
     WCHAR name[SVC_OBJECT_NAME_MAX];
     HANDLE o;
-    svc_object_name(name, L"host");
+    svc_object_name(name, SVC_OWN_BITS, L"host");
     if (CHECK((o = OpenFileMappingW(READ_CONTROL, FALSE, name)) != NULL)) {
         check_user_only(o, "host block");
         CloseHandle(o);
     }
-    svc_object_name(name, L"single");
+    svc_object_name(name, SVC_OWN_BITS, L"single");
     if (CHECK((o = OpenMutexW(READ_CONTROL, FALSE, name)) != NULL)) {
         check_user_only(o, "single mutex");
         CloseHandle(o);
     }
-    svc_object_name(name, L"ready");
+    svc_object_name(name, SVC_OWN_BITS, L"ready");
     if (CHECK((o = OpenEventW(READ_CONTROL, FALSE, name)) != NULL)) {
         check_user_only(o, "ready event");
         CloseHandle(o);
@@ -420,12 +420,12 @@ CETEST(services_host, host_objects_admit_only_the_current_user)
     /* This thread's call slot (its serial is small: few slots were made). */
     BOOL found = FALSE;
     for (DWORD serial = 1; serial <= 16 && !found; serial++) {
-        svc_slot_name(name, GetCurrentProcessId(), GetCurrentThreadId(), serial, L"");
+        svc_slot_name(name, SVC_OWN_BITS, GetCurrentProcessId(), GetCurrentThreadId(), serial, L"");
         if ((o = OpenFileMappingW(READ_CONTROL, FALSE, name)) != NULL) {
             found = TRUE;
             check_user_only(o, "call slot");
             CloseHandle(o);
-            svc_slot_name(name, GetCurrentProcessId(), GetCurrentThreadId(), serial, L".req");
+            svc_slot_name(name, SVC_OWN_BITS, GetCurrentProcessId(), GetCurrentThreadId(), serial, L".req");
             if (CHECK((o = OpenEventW(READ_CONTROL, FALSE, name)) != NULL)) {
                 check_user_only(o, "slot request event");
                 CloseHandle(o);

@@ -19,7 +19,7 @@ static inline BOOL host_block_read(struct svc_host_block *out)
 {
     WCHAR name[SVC_OBJECT_NAME_MAX];
     memset(out, 0, sizeof(*out));
-    svc_object_name(name, L"host");
+    svc_object_name(name, SVC_OWN_BITS, L"host");
     HANDLE m = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
     if (!m)
         return FALSE;

@@ -80,6 +80,25 @@ static inline void svc_test_end(struct svc_test *t)
     RegDeleteTreeW(HKEY_CURRENT_USER, t->instance_key);
 }
 
+/* The process id of the test's host of `bits` (32 or 64), from its host
+ * block (whose layout is services/common/svc_proto.h's: host_pid at
+ * offset 8); 0 if none runs. */
+static inline DWORD svc_test_host_pid(const struct svc_test *t, DWORD bits)
+{
+    WCHAR name[96];
+    _snwprintf(name, 96, L"Local\\ceshim.svc.%ls.%ls.host", t->word, bits == 32 ? L"x86" : L"x64");
+    name[95] = 0;
+    HANDLE map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
+    if (!map)
+        return 0;
+    const DWORD *b = MapViewOfFile(map, FILE_MAP_READ, 0, 0, 32);
+    DWORD pid = b ? b[2] : 0;
+    if (b)
+        UnmapViewOfFile(b);
+    CloseHandle(map);
+    return pid;
+}
+
 /* Reads the test service's counters through an open handle. */
 static inline BOOL svc_test_stats(HANDLE h, struct tsvc_stats *s)
 {

@@ -15,13 +15,22 @@
 BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWORD code, LPVOID in, DWORD in_len,
                            LPVOID out, DWORD out_len, LPDWORD returned);
 
-/* A call that creates a service in the host; its key handle, or NULL. */
+/* A call that creates a service in the host; its key handle, or NULL. A
+ * DLL of the other bitness does not load in our host
+ * (ERROR_BAD_EXE_FORMAT): the other bitness's host, started if need be,
+ * loads it. */
 static HANDLE service_create(struct svc_call *call)
 {
     struct svc_result res;
     uint64_t host = 0;
-    DWORD error;
-    if (!svc_transact(call, &res, &host, SVC_HOST_START, &error)) {
+    DWORD error, bits = SVC_OWN_BITS;
+    BOOL made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
+    if (made && !res.ok && res.error == ERROR_BAD_EXE_FORMAT) {
+        bits = SVC_PEER_BITS;
+        host = 0;
+        made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
+    }
+    if (!made) {
         SetLastError(error);
         return NULL;
     }
@@ -29,7 +38,7 @@ static HANDLE service_create(struct svc_call *call)
         SetLastError(res.error);
         return NULL;
     }
-    struct svc_handle_info info = { SVC_HANDLE_SERVICE, host, res.value, res.value2 };
+    struct svc_handle_info info = { SVC_HANDLE_SERVICE, bits, host, res.value, res.value2 };
     return svc_handle_add(&info);
 }
 
@@ -84,7 +93,7 @@ BOOL DeregisterService(HANDLE hDevice)
         struct svc_result res;
         uint64_t host = info.host_start;
         DWORD error;
-        if (!svc_transact(&call, &res, &host, SVC_HOST_RUNNING, &error)) {
+        if (!svc_transact(&call, &res, info.host_bits, &host, SVC_HOST_RUNNING, &error)) {
             SetLastError(error);
         } else if (!res.ok) {
             SetLastError(res.error);
@@ -146,8 +155,9 @@ BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DW
     return ok;
 }
 
-/* The host's list of services; HeapAlloc'd, NULL with the error set. */
-static struct svc_enum_entry *enum_from_host(DWORD *count)
+/* The list of services of the host of `bits`; HeapAlloc'd, NULL with the
+ * error set. */
+static struct svc_enum_entry *enum_from_host(DWORD bits, enum svc_host_need need, DWORD *count)
 {
     DWORD cap = 16;
     for (int tries = 0; tries < 8; tries++) {
@@ -161,7 +171,7 @@ static struct svc_enum_entry *enum_from_host(DWORD *count)
         struct svc_result res;
         uint64_t host = 0;
         DWORD error;
-        if (!svc_transact(&call, &res, &host, SVC_HOST_START, &error)) {
+        if (!svc_transact(&call, &res, bits, &host, need, &error)) {
             HeapFree(GetProcessHeap(), 0, e);
             SetLastError(error);
             return NULL;
@@ -181,6 +191,36 @@ static struct svc_enum_entry *enum_from_host(DWORD *count)
     return NULL;
 }
 
+/* Both hosts' lists: ours (started if need be), then the other
+ * bitness's, if one runs. */
+static struct svc_enum_entry *enum_all(DWORD *count)
+{
+    DWORD own = 0, peer = 0;
+    struct svc_enum_entry *e = enum_from_host(SVC_OWN_BITS, SVC_HOST_START, &own);
+    if (!e)
+        return NULL;
+    struct svc_enum_entry *p = enum_from_host(SVC_PEER_BITS, SVC_HOST_RUNNING, &peer);
+    if (!p) {
+        if (GetLastError() == ERROR_DEV_NOT_EXIST) { /* no host of the other bitness */
+            *count = own;
+            return e;
+        }
+        HeapFree(GetProcessHeap(), 0, e);
+        return NULL;
+    }
+    struct svc_enum_entry *all = peer ? HeapReAlloc(GetProcessHeap(), 0, e, (own + peer) * sizeof(*e)) : e;
+    if (!all) {
+        HeapFree(GetProcessHeap(), 0, e);
+        HeapFree(GetProcessHeap(), 0, p);
+        SetLastError(ERROR_OUTOFMEMORY);
+        return NULL;
+    }
+    memcpy(all + own, p, peer * sizeof(*p));
+    HeapFree(GetProcessHeap(), 0, p);
+    *count = own + peer;
+    return all;
+}
+
 static size_t dll_chars(const struct svc_enum_entry *e)
 {
     size_t n = 0;
@@ -198,7 +238,7 @@ BOOL EnumServices(PBYTE pBuffer, DWORD *pdwServiceEntries, DWORD *pdwBufferLen)
         SetLastError(ERROR_INVALID_PARAMETER);
         goto out;
     }
-    e = enum_from_host(&count);
+    e = enum_all(&count);
     if (!e)
         goto out;
     size_t need = 0;
@@ -233,13 +273,21 @@ out:
     return ok;
 }
 
-CESHIM_API BOOL WINAPI CeShimServicesShutdown(void)
+/* Stops the host of `bits`; TRUE if it stopped or none ran. */
+static BOOL shutdown_host(DWORD bits)
 {
     struct svc_call call = { SVC_OP_SHUTDOWN, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
     struct svc_result res;
     uint64_t host = 0;
     DWORD error;
-    if (!svc_transact(&call, &res, &host, SVC_HOST_RUNNING, &error))
+    if (!svc_transact(&call, &res, bits, &host, SVC_HOST_RUNNING, &error))
         return error == ERROR_DEV_NOT_EXIST; /* none runs: nothing to do */
     return res.ok;
+}
+
+CESHIM_API BOOL WINAPI CeShimServicesShutdown(void)
+{
+    BOOL own = shutdown_host(SVC_OWN_BITS);
+    BOOL peer = shutdown_host(SVC_PEER_BITS);
+    return own && peer;
 }

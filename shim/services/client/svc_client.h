@@ -7,6 +7,7 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "services/common/svc_names.h"
 #include "services/common/svc_proto.h"
 
 struct svc_call {
@@ -30,12 +31,15 @@ enum svc_host_need {
     SVC_HOST_RUNNING,      /* fail with ERROR_DEV_NOT_EXIST if none runs */
 };
 
-/* Runs one call in the host, on this thread's slot. *host_start: 0 = any
- * host (set to the one used); nonzero = only that host, else
+/* Runs one call in the host of `bits` (32 or 64: SVC_OWN_BITS or
+ * SVC_PEER_BITS), on this thread's slot for it. *host_start: 0 = any host
+ * of that bitness (set to the one used); nonzero = only that host, else
  * ERROR_DEVICE_REMOVED. FALSE with *error when the call could not be made
- * (the host is gone or could not start, out of memory, bad sizes);
- * otherwise TRUE and *res holds the service's answer. */
-BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t *host_start,
+ * (the host is gone or could not start, out of memory, bad sizes; starting
+ * the other bitness's host when CESHIM_SERVICES_HOST32/64 is not set gives
+ * ERROR_BAD_EXE_FORMAT); otherwise TRUE and *res holds the service's
+ * answer. */
+BOOL svc_transact(const struct svc_call *call, struct svc_result *res, DWORD bits, uint64_t *host_start,
                   enum svc_host_need need, DWORD *error);
 
 /* ---- handles (svc_handles.c) ---- */
@@ -43,6 +47,7 @@ enum svc_handle_kind { SVC_HANDLE_FILE = 1, SVC_HANDLE_SERVICE = 2 };
 
 struct svc_handle_info {
     enum svc_handle_kind kind;
+    DWORD host_bits;
     uint64_t host_start;
     uint32_t id, gen;
 };

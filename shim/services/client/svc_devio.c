@@ -51,8 +51,24 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
                              dll_bytes ? *dll_bytes : 0 };
     struct svc_result res;
     uint64_t host = 0;
+    DWORD bits = SVC_OWN_BITS;
     enum svc_host_need need = is_desktop_device(device) ? SVC_HOST_RUNNING : SVC_HOST_START;
-    if (!svc_transact(&call, &res, &host, need, error))
+    BOOL made = svc_transact(&call, &res, bits, &host, need, error);
+    /* Not ours: the other bitness's host, if one runs (a host booting
+     * services of the other bitness starts it). */
+    if ((made && !res.ok && res.error == ERROR_DEV_NOT_EXIST) || (!made && *error == ERROR_DEV_NOT_EXIST)) {
+        struct svc_result peer;
+        uint64_t peer_host = 0;
+        DWORD peer_error;
+        if (svc_transact(&call, &peer, SVC_PEER_BITS, &peer_host, SVC_HOST_RUNNING, &peer_error) &&
+            !(!peer.ok && peer.error == ERROR_DEV_NOT_EXIST)) {
+            made = TRUE;
+            res = peer;
+            host = peer_host;
+            bits = SVC_PEER_BITS;
+        }
+    }
+    if (!made)
         return INVALID_HANDLE_VALUE;
     if (dll_bytes)
         *dll_bytes = res.out_len;
@@ -60,12 +76,12 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
         *error = res.error ? res.error : ERROR_OPEN_FAILED;
         return INVALID_HANDLE_VALUE;
     }
-    struct svc_handle_info info = { SVC_HANDLE_FILE, host, res.value, res.value2 };
+    struct svc_handle_info info = { SVC_HANDLE_FILE, bits, host, res.value, res.value2 };
     HANDLE h = svc_handle_add(&info);
     if (!h) {
         struct svc_call close = { SVC_OP_CLOSE, res.value, res.value2, 0, 0, 0, NULL, 0, NULL, 0 };
         DWORD ignored;
-        svc_transact(&close, &res, &host, SVC_HOST_RUNNING, &ignored);
+        svc_transact(&close, &res, bits, &host, SVC_HOST_RUNNING, &ignored);
         *error = ERROR_OUTOFMEMORY;
         return INVALID_HANDLE_VALUE;
     }
@@ -114,7 +130,7 @@ static BOOL call_open_handle(const struct svc_handle_info *info, struct svc_call
     DWORD error;
     call->handle_id = info->id;
     call->handle_gen = info->gen;
-    if (!svc_transact(call, res, &host, SVC_HOST_RUNNING, &error)) {
+    if (!svc_transact(call, res, info->host_bits, &host, SVC_HOST_RUNNING, &error)) {
         SetLastError(error);
         return FALSE;
     }

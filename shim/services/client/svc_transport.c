@@ -1,6 +1,7 @@
 /*
  * svc_transport.c - reaching ceservicesd.exe: finding (or starting) the
- * session's host, one call slot per client thread, and the call itself.
+ * session's host of each bitness, one call slot per client thread and
+ * host, and the call itself.
  *
  * The protocol is in services/common/svc_proto.h.
  */
@@ -21,7 +22,7 @@
 #define HOST_START_TIMEOUT_MS 30000
 #define HOST_POLL_MS 250         /* how often a sleeping caller checks the host */
 
-/* ---- the session's host ------------------------------------------------------ */
+/* ---- the session's hosts ------------------------------------------------------ */
 
 struct host_conn {
     uint64_t start; /* 0: none known */
@@ -31,22 +32,28 @@ struct host_conn {
 };
 
 static SRWLOCK host_lock = SRWLOCK_INIT;
-static struct host_conn host;
+static struct host_conn hosts[2]; /* [0] 32-bit, [1] 64-bit */
 
-static void host_forget(void)
+static int host_index(DWORD bits) { return bits == 64 ? 1 : 0; }
+
+/* Set while a host, booting, starts the other bitness's host (which then
+ * must not start it back: it is not ready yet). */
+static BOOL starting_for_host_boot;
+
+static void host_forget(struct host_conn *host)
 {
-    if (host.connect)
-        CloseMsgQueue(host.connect);
-    if (host.process)
-        CloseHandle(host.process);
-    memset(&host, 0, sizeof(host));
+    if (host->connect)
+        CloseMsgQueue(host->connect);
+    if (host->process)
+        CloseHandle(host->process);
+    memset(host, 0, sizeof(*host));
 }
 
-/* Reads the host block; TRUE with host filled if a ready host runs. */
-static BOOL host_discover(void)
+/* Reads the host block; TRUE with *host filled if a ready host runs. */
+static BOOL host_discover(DWORD bits, struct host_conn *host)
 {
     WCHAR name[SVC_OBJECT_NAME_MAX];
-    svc_object_name(name, L"host");
+    svc_object_name(name, bits, L"host");
     HANDLE map = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
     if (!map)
         return FALSE;
@@ -56,7 +63,7 @@ static BOOL host_discover(void)
         return FALSE;
     struct svc_host_block blk = *b;
     UnmapViewOfFile(b);
-    if (blk.magic != SVC_HOST_MAGIC || blk.version != SVC_PROTO_VERSION || !blk.ready)
+    if (blk.magic != SVC_HOST_MAGIC || blk.version != SVC_PROTO_VERSION || !blk.ready || blk.host_bits != bits)
         return FALSE;
     HANDLE process = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, blk.host_pid);
     if (!process)
@@ -67,7 +74,7 @@ static BOOL host_discover(void)
         return FALSE;
     }
     WCHAR qname[SVC_OBJECT_NAME_MAX];
-    svc_connect_queue_name(qname);
+    svc_connect_queue_name(qname, bits);
     /* ALLOW_BROKEN: clients come and go; the queue must outlive them. */
     MSGQUEUEOPTIONS opts = { sizeof(opts), MSGQUEUE_ALLOW_BROKEN, 0, sizeof(struct svc_connect_msg), FALSE };
     HANDLE q = CreateMsgQueue(qname, &opts);
@@ -75,32 +82,50 @@ static BOOL host_discover(void)
         CloseHandle(process);
         return FALSE;
     }
-    host.start = blk.host_start;
-    host.pid = blk.host_pid;
-    host.process = process;
-    host.connect = q;
+    host->start = blk.host_start;
+    host->pid = blk.host_pid;
+    host->process = process;
+    host->connect = q;
     return TRUE;
 }
 
-/* Starts ceservicesd.exe from beside ceshim.dll and waits until it serves
- * or dies. Its standard handles are NUL, so it never holds a caller's
- * pipes open (a test runner would wait for them). */
-static BOOL host_launch(DWORD *error)
+/* Where the host of `bits` is: ours is the ceservicesd.exe beside
+ * ceshim.dll; the other bitness's is named by CESHIM_SERVICES_HOST32 or
+ * CESHIM_SERVICES_HOST64 (its own ceshim.dll is beside it). FALSE if not
+ * known. */
+static BOOL host_path(DWORD bits, WCHAR *path)
 {
-    WCHAR path[MAX_PATH + 32];
+    if (bits != SVC_OWN_BITS) {
+        DWORD n = GetEnvironmentVariableW(bits == 32 ? L"CESHIM_SERVICES_HOST32" : L"CESHIM_SERVICES_HOST64", path,
+                                          MAX_PATH);
+        return n && n < MAX_PATH;
+    }
     HMODULE self = NULL;
     GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                       (LPCWSTR)(void *)host_launch, &self);
+                       (LPCWSTR)(void *)host_path, &self);
     DWORD n = GetModuleFileNameW(self, path, MAX_PATH);
-    if (!n || n >= MAX_PATH) {
-        *error = ERROR_SERVICE_NOT_ACTIVE;
+    if (!n || n >= MAX_PATH)
         return FALSE;
-    }
     WCHAR *slash = wcsrchr(path, L'\\');
     wcscpy(slash ? slash + 1 : path, L"ceservicesd.exe");
+    return TRUE;
+}
+
+/* Starts the host of `bits` and waits until it serves or dies. Its
+ * standard handles are NUL, so it never holds a caller's pipes open (a
+ * test runner would wait for them). A host starting the other bitness's
+ * host passes --no-peer: that one must not start it back. */
+static BOOL host_launch(DWORD bits, DWORD *error)
+{
+    WCHAR path[MAX_PATH + 32];
+    if (!host_path(bits, path)) {
+        /* No host of that bitness: its DLLs cannot load anywhere. */
+        *error = bits == SVC_OWN_BITS ? ERROR_SERVICE_NOT_ACTIVE : ERROR_BAD_EXE_FORMAT;
+        return FALSE;
+    }
 
     WCHAR ready_name[SVC_OBJECT_NAME_MAX];
-    svc_object_name(ready_name, L"ready");
+    svc_object_name(ready_name, bits, L"ready");
     HANDLE ready = CreateEventW(svc_user_only_sa(), TRUE, FALSE, ready_name);
     if (!ready) {
         *error = GetLastError();
@@ -131,7 +156,7 @@ static BOOL host_launch(DWORD *error)
             si.lpAttributeList = NULL;
     }
     WCHAR cmd[MAX_PATH + 48];
-    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --on-demand", path);
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --on-demand%ls", path, starting_for_host_boot ? L" --no-peer" : L"");
     cmd[ARRAYSIZE(cmd) - 1] = 0;
     PROCESS_INFORMATION pi;
     WCHAR dir[MAX_PATH + 32];
@@ -167,24 +192,25 @@ static BOOL host_launch(DWORD *error)
     return TRUE;
 }
 
-/* The host to use, by value (its process handle duplicated for the
- * caller, who closes it). */
-static BOOL host_get(enum svc_host_need need, uint64_t want, struct host_conn *out, DWORD *error)
+/* The host of `bits` to use, by value (its process handle duplicated for
+ * the caller, who closes it). */
+static BOOL host_get(DWORD bits, enum svc_host_need need, uint64_t want, struct host_conn *out, DWORD *error)
 {
     AcquireSRWLockExclusive(&host_lock);
-    if (host.start && WaitForSingleObject(host.process, 0) != WAIT_TIMEOUT)
-        host_forget();
-    if (!host.start && !host_discover() && need == SVC_HOST_START && !want) {
+    struct host_conn *host = &hosts[host_index(bits)];
+    if (host->start && WaitForSingleObject(host->process, 0) != WAIT_TIMEOUT)
+        host_forget(host);
+    if (!host->start && !host_discover(bits, host) && need == SVC_HOST_START && !want) {
         /* One launcher at a time in the session; the others find its host. */
         WCHAR mname[SVC_OBJECT_NAME_MAX];
-        svc_object_name(mname, L"start");
+        svc_object_name(mname, bits, L"start");
         HANDLE m = CreateMutexW(svc_user_only_sa(), FALSE, mname);
         DWORD w = m ? WaitForSingleObject(m, HOST_START_TIMEOUT_MS) : WAIT_FAILED;
         if (w == WAIT_OBJECT_0 || w == WAIT_ABANDONED) {
-            if (!host_discover()) {
+            if (!host_discover(bits, host)) {
                 /* Another client's host may have won the race: look again either way. */
-                host_launch(error);
-                if (host_discover())
+                host_launch(bits, error);
+                if (host_discover(bits, host))
                     *error = 0;
             }
             ReleaseMutex(m);
@@ -192,10 +218,10 @@ static BOOL host_get(enum svc_host_need need, uint64_t want, struct host_conn *o
         if (m)
             CloseHandle(m);
     }
-    BOOL ok = host.start != 0 && (!want || want == host.start);
+    BOOL ok = host->start != 0 && (!want || want == host->start);
     if (ok) {
-        *out = host;
-        ok = DuplicateHandle(GetCurrentProcess(), host.process, GetCurrentProcess(), &out->process, 0, FALSE,
+        *out = *host;
+        ok = DuplicateHandle(GetCurrentProcess(), host->process, GetCurrentProcess(), &out->process, 0, FALSE,
                              DUPLICATE_SAME_ACCESS);
     }
     if (!ok && *error == 0)
@@ -204,18 +230,33 @@ static BOOL host_get(enum svc_host_need need, uint64_t want, struct host_conn *o
     return ok;
 }
 
+/* Called by a booting host, before it serves (one thread). */
+BOOL svc_host_ensure(DWORD bits, DWORD *error)
+{
+    struct host_conn h;
+    *error = 0;
+    starting_for_host_boot = TRUE;
+    BOOL ok = host_get(bits, SVC_HOST_START, 0, &h, error);
+    starting_for_host_boot = FALSE;
+    if (ok)
+        CloseHandle(h.process);
+    return ok;
+}
+
 /* Forgets the host if it is the one that just failed us. */
-static void host_failed(uint64_t start)
+static void host_failed(DWORD bits, uint64_t start)
 {
     AcquireSRWLockExclusive(&host_lock);
-    if (host.start == start)
-        host_forget();
+    struct host_conn *host = &hosts[host_index(bits)];
+    if (host->start == start)
+        host_forget(host);
     ReleaseSRWLockExclusive(&host_lock);
 }
 
 /* ---- this thread's slot -------------------------------------------------------- */
 
 struct thread_slot {
+    DWORD bits; /* of its host */
     uint64_t host_start;
     HANDLE host_process;
     HANDLE mapping, req, rep;
@@ -253,12 +294,19 @@ static void slot_free(struct thread_slot *t, BOOL goodbye)
     memset(t, 0, sizeof(*t));
 }
 
+/* A thread's slots: one per host bitness, made on first use. */
+struct thread_slots {
+    struct thread_slot by_host[2]; /* host_index() */
+};
+
 static void WINAPI slot_thread_exit(void *p)
 {
-    if (!p)
+    struct thread_slots *ts = p;
+    if (!ts)
         return;
-    slot_free(p, TRUE);
-    HeapFree(GetProcessHeap(), 0, p);
+    slot_free(&ts->by_host[0], TRUE);
+    slot_free(&ts->by_host[1], TRUE);
+    HeapFree(GetProcessHeap(), 0, ts);
 }
 
 static BOOL CALLBACK slot_fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
@@ -277,24 +325,25 @@ void ceshim_services_process_attach(void)
     main_tid = GetCurrentThreadId();
 }
 
-static struct thread_slot *thread_slot_get(void)
+static struct thread_slot *thread_slot_get(DWORD bits)
 {
     InitOnceExecuteOnce(&slot_fls_once, slot_fls_init, NULL, NULL);
     if (slot_fls == FLS_OUT_OF_INDEXES)
         return NULL;
-    struct thread_slot *t = FlsGetValue(slot_fls);
-    if (!t) {
-        t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*t));
-        if (t && !FlsSetValue(slot_fls, t)) {
-            HeapFree(GetProcessHeap(), 0, t);
-            t = NULL;
+    struct thread_slots *ts = FlsGetValue(slot_fls);
+    if (!ts) {
+        ts = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*ts));
+        if (ts && !FlsSetValue(slot_fls, ts)) {
+            HeapFree(GetProcessHeap(), 0, ts);
+            ts = NULL;
         }
     }
-    return t;
+    return ts ? &ts->by_host[host_index(bits)] : NULL;
 }
 
-/* Makes t a slot of at least `need` data bytes attached to host h. */
-static BOOL slot_attach(struct thread_slot *t, const struct host_conn *h, uint64_t need, DWORD *error)
+/* Makes t a slot of at least `need` data bytes attached to host h, of
+ * `bits`. */
+static BOOL slot_attach(struct thread_slot *t, DWORD bits, const struct host_conn *h, uint64_t need, DWORD *error)
 {
     uint64_t data = SVC_SLOT_MIN_DATA;
     while (data < need)
@@ -305,9 +354,10 @@ static BOOL slot_attach(struct thread_slot *t, const struct host_conn *h, uint64
     WCHAR name[SVC_OBJECT_NAME_MAX];
     struct thread_slot n;
     memset(&n, 0, sizeof(n));
+    n.bits = bits;
     n.serial = serial;
     n.data_bytes = data;
-    svc_slot_name(name, pid, tid, serial, L"");
+    svc_slot_name(name, bits, pid, tid, serial, L"");
     n.mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, svc_user_only_sa(), PAGE_READWRITE | SEC_COMMIT,
                                    (DWORD)(total >> 32), (DWORD)total, name);
     if (n.mapping && GetLastError() == ERROR_ALREADY_EXISTS) {
@@ -316,9 +366,9 @@ static BOOL slot_attach(struct thread_slot *t, const struct host_conn *h, uint64
     }
     if (n.mapping)
         n.slot = MapViewOfFile(n.mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    svc_slot_name(name, pid, tid, serial, L".req");
+    svc_slot_name(name, bits, pid, tid, serial, L".req");
     n.req = CreateEventW(svc_user_only_sa(), FALSE, FALSE, name);
-    svc_slot_name(name, pid, tid, serial, L".rep");
+    svc_slot_name(name, bits, pid, tid, serial, L".rep");
     n.rep = CreateEventW(svc_user_only_sa(), FALSE, FALSE, name);
     n.host_process = h->process;
     n.host_start = h->start;
@@ -355,11 +405,11 @@ static BOOL slot_wait(struct thread_slot *t, uint32_t seq)
 }
 
 /* One attempt; *retry set when a host died before it took the request. */
-static BOOL transact_once(const struct svc_call *call, struct svc_result *res, uint64_t *host_start,
+static BOOL transact_once(const struct svc_call *call, struct svc_result *res, DWORD bits, uint64_t *host_start,
                           enum svc_host_need need, DWORD *error, BOOL *retry)
 {
     uint64_t need_bytes = svc_call_bytes(call->in_len, call->out_len);
-    struct thread_slot *t = thread_slot_get();
+    struct thread_slot *t = thread_slot_get(bits);
     if (!t) {
         *error = ERROR_OUTOFMEMORY;
         return FALSE;
@@ -371,17 +421,17 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, u
     /* Calls not bound to a host are rare (open, activate, enumerate): they
      * check the host first, so a host that died idle is replaced at once. */
     if (t->slot && !*host_start && WaitForSingleObject(t->host_process, 0) != WAIT_TIMEOUT) {
-        host_failed(t->host_start);
+        host_failed(bits, t->host_start);
         slot_free(t, FALSE);
     }
     if (!t->slot) {
         struct host_conn h;
-        if (!host_get(need, *host_start, &h, error))
+        if (!host_get(bits, need, *host_start, &h, error))
             return FALSE;
-        if (!slot_attach(t, &h, need_bytes, error)) {
+        if (!slot_attach(t, bits, &h, need_bytes, error)) {
             CloseHandle(h.process);
             if (*error == ERROR_DEVICE_REMOVED) {
-                host_failed(h.start);
+                host_failed(bits, h.start);
                 *retry = !*host_start;
             }
             return FALSE;
@@ -417,7 +467,7 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, u
     if (!slot_wait(t, seq)) {
         uint64_t dead = t->host_start;
         slot_free(t, FALSE);
-        host_failed(dead);
+        host_failed(bits, dead);
         *error = ERROR_DEVICE_REMOVED;
         /* A host that died before this thread's first call never saw it. */
         *retry = !*host_start && seq == 1;
@@ -436,7 +486,7 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, u
     return TRUE;
 }
 
-BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t *host_start,
+BOOL svc_transact(const struct svc_call *call, struct svc_result *res, DWORD bits, uint64_t *host_start,
                   enum svc_host_need need, DWORD *error)
 {
     *error = 0;
@@ -453,7 +503,7 @@ BOOL svc_transact(const struct svc_call *call, struct svc_result *res, uint64_t 
     for (int attempt = 0; attempt < 2; attempt++) {
         BOOL retry = FALSE;
         uint64_t want = *host_start;
-        if (transact_once(call, res, &want, need, error, &retry)) {
+        if (transact_once(call, res, bits, &want, need, error, &retry)) {
             *host_start = want;
             SetLastError(saved_error);
             return TRUE;

@@ -18,28 +18,33 @@ static void namespace_part(WCHAR *out, size_t chars)
     out[chars - 1] = 0;
 }
 
-void svc_object_name(WCHAR *out, const WCHAR *what)
+static const WCHAR *arch_part(DWORD bits)
+{
+    return bits == 32 ? L"x86" : L"x64";
+}
+
+void svc_object_name(WCHAR *out, DWORD bits, const WCHAR *what)
 {
     WCHAR ns[SVC_INSTANCE_MAX + 1];
     namespace_part(ns, ARRAYSIZE(ns));
-    _snwprintf(out, SVC_OBJECT_NAME_MAX, L"Local\\ceshim.svc%ls.%ls", ns, what);
+    _snwprintf(out, SVC_OBJECT_NAME_MAX, L"Local\\ceshim.svc%ls.%ls.%ls", ns, arch_part(bits), what);
     out[SVC_OBJECT_NAME_MAX - 1] = 0;
 }
 
-void svc_slot_name(WCHAR *out, DWORD pid, DWORD tid, DWORD serial, const WCHAR *suffix)
+void svc_slot_name(WCHAR *out, DWORD bits, DWORD pid, DWORD tid, DWORD serial, const WCHAR *suffix)
 {
     WCHAR what[64];
     _snwprintf(what, ARRAYSIZE(what), L"slot.%lu.%lu.%lu%ls", (unsigned long)pid, (unsigned long)tid,
                (unsigned long)serial, suffix);
     what[ARRAYSIZE(what) - 1] = 0;
-    svc_object_name(out, what);
+    svc_object_name(out, bits, what);
 }
 
-void svc_connect_queue_name(WCHAR *out)
+void svc_connect_queue_name(WCHAR *out, DWORD bits)
 {
     WCHAR ns[SVC_INSTANCE_MAX + 1];
     namespace_part(ns, ARRAYSIZE(ns));
-    _snwprintf(out, SVC_OBJECT_NAME_MAX, L"ceshim.svc%ls.connect", ns);
+    _snwprintf(out, SVC_OBJECT_NAME_MAX, L"ceshim.svc%ls.%ls.connect", ns, arch_part(bits));
     out[SVC_OBJECT_NAME_MAX - 1] = 0;
 }
 

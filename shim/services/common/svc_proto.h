@@ -5,17 +5,19 @@
  * Bitness-neutral: fixed-width fields only, no pointers or HANDLEs, so a
  * 32-bit client can use a 64-bit host and the other way round.
  *
- * Objects (<ns> = "" or "." + the CESHIM_SERVICES_INSTANCE word), all under
- * Local\ (this session) with a DACL for the current user only:
- *   Local\ceshim.svc<ns>.host          mapping: struct svc_host_block
- *   Local\ceshim.svc<ns>.single        mutex the running host owns
- *   Local\ceshim.svc<ns>.start         mutex clients hold while starting one
- *   Local\ceshim.svc<ns>.ready         manual event: the host serves
- *   ceshim.svc<ns>.connect             message queue (ceshim's own) of
- *                                      struct svc_connect_msg
- *   Local\ceshim.svc<ns>.slot.<pid>.<tid>.<serial>[.req|.rep]
- *                                      a client thread's call slot and its
- *                                      two auto-reset events
+ * Objects (<ns> = "" or "." + the CESHIM_SERVICES_INSTANCE word; <arch> =
+ * "x64" or "x86": each bitness has its own host, because a service DLL
+ * loads only into a process of its bitness), all under Local\ (this
+ * session) with a DACL for the current user only:
+ *   Local\ceshim.svc<ns>.<arch>.host     mapping: struct svc_host_block
+ *   Local\ceshim.svc<ns>.<arch>.single   mutex the running host owns
+ *   Local\ceshim.svc<ns>.<arch>.start    mutex clients hold while starting one
+ *   Local\ceshim.svc<ns>.<arch>.ready    manual event: the host serves
+ *   ceshim.svc<ns>.<arch>.connect        message queue (ceshim's own) of
+ *                                       struct svc_connect_msg
+ *   Local\ceshim.svc<ns>.<arch>.slot.<pid>.<tid>.<serial>[.req|.rep]
+ *                                       a client thread's call slot and its
+ *                                       two auto-reset events
  *
  * A call: the client fills the request and the data area, bumps req_seq
  * and sets .req only if the host worker said it sleeps; the worker runs the

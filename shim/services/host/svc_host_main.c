@@ -78,9 +78,12 @@ static int usage(void)
 
 CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
 {
+    BOOL may_start_peer = TRUE;
     for (int i = 1; i < argc; i++) {
         if (wcscmp(argv[i], L"-v") == 0)
             verbose = TRUE;
+        else if (wcscmp(argv[i], L"--no-peer") == 0)
+            may_start_peer = FALSE; /* the other bitness's host starts us: it runs */
         else if (wcscmp(argv[i], L"--on-demand") != 0)
             return usage();
     }
@@ -91,7 +94,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     SetDllDirectoryW(L"");
 
     /* One host per session (instance): the mutex is abandoned if we die. */
-    svc_object_name(name, L"single");
+    svc_object_name(name, SVC_OWN_BITS, L"single");
     HANDLE single = CreateMutexW(sa, FALSE, name);
     DWORD w = single ? WaitForSingleObject(single, 0) : WAIT_FAILED;
     if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
@@ -102,14 +105,14 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     SetConsoleCtrlHandler(on_console_ctrl, TRUE);
 
     WCHAR qname[SVC_OBJECT_NAME_MAX];
-    svc_connect_queue_name(qname);
+    svc_connect_queue_name(qname, SVC_OWN_BITS);
     MSGQUEUEOPTIONS opts = { sizeof(opts), MSGQUEUE_ALLOW_BROKEN, 0, sizeof(struct svc_connect_msg), TRUE };
     HANDLE queue = CreateMsgQueue(qname, &opts);
 
-    svc_object_name(name, L"host");
+    svc_object_name(name, SVC_OWN_BITS, L"host");
     HANDLE map = CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE, 0, SVC_HOST_BLOCK_BYTES, name);
     struct svc_host_block *block = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
-    svc_object_name(name, L"ready");
+    svc_object_name(name, SVC_OWN_BITS, L"ready");
     HANDLE ready = CreateEventW(sa, TRUE, FALSE, name);
     if (!stop_event || !queue || !block || !ready) {
         fprintf(stderr, "ceservicesd: cannot create the host's objects (error %lu)\n", (unsigned long)GetLastError());
@@ -120,10 +123,22 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     block->magic = SVC_HOST_MAGIC;
     block->version = SVC_PROTO_VERSION;
     block->host_pid = GetCurrentProcessId();
-    block->host_bits = (uint32_t)(sizeof(void *) * 8);
+    block->host_bits = SVC_OWN_BITS;
     block->host_start = self_start;
 
-    svc_services_boot();
+    /* Boot services of the other bitness belong to the other bitness's
+     * host: start it (if we know where it is) before we say we serve, so a
+     * client's first lookup finds them too. */
+    DWORD foreign = svc_services_boot();
+    if (foreign && may_start_peer) {
+        DWORD err = 0;
+        if (svc_host_ensure(SVC_PEER_BITS, &err))
+            svc_host_log("%lu boot service(s) are %lu-bit: their host runs", (unsigned long)foreign,
+                         (unsigned long)SVC_PEER_BITS);
+        else
+            svc_host_log("%lu boot service(s) are %lu-bit and their host cannot start (error %lu)",
+                         (unsigned long)foreign, (unsigned long)SVC_PEER_BITS, (unsigned long)err);
+    }
 
     MemoryBarrier();
     block->ready = 1;

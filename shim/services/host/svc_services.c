@@ -312,22 +312,25 @@ DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid)
     return n;
 }
 
-void svc_services_boot(void)
+DWORD svc_services_boot(void)
 {
     svc_config *list = NULL;
-    DWORD count = 0;
+    DWORD count = 0, foreign = 0;
     if (svc_config_list(&list, &count) != ERROR_SUCCESS)
-        return;
+        return 0;
     for (DWORD i = 0; i < count; i++) {
         if (list[i].flags & DEVFLAGS_NOLOAD)
             continue;
         struct svc_service *svc;
         DWORD err = svc_services_activate(list[i].name, &svc);
+        if (err == ERROR_BAD_EXE_FORMAT)
+            foreign++; /* the other bitness's host loads it */
         if (err)
             svc_host_log("boot: %ls not loaded (error %lu)", list[i].name, (unsigned long)err);
     }
     if (list)
         HeapFree(GetProcessHeap(), 0, list);
+    return foreign;
 }
 
 void svc_services_unload_all(void)

@@ -311,13 +311,13 @@ BOOL svc_worker_start(const struct svc_connect_msg *msg, HANDLE stop)
     w->tid = msg->client_tid;
     w->main_tid = msg->main_tid;
     w->stop = stop;
-    svc_slot_name(name, w->pid, w->tid, msg->serial, L"");
+    svc_slot_name(name, SVC_OWN_BITS, w->pid, w->tid, msg->serial, L"");
     w->mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
     if (w->mapping)
         w->slot = MapViewOfFile(w->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    svc_slot_name(name, w->pid, w->tid, msg->serial, L".req");
+    svc_slot_name(name, SVC_OWN_BITS, w->pid, w->tid, msg->serial, L".req");
     w->req = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
-    svc_slot_name(name, w->pid, w->tid, msg->serial, L".rep");
+    svc_slot_name(name, SVC_OWN_BITS, w->pid, w->tid, msg->serial, L".rep");
     w->rep = OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
     w->process = OpenProcess(SYNCHRONIZE, FALSE, w->pid);
     MEMORY_BASIC_INFORMATION mbi;

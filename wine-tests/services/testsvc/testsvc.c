@@ -471,6 +471,10 @@ BOOL TSVC_ENTRY(_IOControl)(DWORD dwOpen, DWORD dwCode, PBYTE pBufIn, DWORD dwLe
             who.opener_pid = g_opens[i].opener_pid;
         LeaveCriticalSection(&g_lock);
         return put_out(&who, sizeof(who), pBufOut, dwLenOut, pdwActualOut);
+    case TSVC_HOST: {
+        struct tsvc_host host = { GetCurrentProcessId(), (DWORD)(sizeof(void *) * 8) };
+        return put_out(&host, sizeof(host), pBufOut, dwLenOut, pdwActualOut);
+    }
     case IOCTL_PSL_NOTIFY:
         return do_psl_notify(dwOpen, pBufIn, dwLenIn);
     case IOCTL_SERVICE_STATUS:

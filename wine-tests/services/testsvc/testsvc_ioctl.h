@@ -76,6 +76,13 @@ struct tsvc_whoami {
     DWORD opener_pid;   /* caller of the xxx_Open that made it (0: not an open context) */
 };
 
+/* out: struct tsvc_host: the process the DLL runs in. */
+#define TSVC_HOST TSVC_CODE(12)
+struct tsvc_host {
+    DWORD host_pid;     /* GetCurrentProcessId() inside the host */
+    DWORD pointer_bits; /* 32 or 64: the DLL's (and so the host's) bitness */
+};
+
 struct tsvc_stats {
     DWORD inits;             /* xxx_Init calls (failed ones too) */
     DWORD deinits;           /* xxx_Deinit calls */
