@@ -13,12 +13,13 @@
 
 #include "common/atomics.h"
 #include "common/process.h"
+#include "common/spin.h"
 #include "common/trace.h"
 #include "services/client/svc_client.h"
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 
-#define CLIENT_SPIN_PAUSES 20000 /* a fast service answers within these */
+#define CLIENT_SPIN_US 450 /* a fast service answers within this (20000 pauses where tuned) */
 #define HOST_START_TIMEOUT_MS 30000
 #define HOST_POLL_MS 250         /* how often a sleeping caller checks the host */
 
@@ -399,9 +400,11 @@ static BOOL slot_attach(struct thread_slot *t, DWORD bits, const struct host_con
  * watching the host process. FALSE if the host died first. */
 static BOOL slot_wait(struct thread_slot *t, uint32_t seq)
 {
+    static int spins; /* measured once; racing threads store the same value */
+    if (!spins)
+        spins = ceshim_pauses_for_us(CLIENT_SPIN_US);
     HANDLE both[2] = { t->rep, t->host_process };
-    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, CLIENT_SPIN_PAUSES, both, 2,
-                        HOST_POLL_MS);
+    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, spins, both, 2, HOST_POLL_MS);
 }
 
 /* One attempt; *retry set when a host died before it took the request. */

@@ -13,17 +13,18 @@
 #include <service.h>
 
 #include "common/atomics.h"
+#include "common/spin.h"
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 #include "services/host/svc_host.h"
 
-/* A busy client's next request comes within these, else the worker sleeps.
+/* A busy client's next request comes within this, else the worker sleeps.
  * Every call costs the host this much spinning when calls come further
- * apart: 20000 pauses (~0.45 ms) took 30-40% of a core at 600-900 calls/s,
- * 2000 (~45 us) take ~5%; and a worker that sleeps sooner leaves a loaded
- * machine's core to the others (docs/performance.md, Services). The
- * client keeps its longer spin: it waits for its own call's answer. */
-#define WORKER_SPIN_PAUSES 2000
+ * apart: ~450 us took 30-40% of a core at 600-900 calls/s, ~45 us ~5%; and
+ * a worker that sleeps sooner leaves a loaded machine's core to the others
+ * (docs/performance.md, Services). The client keeps its longer spin: it
+ * waits for its own call's answer. */
+#define WORKER_SPIN_US 45
 
 struct worker {
     DWORD pid, tid, main_tid;
@@ -267,8 +268,11 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
 /* Waits for request seq; FALSE when the client or the host goes. */
 static BOOL wait_request(struct worker *w, uint32_t seq)
 {
+    static int spins; /* measured once; racing threads store the same value */
+    if (!spins)
+        spins = ceshim_pauses_for_us(WORKER_SPIN_US);
     HANDLE waits[3] = { w->req, w->process, w->stop };
-    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, WORKER_SPIN_PAUSES, waits, 3, INFINITE);
+    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, spins, waits, 3, INFINITE);
 }
 
 static DWORD WINAPI worker_main(void *arg)

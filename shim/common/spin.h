@@ -1,0 +1,16 @@
+/*
+ * spin.h - how long to spin before sleeping, in time rather than pauses.
+ *
+ * A pause instruction costs ~10 cycles on older Intel cores, ~57 on the
+ * AMD EPYC these figures were tuned on and ~140 on recent Intel, so a
+ * fixed count spins anywhere from a few microseconds to a millisecond.
+ * The count for a given time is measured once per process.
+ */
+#ifndef CESHIM_SPIN_H
+#define CESHIM_SPIN_H
+
+/* How many ce_pause() calls take about `us` microseconds on this CPU
+ * (at least 64). The first call measures (~50 us, once). */
+int ceshim_pauses_for_us(int us);
+
+#endif /* CESHIM_SPIN_H */
