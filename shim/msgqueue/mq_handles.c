@@ -63,9 +63,11 @@ struct mq_handle *mq_handle_get(HANDLE h)
     if (!h || h == INVALID_HANDLE_VALUE)
         return NULL;
     for (int attempt = 0; attempt < 3; attempt++) {
-        LONG gen = InterlockedCompareExchange(&table_gen, 0, 0);
+        /* Plain (acquire) loads: on every call, a locked read costs more
+         * than the rest of the lookup. */
+        uint32_t gen = ce_load32((const volatile uint32_t *)&table_gen);
         struct mq_handle *found = walk(h);
-        if (found || InterlockedCompareExchange(&table_gen, 0, 0) == gen)
+        if (found || ce_load32((const volatile uint32_t *)&table_gen) == gen)
             return found;
     }
     AcquireSRWLockShared(&table_lock);

@@ -224,13 +224,12 @@ enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, u
 enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
                         uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer)
 {
-    uint64_t end;
-    enum mq_result r = mq_write_plan(h, mapping_size, len, alert, &end, peer);
-    if (r == MQ_CORRUPT)
+    /* mq_write_plan's checks, without its second ring view. */
+    if (!mq_header_valid(h, mapping_size))
         return corrupt(h);
-    if (r != MQ_OK)
-        return r;
-    if (alert && !h->alert_full) {
+    if (len > h->cb_max_message)
+        return MQ_TOO_BIG;
+    if (alert && !ce_load32(&h->alert_full)) {
         memcpy(alert_slot(h), data, len);
         h->alert_len = len;
         h->alert_flags = flags;
@@ -241,7 +240,7 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
     struct ring_view v;
     uint64_t need = mq_record_size(len), at;
     int wrap;
-    r = writer_view(h, peer, len, &v, &at, &wrap); /* as planned; only the reader moved since */
+    enum mq_result r = writer_view(h, peer, len, &v, &at, &wrap);
     if (r != MQ_OK)
         return r == MQ_CORRUPT ? corrupt(h) : r;
     uint8_t *base = ring(h);
@@ -253,7 +252,7 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
     memcpy(base + at + MQ_REC_HEADER, data, len);
     memcpy(base + at, &rec, sizeof(rec));
     /* Publish: count and tail in one store. */
-    ce_store64(&h->wstate, make_state(v.written + 1, (at + need) % v.cap));
+    ce_store64(&h->wstate, make_state(v.written + 1, at + need == v.cap ? 0 : at + need));
     /* The high-water mark needs the true count; the cached one may be
      * higher, so the reader's state is read fresh only when that matters. */
     uint32_t count = v.written + 1 - v.read;
@@ -328,7 +327,7 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
         *flags = rec.flags;
         *writer_pid = rec.writer;
         /* Consume: count and head in one store. */
-        ce_store64(&h->rstate, make_state(v.read + 1, (v.head + size) % v.cap));
+        ce_store64(&h->rstate, make_state(v.read + 1, v.head + size == v.cap ? 0 : v.head + size));
         return copy < rec.len ? MQ_TRUNCATED : MQ_OK;
     }
     return corrupt(h); /* two wrap markers in a row */

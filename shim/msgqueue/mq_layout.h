@@ -30,10 +30,9 @@
  *   48      8     last_sweep_ms    when dead processes were last swept
  *   56      4     name_chars       length of name, 0 for unnamed queues
  *   60      4     reserved
- *   64      4     read_lock        pid of the owner, 0 = free   (readers' line)
- *   68      4     reserved
+ *   64      8     reserved         (readers' line)
  *   72      8     rstate           (messages read << 32) | head offset
- *   128     4     write_lock       pid of the owner, 0 = free   (writers' line)
+ *   128     4     reserved         (writers' line)
  *   132     4     high_water       largest count seen
  *   136     8     wstate           (messages written << 32) | tail offset
  *   192     4     alert_full       1 while the alert slot holds a message
@@ -45,6 +44,8 @@
  *   216     4     read_event_set   1 if the read-end event is believed set
  *   220     4     write_event_set  1 if the write-end event is believed set
  *   256     520   name             UTF-16, MQ_NAME_MAX chars
+ *   896     4     read_lock        pid of the owner, 0 = free   (a line of its own)
+ *   960     4     write_lock       pid of the owner, 0 = free   (a line of its own)
  *   1024    2048  procs            MQ_MAX_PROCS records of struct mq_proc
  *   3072    1024  reserved
  *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
@@ -64,7 +65,7 @@
 #include <stdint.h>
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 2u
+#define MQ_LAYOUT_VERSION 3u /* 3: the locks left the state words' lines */
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -109,12 +110,11 @@ struct mq_header {
     uint32_t name_chars;
     uint32_t reserved0;
     /* readers' cache line */
-    uint32_t read_lock;
-    uint32_t reserved1;
+    uint64_t reserved1;
     uint64_t rstate;
     uint8_t pad_r[48];
     /* writers' cache line */
-    uint32_t write_lock;
+    uint32_t reserved3;
     uint32_t high_water;
     uint64_t wstate;
     uint8_t pad_w[48];
@@ -129,7 +129,14 @@ struct mq_header {
     uint32_t write_event_set;
     uint8_t pad_s[32];
     uint16_t name[MQ_NAME_MAX];
-    uint8_t pad_n[248];
+    uint8_t pad_n[120];
+    /* The locks have lines of their own: the other side polls the state
+     * words, and a locked operation on a line it is reading waits for a
+     * cross-core transfer that a plain store would not. */
+    uint32_t read_lock;
+    uint8_t pad_rl[60];
+    uint32_t write_lock;
+    uint8_t pad_wl[60];
     struct mq_proc procs[MQ_MAX_PROCS];
     uint8_t reserved2[1024];
 };
@@ -147,9 +154,10 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, proc_slots) == 28, "proc_slots at 28
 MQ_STATIC_ASSERT(offsetof(struct mq_header, capacity) == 32, "capacity at 32");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 40, "committed at 40");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 56, "name_chars at 56");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) == 64, "read_lock at 64");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) == 896, "read_lock at 896");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 128, "write_lock at 128");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 960, "write_lock at 960");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, high_water) == 132, "high_water at 132");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 192, "alert_full at 192");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 208, "read_sleepers at 208");

@@ -339,8 +339,13 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else {
-            r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end, &q->reader_state_seen);
-            if (r == MQ_OK && !mq_commit_for_write(q, ring_end))
+            /* A ring committed whole in this view needs no plan: mq_write
+             * checks the same. */
+            if ((uint64_t)q->local_committed >= q->view_size - q->ring_offset)
+                r = MQ_OK;
+            else
+                r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end, &q->reader_state_seen);
+            if (r == MQ_OK && ring_end && !mq_commit_for_write(q, ring_end))
                 r = MQ_NO_SPACE;
             else if (r == MQ_OK)
                 r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert,
