@@ -14,6 +14,13 @@
 #define CESHIM_VERSION_MINOR 1
 #define CESHIM_VERSION_PATCH 0
 
+/* Winsock 2 before <windows.h>: this header comes first in every source,
+ * and <windows.h> alone pulls in Winsock 1, after which a CE source's own
+ * #include <winsock2.h> would not compile (super services include it).
+ * CESHIM_NO_WINSOCK2 keeps <windows.h>'s default. */
+#if !defined(CESHIM_NO_WINSOCK2) && !defined(WIN32_LEAN_AND_MEAN) && !defined(_WINSOCKAPI_)
+#include <winsock2.h>
+#endif
 #include <windows.h>
 
 #include <ceshim_api.h>

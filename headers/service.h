@@ -106,6 +106,17 @@ BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DW
                       LPVOID lpOutBuf, DWORD nOutBufSize, LPDWORD lpBytesReturned, LPOVERLAPPED lpOverlapped);
 BOOL EnumServices(PBYTE pBuffer, DWORD *pdwServiceEntries, DWORD *pdwBufferLen);
 
+/* Super-service ports (a service loaded with SERVICE_INIT_STOPPED); as on
+ * CE, declared only where Winsock is. CE6+: szRegWritePath must be NULL
+ * and fRemoveFromRegistry FALSE. */
+#if defined(_WINSOCKAPI_) || defined(_WINSOCK2API_)
+BOOL ServiceAddPort(HANDLE hService, struct sockaddr *pSockAddr, int cbSockAddr, int iProtocol,
+                    WCHAR *szRegWritePath);
+BOOL ServiceClosePort(HANDLE hService, struct sockaddr *pSockAddr, int cbSockAddr, int iProtocol,
+                      BOOL fRemoveFromRegistry);
+BOOL ServiceUnbindPorts(HANDLE hService);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,14 +63,6 @@ static BOOL late_config(const struct svc_test *t)
            CHECK(use_peer_dll(t, L"BitPeerReg", L"tsd.dll"));
 }
 
-static HANDLE open_device(const WCHAR *device)
-{
-    SetLastError(0xdeadbeef);
-    HANDLE h = CreateFileW(device, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    CHECK_MSG(h != INVALID_HANDLE_VALUE, "CreateFileW(%ls) failed, error %lu", device, GetLastError());
-    return h;
-}
-
 /* Where the service behind h runs; checks the host's bitness. */
 static DWORD host_of(HANDLE h, DWORD want_bits)
 {
@@ -120,8 +112,8 @@ CETEST(bitness_services, boot_loads_each_bitness_in_a_host_of_its_own)
     struct svc_test t;
     svc_test_begin(&t);
     if (mixed_config(&t, TRUE)) {
-        HANDLE own = open_device(L"TSA0:");
-        HANDLE peer = open_device(L"TSB0:");
+        HANDLE own = svc_test_open(L"TSA0:");
+        HANDLE peer = svc_test_open(L"TSB0:");
         if (own != INVALID_HANDLE_VALUE && peer != INVALID_HANDLE_VALUE) {
             DWORD own_pid = host_of(own, BIT_OWN_BITS), peer_pid = host_of(peer, BIT_PEER_BITS);
             CHECK_EQ(own_pid, svc_test_host_pid(&t, BIT_OWN_BITS));
@@ -200,12 +192,12 @@ CETEST(bitness_services, activate_service_loads_the_other_bitness_in_its_host)
     struct svc_test t;
     svc_test_begin(&t);
     HANDLE own = INVALID_HANDLE_VALUE;
-    if (mixed_config(&t, TRUE) && (own = open_device(L"TSA0:")) != INVALID_HANDLE_VALUE && late_config(&t)) {
+    if (mixed_config(&t, TRUE) && (own = svc_test_open(L"TSA0:")) != INVALID_HANDLE_VALUE && late_config(&t)) {
         SetLastError(0xdeadbeef);
         HANDLE svc = ActivateService(L"BitPeerLate", 0);
         CHECK_MSG(svc != NULL, "ActivateService(BitPeerLate) failed, error %lu", GetLastError());
         if (svc) {
-            HANDLE h = open_device(L"TSC1:");
+            HANDLE h = svc_test_open(L"TSC1:");
             if (h != INVALID_HANDLE_VALUE) {
                 host_of(h, BIT_PEER_BITS);
                 CHECK(echo_size(h, 100));
@@ -233,7 +225,7 @@ CETEST(bitness_services, activate_service_loads_the_other_bitness_in_its_host)
         HANDLE reg = RegisterService(L"TSD", 0, dll, 0);
         CHECK_MSG(reg != NULL, "RegisterService(TSD, %ls) failed, error %lu", dll, GetLastError());
         if (reg) {
-            HANDLE h = open_device(L"TSD0:");
+            HANDLE h = svc_test_open(L"TSD0:");
             if (h != INVALID_HANDLE_VALUE) {
                 host_of(h, BIT_PEER_BITS);
                 CHECK(CloseHandle(h));
@@ -251,7 +243,7 @@ CETEST(bitness_services, without_the_other_host_its_dlls_give_bad_exe_format)
     struct svc_test t;
     svc_test_begin(&t);
     if (mixed_config(&t, FALSE)) {
-        HANDLE own = open_device(L"TSA0:"); /* boots our host; TSB is skipped */
+        HANDLE own = svc_test_open(L"TSA0:"); /* boots our host; TSB is skipped */
         late_config(&t);
         SetLastError(0xdeadbeef);
         HANDLE h = CreateFileW(L"TSB0:", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
@@ -280,7 +272,7 @@ CETEST_CHILD(bit_svc_client)
     MultiByteToWideChar(CP_UTF8, 0, argv[0], -1, word, 64);
     SetEnvironmentVariableW(L"CESHIM_SERVICES_INSTANCE", word);
     /* Here "peer" is the parent's bitness: TSA0: lives there. */
-    HANDLE parents = open_device(L"TSA0:"), mine = open_device(L"TSB0:");
+    HANDLE parents = svc_test_open(L"TSA0:"), mine = svc_test_open(L"TSB0:");
     REQUIRE(parents != INVALID_HANDLE_VALUE && mine != INVALID_HANDLE_VALUE);
     host_of(parents, BIT_PEER_BITS);
     host_of(mine, BIT_OWN_BITS);
@@ -300,7 +292,7 @@ CETEST(bitness_services, client_of_the_other_bitness_is_served_and_psl_notified)
     struct svc_test t;
     svc_test_begin(&t);
     HANDLE mine = INVALID_HANDLE_VALUE;
-    if (mixed_config(&t, TRUE) && (mine = open_device(L"TSA0:")) != INVALID_HANDLE_VALUE) {
+    if (mixed_config(&t, TRUE) && (mine = svc_test_open(L"TSA0:")) != INVALID_HANDLE_VALUE) {
         char word8[64];
         WideCharToMultiByte(CP_UTF8, 0, t.word, -1, word8, sizeof(word8), NULL, NULL);
         cetest_proc child;

@@ -99,6 +99,19 @@ static inline DWORD svc_test_host_pid(const struct svc_test *t, DWORD bits)
     return pid;
 }
 
+/* CreateFileW(device) for read and write; a failure is recorded with the
+ * error. */
+static inline HANDLE svc_test_open_at(const WCHAR *device, const char *file, int line)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateFileW(device, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD error = GetLastError();
+    cetest_check(h != INVALID_HANDLE_VALUE, file, line, "CreateFileW", "CreateFileW(%ls) failed, error %lu",
+                 device, error);
+    return h;
+}
+#define svc_test_open(device) svc_test_open_at((device), __FILE__, __LINE__)
+
 /* Reads the test service's counters through an open handle. */
 static inline BOOL svc_test_stats(HANDLE h, struct tsvc_stats *s)
 {

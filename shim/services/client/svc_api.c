@@ -2,6 +2,7 @@
  * svc_api.c - CE's service.h calls: ActivateService, RegisterService,
  * DeregisterService, GetServiceHandle, ServiceIoControl, EnumServices.
  */
+#include <winsock2.h> /* before windows.h; service.h then declares the port calls */
 #include <windows.h>
 #include <stdint.h>
 #include <string.h>
@@ -152,6 +153,62 @@ BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DW
         ok = svc_device_io_control(&info, info.kind == SVC_HANDLE_FILE ? SVC_OP_IOCTL : SVC_OP_SERVICE_IOCTL,
                                    dwIoControlCode, lpInBuf, nInBufSize, lpOutBuf, nOutBufSize, lpBytesReturned);
     CESHIM_TRACE("ServiceIoControl(%p, 0x%08lx) = %d", hService, (unsigned long)dwIoControlCode, ok);
+    return ok;
+}
+
+/* ServiceAddPort / ServiceClosePort / ServiceUnbindPorts: the host binds
+ * and accepts for the service (svc_ports.c). */
+static BOOL port_call(HANDLE hService, uint32_t action, const void *addr, int len, int protocol)
+{
+    struct svc_handle_info info;
+    if (!svc_handle_find(hService, &info) || (action != SVC_PORT_UNBIND && (!addr || len <= 0))) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    struct svc_call call = { SVC_OP_PORT, info.id, info.gen,
+                             info.kind == SVC_HANDLE_FILE ? SVC_PORT_HANDLE_OPEN : SVC_PORT_HANDLE_SERVICE,
+                             action, (uint32_t)protocol, addr, action == SVC_PORT_UNBIND ? 0 : (DWORD)len, NULL, 0 };
+    struct svc_result res;
+    uint64_t host = info.host_start;
+    DWORD error;
+    if (!svc_transact(&call, &res, info.host_bits, &host, SVC_HOST_RUNNING, &error)) {
+        SetLastError(error);
+        return FALSE;
+    }
+    if (!res.ok)
+        SetLastError(res.error);
+    return res.ok;
+}
+
+/* CE6+: the registry arguments are CE5's and rejected. */
+BOOL ServiceAddPort(HANDLE hService, struct sockaddr *pSockAddr, int cbSockAddr, int iProtocol,
+                    WCHAR *szRegWritePath)
+{
+    BOOL ok = FALSE;
+    if (szRegWritePath)
+        SetLastError(ERROR_INVALID_PARAMETER);
+    else
+        ok = port_call(hService, SVC_PORT_ADD, pSockAddr, cbSockAddr, iProtocol);
+    CESHIM_TRACE("ServiceAddPort(%p, %d bytes, protocol %d) = %d", hService, cbSockAddr, iProtocol, ok);
+    return ok;
+}
+
+BOOL ServiceClosePort(HANDLE hService, struct sockaddr *pSockAddr, int cbSockAddr, int iProtocol,
+                      BOOL fRemoveFromRegistry)
+{
+    BOOL ok = FALSE;
+    if (fRemoveFromRegistry)
+        SetLastError(ERROR_INVALID_PARAMETER);
+    else
+        ok = port_call(hService, SVC_PORT_CLOSE, pSockAddr, cbSockAddr, iProtocol);
+    CESHIM_TRACE("ServiceClosePort(%p, %d bytes, protocol %d) = %d", hService, cbSockAddr, iProtocol, ok);
+    return ok;
+}
+
+BOOL ServiceUnbindPorts(HANDLE hService)
+{
+    BOOL ok = port_call(hService, SVC_PORT_UNBIND, NULL, 0, 0);
+    CESHIM_TRACE("ServiceUnbindPorts(%p) = %d", hService, ok);
     return ok;
 }
 

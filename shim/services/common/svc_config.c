@@ -414,3 +414,39 @@ BOOL svc_config_dll_is_configured(const WCHAR *dll)
     SetLastError(saved);
     return found;
 }
+
+DWORD svc_config_accept_ports(const WCHAR *name, svc_accept_port *out, DWORD cap)
+{
+    svc_config cfg;
+    if (svc_config_read(name, &cfg) != ERROR_SUCCESS)
+        return 0;
+    WCHAR path[KEY_PATH_MAX + 8];
+    key_path(path, cfg.root_path, name);
+    wcscat(path, L"\\Accept");
+    HKEY accept;
+    if (RegOpenKeyExW(cfg.root, path, 0, KEY_ENUMERATE_SUB_KEYS | KEY_QUERY_VALUE, &accept) != ERROR_SUCCESS)
+        return 0;
+    DWORD n = 0;
+    WCHAR sub[256];
+    for (DWORD i = 0; n < cap; i++) {
+        DWORD chars = ARRAYSIZE(sub);
+        if (RegEnumKeyExW(accept, i, sub, &chars, NULL, NULL, NULL, NULL) != ERROR_SUCCESS)
+            break;
+        HKEY k;
+        if (RegOpenKeyExW(accept, sub, 0, KEY_QUERY_VALUE, &k) != ERROR_SUCCESS)
+            continue;
+        DWORD type = 0, bytes = sizeof(out[n].addr), protocol = 0, pbytes = sizeof(protocol), ptype = 0;
+        if (RegQueryValueExW(k, L"SockAddr", NULL, &type, out[n].addr, &bytes) == ERROR_SUCCESS &&
+            type == REG_BINARY && bytes >= 2) {
+            if (RegQueryValueExW(k, L"Protocol", NULL, &ptype, (BYTE *)&protocol, &pbytes) != ERROR_SUCCESS ||
+                ptype != REG_DWORD)
+                protocol = 0;
+            out[n].len = bytes;
+            out[n].protocol = protocol;
+            n++;
+        }
+        RegCloseKey(k);
+    }
+    RegCloseKey(accept);
+    return n;
+}

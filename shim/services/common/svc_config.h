@@ -62,4 +62,17 @@ DWORD svc_config_update_flags(const WCHAR *name, DWORD set, DWORD clear);
  * file-name match is not enough, as it could name a file elsewhere. */
 BOOL svc_config_dll_is_configured(const WCHAR *dll);
 
+/* One Accept\<any> subkey of a super service: SockAddr (REG_BINARY, at
+ * most 28 bytes) and Protocol (REG_DWORD, 0 when absent). */
+typedef struct svc_accept_port {
+    BYTE addr[28];
+    DWORD len;
+    DWORD protocol;
+} svc_accept_port;
+
+/* The Accept subkeys of service <name> (in the root its entry comes from),
+ * at most cap; returns how many were read. Subkeys without a usable
+ * SockAddr are skipped. */
+DWORD svc_config_accept_ports(const WCHAR *name, svc_accept_port *out, DWORD cap);
+
 #endif /* CESHIM_SVC_CONFIG_H */

@@ -76,8 +76,18 @@ enum svc_op {
     SVC_OP_ENUM = 12,      /* out: struct svc_enum_entry[] -> value entries */
     SVC_OP_SHUTDOWN = 13,  /* the host exits after replying */
     SVC_OP_GOODBYE = 14,   /* the client thread leaves; the worker exits */
-    SVC_OP_MAX = 15
+    SVC_OP_PORT = 15,      /* handle (code: SVC_PORT_HANDLE_*), arg0 SVC_PORT_*, arg1 protocol,
+                              in: the SOCKADDR bytes (ServiceAddPort/ClosePort/UnbindPorts) */
+    SVC_OP_MAX = 16
 };
+
+/* svc_request.arg0 of SVC_OP_PORT. */
+#define SVC_PORT_ADD 1u
+#define SVC_PORT_CLOSE 2u
+#define SVC_PORT_UNBIND 3u
+/* svc_request.code of SVC_OP_PORT: what handle_id names. */
+#define SVC_PORT_HANDLE_OPEN 1u    /* an open (CreateFile) */
+#define SVC_PORT_HANDLE_SERVICE 2u /* an activation handle */
 
 /* svc_request.arg0 of SVC_OP_IOCTL / SVC_OP_SERVICE_IOCTL: the caller
  * passed NULL buffers (the service gets NULL too, not the slot's area). */

@@ -36,6 +36,7 @@ struct svc_service {
     svc_write_fn write;
     svc_seek_fn seek;
     svc_ioctl_fn ioctl;
+    struct svc_ports *ports;    /* a super service's ports (svc_ports.c); NULL if none */
 };
 
 /* ---- svc_services.c ---- */
@@ -60,6 +61,21 @@ DWORD svc_services_boot(void);
 BOOL svc_host_ensure(DWORD bits, DWORD *error);
 /* Unloads everything (host exit). */
 void svc_services_unload_all(void);
+
+/* ---- svc_ports.c: super services (SERVICE_INIT_STOPPED) ---- */
+struct svc_ports;
+/* After Init: probe, bind the Accept keys, IOCTL_SERVICE_STARTED. */
+void svc_ports_start(struct svc_service *svc);
+/* ServiceAddPort / ServiceClosePort / ServiceUnbindPorts; a service not in
+ * super mode gets ERROR_SERVICE_CANNOT_ACCEPT_CTRL. */
+DWORD svc_ports_add(struct svc_service *svc, const BYTE *addr, int len, int protocol);
+DWORD svc_ports_close(struct svc_service *svc, const BYTE *addr, int len, int protocol);
+DWORD svc_ports_unbind(struct svc_service *svc);
+/* After an application's successful IOCTL_SERVICE_STOP (unbind) or
+ * IOCTL_SERVICE_START (bind the Accept keys again). */
+void svc_ports_after_control(struct svc_service *svc, DWORD code);
+/* Before Deinit: unbind and forget the ports. */
+void svc_ports_end(struct svc_service *svc);
 
 /* ---- svc_opens.c ---- */
 struct svc_open;

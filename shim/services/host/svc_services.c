@@ -200,6 +200,7 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
         HeapFree(GetProcessHeap(), 0, svc);
         return err;
     }
+    svc_ports_start(svc); /* a super service (SERVICE_INIT_STOPPED) gets its ports */
     InterlockedExchange(&svc->dying, 0);
     svc_host_log("loaded %ls as %ls", svc->dll, svc->device);
     *out = svc;
@@ -261,6 +262,7 @@ DWORD svc_services_unload(struct svc_service *svc)
     }
     if (InterlockedExchange(&svc->dying, 1))
         return ERROR_INVALID_PARAMETER; /* someone else unloads it */
+    svc_ports_end(svc); /* no new connections while it goes */
     if (svc->predeinit)
         svc->predeinit(svc->init_ctx);
     svc_opens_close_service(svc);

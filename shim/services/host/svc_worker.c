@@ -107,6 +107,11 @@ static BOOL call_ioctl(struct svc_service *svc, DWORD ctx, const struct svc_requ
                          (rq->arg0 & SVC_ARG_OUT_NULL) ? NULL : out, rq->out_len, &actual);
     rp->value = actual;
     rp->out_len = rq->out_len; /* the service may have written any of it */
+    if (ok && (rq->code == IOCTL_SERVICE_STOP || rq->code == IOCTL_SERVICE_START)) {
+        DWORD error = GetLastError(); /* the service's, for the caller */
+        svc_ports_after_control(svc, rq->code);
+        SetLastError(error);
+    }
     return ok;
 }
 
@@ -188,19 +193,51 @@ static void op_create_service(struct worker *w, const struct svc_request *rq, st
     reply(rp, !err, err);
 }
 
+/* The service behind a client's handle, pinned: an open (file) or an
+ * activation handle. NULL if unknown. */
+static struct svc_service *service_of_handle(struct worker *w, const struct svc_request *rq, BOOL file)
+{
+    if (!file)
+        return svc_service_get(rq->handle_id, rq->handle_gen);
+    struct svc_service *svc = NULL;
+    struct svc_open *o = svc_open_get(rq->handle_id, rq->handle_gen, w->pid);
+    if (o) {
+        struct svc_service *s = svc_open_service(o);
+        svc = svc_service_get(s->id, s->gen);
+        svc_open_put(o);
+    }
+    return svc;
+}
+
+/* ServiceAddPort, ServiceClosePort, ServiceUnbindPorts. */
+static void op_port(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, const uint8_t *in)
+{
+    struct svc_service *svc = service_of_handle(w, rq, rq->code == SVC_PORT_HANDLE_OPEN);
+    if (!svc) {
+        reply(rp, FALSE, ERROR_INVALID_PARAMETER);
+        return;
+    }
+    DWORD err;
+    switch (rq->arg0) {
+    case SVC_PORT_ADD:
+        err = svc_ports_add(svc, in, (int)rq->in_len, (int)rq->arg1);
+        break;
+    case SVC_PORT_CLOSE:
+        err = svc_ports_close(svc, in, (int)rq->in_len, (int)rq->arg1);
+        break;
+    case SVC_PORT_UNBIND:
+        err = svc_ports_unbind(svc);
+        break;
+    default:
+        err = ERROR_INVALID_PARAMETER;
+    }
+    svc_service_put(svc);
+    reply(rp, !err, err);
+}
+
 static void op_deregister(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
 {
-    struct svc_service *svc = NULL;
-    if (rq->op == SVC_OP_DEREGISTER_OPEN) {
-        struct svc_open *o = svc_open_get(rq->handle_id, rq->handle_gen, w->pid);
-        if (o) {
-            struct svc_service *s = svc_open_service(o);
-            svc = svc_service_get(s->id, s->gen);
-            svc_open_put(o);
-        }
-    } else {
-        svc = svc_service_get(rq->handle_id, rq->handle_gen);
-    }
+    struct svc_service *svc = service_of_handle(w, rq, rq->op == SVC_OP_DEREGISTER_OPEN);
     if (!svc) {
         reply(rp, FALSE, rq->op == SVC_OP_DEREGISTER_OPEN ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
         return;
@@ -248,6 +285,9 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         break;
     case SVC_OP_SERVICE_IOCTL:
         op_service_ioctl(w, rq, rp, in, out);
+        break;
+    case SVC_OP_PORT:
+        op_port(w, rq, rp, in);
         break;
     case SVC_OP_ENUM: {
         DWORD cap = rq->out_len / (DWORD)sizeof(struct svc_enum_entry);

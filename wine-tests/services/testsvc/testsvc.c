@@ -13,6 +13,8 @@
  * Locking: one critical section guards all state; blocked calls sleep on
  * one condition variable and re-check their own release conditions.
  */
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #include <windows.h>
 #include <service.h>
 #include <pkfuncs.h>
@@ -45,6 +47,7 @@ static struct open_slot g_opens[TSVC_MAX_OPENS];
 static struct tsvc_stats g_stats;
 static DWORD g_release_generation; /* bumped by TSVC_RELEASE_ALL */
 static BOOL g_refuse_deinit;
+static DWORD g_refuse_ports;
 static DWORD g_state = SERVICE_STATE_ON;
 
 BOOL WINAPI DllMain(HINSTANCE hinstDLL, DWORD dwReason, LPVOID lpvReserved)
@@ -326,6 +329,45 @@ static BOOL do_block(DWORD dwOpen, const BYTE *pBufIn, DWORD dwLenIn)
 }
 
 /* IOCTL_PSL_NOTIFY: the process owning this open is exiting. */
+/* A super service's port: NULL is the host's "are you one?" probe. */
+static BOOL register_sockaddr(const BYTE *pBufIn, DWORD dwLenIn)
+{
+    BOOL ok = TRUE;
+    EnterCriticalSection(&g_lock);
+    if (!pBufIn) {
+        g_stats.sockaddr_probes++;
+    } else if (g_refuse_ports) {
+        ok = FALSE;
+    } else {
+        g_stats.sockaddr_registers++;
+        /* The port is at offset 2 in both SOCKADDR_IN and SOCKADDR_IN6. */
+        if (dwLenIn >= 4)
+            g_stats.last_port = (DWORD)((pBufIn[2] << 8) | pBufIn[3]);
+    }
+    LeaveCriticalSection(&g_lock);
+    if (!ok)
+        SetLastError(ERROR_ACCESS_DENIED);
+    return ok;
+}
+
+/* The service owns an accepted socket: greet and close it. */
+static BOOL greet_connection(const BYTE *pBufIn, DWORD dwLenIn)
+{
+    SOCKET s;
+    if (!pBufIn || dwLenIn != sizeof(s)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&s, pBufIn, sizeof(s));
+    send(s, TSVC_GREETING, (int)strlen(TSVC_GREETING), 0);
+    shutdown(s, SD_SEND);
+    closesocket(s);
+    EnterCriticalSection(&g_lock);
+    g_stats.connections++;
+    LeaveCriticalSection(&g_lock);
+    return TRUE;
+}
+
 static BOOL do_psl_notify(DWORD dwOpen, const BYTE *pBufIn, DWORD dwLenIn)
 {
     DEVICE_PSL_NOTIFY n;
@@ -486,6 +528,32 @@ BOOL TSVC_ENTRY(_IOControl)(DWORD dwOpen, DWORD dwCode, PBYTE pBufIn, DWORD dwLe
     case IOCTL_SERVICE_STOP:
         EnterCriticalSection(&g_lock);
         g_state = dwCode == IOCTL_SERVICE_START ? SERVICE_STATE_ON : SERVICE_STATE_OFF;
+        LeaveCriticalSection(&g_lock);
+        return TRUE;
+    case IOCTL_SERVICE_REGISTER_SOCKADDR:
+        return register_sockaddr(pBufIn, dwLenIn);
+    case IOCTL_SERVICE_DEREGISTER_SOCKADDR:
+        EnterCriticalSection(&g_lock);
+        if (pBufIn)
+            g_stats.sockaddr_deregisters++;
+        else
+            g_stats.deregister_all++;
+        LeaveCriticalSection(&g_lock);
+        return TRUE;
+    case IOCTL_SERVICE_STARTED:
+        EnterCriticalSection(&g_lock);
+        g_stats.started++;
+        LeaveCriticalSection(&g_lock);
+        return TRUE;
+    case IOCTL_SERVICE_CONNECTION:
+        return greet_connection(pBufIn, dwLenIn);
+    case TSVC_SET_REFUSE_PORTS:
+        if (dwLenIn < sizeof(DWORD) || !pBufIn) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        EnterCriticalSection(&g_lock);
+        memcpy(&g_refuse_ports, pBufIn, sizeof(DWORD));
         LeaveCriticalSection(&g_lock);
         return TRUE;
     case IOCTL_SERVICE_REFRESH:

@@ -115,7 +115,22 @@ struct tsvc_stats {
     DWORD released_by_all;     /* TSVC_BLOCK calls ended by TSVC_RELEASE_ALL */
     DWORD block_timeouts;      /* TSVC_BLOCK calls ended by their timeout */
     DWORD can_deinit_queries;  /* IOCTL_SERVICE_QUERY_CAN_DEINIT calls */
+    /* super-service ports (loaded with SERVICE_INIT_STOPPED) */
+    DWORD sockaddr_probes;      /* IOCTL_SERVICE_REGISTER_SOCKADDR with no address */
+    DWORD sockaddr_registers;   /* ... with an address */
+    DWORD last_port;            /* its port (host order; AF_INET and AF_INET6) */
+    DWORD sockaddr_deregisters; /* IOCTL_SERVICE_DEREGISTER_SOCKADDR with an address */
+    DWORD deregister_all;       /* ... with none (all ports) */
+    DWORD started;              /* IOCTL_SERVICE_STARTED */
+    DWORD connections;          /* IOCTL_SERVICE_CONNECTION: each gets TSVC_GREETING, then closed */
 };
+
+/* What a connection to a test service's port receives before it is closed. */
+#define TSVC_GREETING "testsvc hello"
+
+/* in: DWORD; nonzero: IOCTL_SERVICE_REGISTER_SOCKADDR with an address
+ * returns FALSE (the service refuses the port). */
+#define TSVC_SET_REFUSE_PORTS TSVC_CODE(13)
 
 /* Test hooks and constants. */
 #define TSVC_INIT_FAIL_CONTEXT 0xDEADu     /* xxx_Init(this) returns 0 */
