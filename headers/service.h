@@ -105,6 +105,11 @@ HANDLE GetServiceHandle(LPWSTR szPrefix, LPWSTR szDllName, DWORD *pdwDllBuf);
 BOOL ServiceIoControl(HANDLE hService, DWORD dwIoControlCode, LPVOID lpInBuf, DWORD nInBufSize,
                       LPVOID lpOutBuf, DWORD nOutBufSize, LPDWORD lpBytesReturned, LPOVERLAPPED lpOverlapped);
 BOOL EnumServices(PBYTE pBuffer, DWORD *pdwServiceEntries, DWORD *pdwBufferLen);
+/* CE5 calls that CE6+ keeps only as exports failing with
+ * ERROR_CALL_NOT_IMPLEMENTED; so does ceshim (use CreateFile and
+ * EnumServices). */
+HANDLE CreateServiceHandle(LPCWSTR lpNew, DWORD dwAccess, DWORD dwShareMode, HANDLE hProc);
+BOOL GetServiceByIndex(DWORD dwIndex, LPWIN32_FIND_DATAW lpFindFileData);
 
 /* Super-service ports (a service loaded with SERVICE_INIT_STOPPED); as on
  * CE, declared only where Winsock is. CE6+: szRegWritePath must be NULL

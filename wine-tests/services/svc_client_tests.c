@@ -22,7 +22,9 @@ CETEST(services_client_exports, service_calls_and_routed_file_calls_are_undecora
                                          "GetServiceHandle",  "ServiceIoControl",      "EnumServices",
                                          "CeShimCreateFileW", "CeShimCreateFileA",     "CeShimDeviceIoControl",
                                          "CeShimReadFile",    "CeShimWriteFile",       "CeShimSetFilePointer",
-                                         "CeShimCloseHandle", "CeShimServicesShutdown" };
+                                         "CeShimCloseHandle", "CeShimServicesShutdown", "ServiceAddPort",
+                                         "ServiceClosePort",  "ServiceUnbindPorts",    "CreateServiceHandle",
+                                         "GetServiceByIndex" };
     struct svc_test t;
     svc_test_begin(&t);
     HMODULE dll = GetModuleHandleW(L"ceshim.dll");

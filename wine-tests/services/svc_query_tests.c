@@ -179,6 +179,20 @@ CETEST(services_client_ioctl, unknown_handles_are_invalid_parameter)
     svc_test_end(&t);
 }
 
+/* CE6+ keeps these CE5 exports only to fail them; code using them links. */
+CETEST(services_client, ce5_only_calls_are_not_implemented_as_on_ce6)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateServiceHandle(L"TSA0:", GENERIC_READ, 0, GetCurrentProcess());
+    CHECK_PTR_EQ(h, INVALID_HANDLE_VALUE);
+    CHECK_LASTERROR(ERROR_CALL_NOT_IMPLEMENTED);
+    WIN32_FIND_DATAW fd;
+    memset(&fd, 0xcc, sizeof(fd));
+    SetLastError(0xdeadbeef);
+    CHECK(!GetServiceByIndex(0, &fd));
+    CHECK_LASTERROR(ERROR_CALL_NOT_IMPLEMENTED);
+}
+
 /* ---- EnumServices --------------------------------------------------------------------- */
 
 /* EnumServices into a fresh buffer; NULL (and a failed check) if it fails. */

@@ -330,6 +330,25 @@ out:
     return ok;
 }
 
+/* CE6+ answers these CE5 calls with ERROR_CALL_NOT_IMPLEMENTED. */
+HANDLE CreateServiceHandle(LPCWSTR lpNew, DWORD dwAccess, DWORD dwShareMode, HANDLE hProc)
+{
+    (void)lpNew;
+    (void)dwAccess;
+    (void)dwShareMode;
+    (void)hProc;
+    SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+    return INVALID_HANDLE_VALUE;
+}
+
+BOOL GetServiceByIndex(DWORD dwIndex, LPWIN32_FIND_DATAW lpFindFileData)
+{
+    (void)dwIndex;
+    (void)lpFindFileData;
+    SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+    return FALSE;
+}
+
 /* Stops the host of `bits`; TRUE if it stopped or none ran. */
 static BOOL shutdown_host(DWORD bits)
 {
