@@ -10,7 +10,8 @@
  * then IOCTL_SERVICE_STARTED. ServiceAddPort / ServiceClosePort /
  * ServiceUnbindPorts add and remove ports; an application's successful
  * IOCTL_SERVICE_STOP unbinds them all, IOCTL_SERVICE_START binds the
- * Accept keys again; unloading unbinds before xxx_Deinit.
+ * Accept keys again; unloading unbinds before xxx_Deinit, once no port
+ * call is in flight (svc->ports lives from load until then).
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>

@@ -262,13 +262,14 @@ DWORD svc_services_unload(struct svc_service *svc)
     }
     if (InterlockedExchange(&svc->dying, 1))
         return ERROR_INVALID_PARAMETER; /* someone else unloads it */
-    svc_ports_end(svc); /* no new connections while it goes */
     if (svc->predeinit)
         svc->predeinit(svc->init_ctx);
     svc_opens_close_service(svc);
     /* The caller holds one pin and the table one; wait out the calls. */
     while (InterlockedCompareExchange(&svc->refs, 0, 0) > 2)
         Sleep(1);
+    /* No port call is in flight now (each holds a pin): unbind, then Deinit. */
+    svc_ports_end(svc);
     run_lifecycle(svc, FALSE);
     svc_host_log("unloaded %ls", svc->device);
     unreserve(svc);
