@@ -390,8 +390,14 @@ DWORD cetest_wait(cetest_proc *child, DWORD timeout_ms)
 const WCHAR *cetest_unique_name(const WCHAR *prefix, WCHAR *buf, size_t buf_chars)
 {
     static volatile LONG counter;
-    _snwprintf(buf, buf_chars, L"%ls-%lu-%ld", prefix, GetCurrentProcessId(),
-               InterlockedIncrement(&counter));
+    /* Wine reuses process ids at once: the start time tells this process
+     * from an earlier one whose objects (a services host) still exist. */
+    FILETIME created, unused1, unused2, unused3;
+    DWORD stamp = GetProcessTimes(GetCurrentProcess(), &created, &unused1, &unused2, &unused3)
+                      ? created.dwLowDateTime
+                      : GetTickCount();
+    _snwprintf(buf, buf_chars, L"%ls-%lu-%ld-%lx", prefix, GetCurrentProcessId(),
+               InterlockedIncrement(&counter), (unsigned long)stamp);
     buf[buf_chars - 1] = 0;
     return buf;
 }

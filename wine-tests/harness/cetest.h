@@ -186,8 +186,9 @@ DWORD cetest_collect(cetest_proc *child, DWORD timeout_ms, char *messages,
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* A name unique to this process and call ("<prefix>-<pid>-<n>"), so that
- * tests run in parallel never share a named object by accident. */
+/* A name unique to this process and call ("<prefix>-<pid>-<n>-<start>",
+ * <start> from the process's start time, as Wine reuses pids at once), so
+ * that tests never share a named object by accident. */
 const WCHAR *cetest_unique_name(const WCHAR *prefix, WCHAR *buf, size_t buf_chars);
 /* Milliseconds from a monotonic clock. */
 ULONGLONG cetest_now_ms(void);

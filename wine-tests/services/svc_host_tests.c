@@ -320,6 +320,35 @@ CETEST_CHILD(host_shutdown_blocker)
     printf("shutdown ended the blocked call with error %lu\n", error);
 }
 
+/* A call right after a shutdown, while the old host may still be unloading,
+ * gets a new host rather than an error. */
+CETEST(services_host, call_right_after_shutdown_gets_a_new_host)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    CHECK(svc_test_config(&t, L"TSA", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
+    for (int round = 0; round < 5 && !cetest_failures(); round++) {
+        HANDLE h = open_device(L"TSA0:");
+        struct svc_host_block old;
+        CHECK(host_block_read(&old));
+        if (h != INVALID_HANDLE_VALUE)
+            CloseHandle(h);
+        CHECK(CeShimServicesShutdown());
+        h = open_device(L"TSA0:");
+        struct svc_host_block now;
+        if (h != INVALID_HANDLE_VALUE) {
+            CHECK(echo_works(h));
+            BOOL read = host_block_read(&now);
+            CHECK_MSG(read && now.host_start != old.host_start && now.host_pid != old.host_pid,
+                      "round %d: host block %s, pid %lu -> %lu, start %llx -> %llx", round,
+                      read ? "read" : "unreadable", (unsigned long)old.host_pid, (unsigned long)now.host_pid,
+                      (unsigned long long)old.host_start, (unsigned long long)now.host_start);
+            CloseHandle(h);
+        }
+    }
+    svc_test_end(&t);
+}
+
 CETEST(services_host, shutdown_ends_the_host_within_5s)
 {
     struct svc_test t;

@@ -472,12 +472,24 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, D
         slot_free(t, FALSE);
         host_failed(bits, dead);
         *error = ERROR_DEVICE_REMOVED;
-        /* A host that died before this thread's first call never saw it. */
-        *retry = !*host_start && seq == 1;
+        /* A call not bound to a host (open, activate, enumerate) left
+         * nothing behind in a host that died: a new host may take it. (A
+         * host shutting down exits soon after its reply, so this thread's
+         * next such call often meets it dying.) */
+        *retry = !*host_start;
         CESHIM_TRACE("services: the host died during a call");
         return FALSE;
     }
     struct svc_reply rp = s->rep;
+    if (rp.stopping && !*host_start) {
+        /* That host is on its way out: forget it, try a new one. */
+        uint64_t old = t->host_start;
+        slot_free(t, TRUE);
+        host_failed(bits, old);
+        *error = ERROR_SERVICE_NOT_ACTIVE;
+        *retry = TRUE;
+        return FALSE;
+    }
     res->ok = rp.ok != 0;
     res->error = rp.error;
     res->value = rp.value;

@@ -112,7 +112,10 @@ struct svc_reply {        /* at slot offset 128 */
     uint32_t out_len;     /* 136 bytes written to the out area */
     uint32_t value;       /* 140 DWORD result (Read/Write/Seek, ids) */
     uint32_t value2;      /* 144 second result (generations) */
-    uint32_t reserved[11];/* 148 */
+    uint32_t stopping;    /* 148 1: the host is shutting down and did not run
+                                 the call; a call not bound to it (open,
+                                 activate, enumerate) goes to a new host */
+    uint32_t reserved[10];/* 152 */
 };
 
 struct svc_slot {

@@ -104,6 +104,11 @@ void ceshim_caller_leave(void);
 
 /* ---- svc_host_main.c ---- */
 void svc_host_request_shutdown(void);
+/* Clients stop finding this host (block->ready 0): said before the reply
+ * to a shutdown, so a call right after it starts a new host. */
+void svc_host_stop_serving(void);
+/* TRUE once svc_host_stop_serving ran. */
+BOOL svc_host_stopping(void);
 void svc_host_log(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))

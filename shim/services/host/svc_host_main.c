@@ -17,8 +17,11 @@
 
 #define SHUTDOWN_UNLOAD_MS 5000 /* services get this long to unload at exit */
 #define INSTANCE_IDLE_EXIT_MS 15000 /* an instance's host outlives its last client by this */
+#define TAKEOVER_WAIT_MS (SHUTDOWN_UNLOAD_MS + 5000) /* for a host that is exiting */
 
 static HANDLE stop_event;
+static struct svc_host_block *host_block; /* published once it is filled in */
+static HANDLE ready_event;
 static BOOL verbose;
 
 void svc_host_log(const char *fmt, ...)
@@ -40,6 +43,22 @@ void svc_host_log(const char *fmt, ...)
 void svc_host_request_shutdown(void)
 {
     SetEvent(stop_event);
+}
+
+static volatile LONG stopping;
+
+BOOL svc_host_stopping(void)
+{
+    return InterlockedCompareExchange(&stopping, 0, 0) != 0;
+}
+
+void svc_host_stop_serving(void)
+{
+    InterlockedExchange(&stopping, 1);
+    if (host_block)
+        host_block->ready = 0;
+    if (ready_event)
+        ResetEvent(ready_event);
 }
 
 static BOOL WINAPI on_console_ctrl(DWORD type)
@@ -93,10 +112,13 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
      * in whatever directory the client that started us was in. */
     SetDllDirectoryW(L"");
 
-    /* One host per session (instance): the mutex is abandoned if we die. */
+    /* One host per session (instance): the mutex is abandoned if we die.
+     * Clients start us only when no host says it is ready, so a holder is
+     * most likely a host on its way out (shut down, unloading): wait for it
+     * rather than leave the caller without a host. */
     svc_object_name(name, SVC_OWN_BITS, L"single");
     HANDLE single = CreateMutexW(sa, FALSE, name);
-    DWORD w = single ? WaitForSingleObject(single, 0) : WAIT_FAILED;
+    DWORD w = single ? WaitForSingleObject(single, TAKEOVER_WAIT_MS) : WAIT_FAILED;
     if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
         svc_host_log("another host serves this session");
         return 1;
@@ -143,6 +165,8 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     MemoryBarrier();
     block->ready = 1;
     SetEvent(ready);
+    host_block = block;
+    ready_event = ready;
     svc_host_log("serving (pid %lu)", (unsigned long)GetCurrentProcessId());
 
     /* A named instance (tests, CI jobs) ends with its last client, so a

@@ -260,6 +260,14 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         return;
     }
     uint8_t *in = w->data, *out = w->data + svc_out_offset(rq->in_len);
+    /* Shutting down: what would create something here is left to the
+     * next host (the client starts one). */
+    if (svc_host_stopping() && (rq->op == SVC_OP_OPEN || rq->op == SVC_OP_ACTIVATE || rq->op == SVC_OP_REGISTER ||
+                                rq->op == SVC_OP_ENUM)) {
+        rp->stopping = 1;
+        reply(rp, FALSE, ERROR_SERVICE_NOT_ACTIVE);
+        return;
+    }
     switch (rq->op) {
     case SVC_OP_OPEN:
         op_open(w, rq, rp, out);
@@ -298,6 +306,7 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         break;
     }
     case SVC_OP_SHUTDOWN:
+        svc_host_stop_serving();
         reply(rp, TRUE, 0);
         break;
     default:
