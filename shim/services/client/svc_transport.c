@@ -167,9 +167,19 @@ static BOOL host_launch(DWORD bits, DWORD *error)
         *dir_end = 0;
     /* Its own folder as current directory: it outlives this process and
      * must not pin (or load DLLs from) wherever the client ran. */
-    BOOL started = CreateProcessW(path, cmd, NULL, NULL, nul != INVALID_HANDLE_VALUE, flags, NULL,
-                                  dir_end ? dir : NULL, &si.StartupInfo, &pi);
-    DWORD start_error = GetLastError();
+    /* Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR while
+     * other processes come and go; a second try succeeds. */
+    BOOL started = FALSE;
+    DWORD start_error = 0;
+    for (int attempt = 0; attempt < 3 && !started; attempt++) {
+        if (attempt)
+            Sleep(50);
+        started = CreateProcessW(path, cmd, NULL, NULL, nul != INVALID_HANDLE_VALUE, flags, NULL,
+                                 dir_end ? dir : NULL, &si.StartupInfo, &pi);
+        start_error = started ? 0 : GetLastError();
+        if (!started && start_error != ERROR_INTERNAL_ERROR)
+            break;
+    }
     if (si.lpAttributeList)
         DeleteProcThreadAttributeList(si.lpAttributeList);
     if (nul != INVALID_HANDLE_VALUE)
