@@ -15,28 +15,17 @@
 #include <string.h>
 #include <wchar.h>
 
-#define INSTANCE_VAR L"CESHIM_SERVICES_INSTANCE"
 #define RUN_TIMEOUT_MS 30000
 
-struct instance {
-    WCHAR word[40];
-    WCHAR instance[128]; /* HKCU-relative */
-    WCHAR root[128];     /* <instance>\Services */
-};
-
-static void instance_begin(struct instance *in)
+/* The test's instance: struct svc_test (svc_test.h), without a host. */
+static void instance_begin(struct svc_test *in)
 {
-    cetest_unique_name(L"cli", in->word, 40);
-    _snwprintf(in->instance, 128, L"Software\\ceshim\\Instances\\%ls", in->word);
-    _snwprintf(in->root, 128, L"%ls\\Services", in->instance);
-    in->instance[127] = in->root[127] = 0;
-    SetEnvironmentVariableW(INSTANCE_VAR, in->word);
+    svc_test_instance(in, L"cli");
 }
 
-static void instance_end(struct instance *in)
+static void instance_end(struct svc_test *in)
 {
-    RegDeleteTreeW(HKEY_CURRENT_USER, in->instance);
-    SetEnvironmentVariableW(INSTANCE_VAR, NULL);
+    svc_test_forget(in);
 }
 
 /* Runs "ceservices.exe <args>", collecting stdout and stderr into out (NUL
@@ -133,10 +122,10 @@ static void contains(const char *text, const char *needle)
     CHECK_MSG(strstr(text, needle) != NULL, "output lacks \"%s\":\n%s", needle, text);
 }
 
-static HKEY add_service(const struct instance *in, const WCHAR *name)
+static HKEY add_service(const struct svc_test *in, const WCHAR *name)
 {
     WCHAR path[256];
-    _snwprintf(path, 256, L"%ls\\%ls", in->root, name);
+    _snwprintf(path, 256, L"%ls\\%ls", in->root_key, name);
     path[255] = 0;
     HKEY key = NULL;
     if (!CHECK_EQ(RegCreateKeyExW(HKEY_CURRENT_USER, path, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL),
@@ -150,10 +139,10 @@ static HKEY add_service(const struct instance *in, const WCHAR *name)
     return key;
 }
 
-static DWORD flags_of(const struct instance *in, const WCHAR *name)
+static DWORD flags_of(const struct svc_test *in, const WCHAR *name)
 {
     WCHAR path[256];
-    _snwprintf(path, 256, L"%ls\\%ls", in->root, name);
+    _snwprintf(path, 256, L"%ls\\%ls", in->root_key, name);
     path[255] = 0;
     DWORD v = 0xFFFFFFFFu, bytes = sizeof(v);
     RegGetValueW(HKEY_CURRENT_USER, path, L"Flags", RRF_RT_REG_DWORD, NULL, &v, &bytes);
@@ -162,7 +151,7 @@ static DWORD flags_of(const struct instance *in, const WCHAR *name)
 
 CETEST(services_cli, help_prints_usage_and_succeeds)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     char out[8192];
     CHECK_EQ(run_cli(L"help", out, sizeof(out)), 0);
@@ -178,7 +167,7 @@ CETEST(services_cli, help_prints_usage_and_succeeds)
 
 CETEST(services_cli, bad_command_lines_exit_2_with_usage)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     char out[8192];
     static const WCHAR *const bad[] = { L"bogus", L"", L"-x list", L"load", L"start", L"debug 1",
@@ -193,7 +182,7 @@ CETEST(services_cli, bad_command_lines_exit_2_with_usage)
 
 CETEST(services_cli, register_of_an_unknown_name_fails_as_on_ce)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     char out[4096];
     CHECK_EQ(run_cli(L"register NoSuchService", out, sizeof(out)), 1);
@@ -205,7 +194,7 @@ CETEST(services_cli, register_of_an_unknown_name_fails_as_on_ce)
 
 CETEST(services_cli, register_and_unregister_toggle_noload)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"CliSvc");
     REQUIRE(key != NULL);
@@ -224,13 +213,13 @@ CETEST(services_cli, register_and_unregister_toggle_noload)
 
 CETEST(services_cli, allow_cmd_line_zero_denies_every_command)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"CliSvc");
     REQUIRE(key != NULL);
     RegCloseKey(key);
     HKEY root;
-    REQUIRE(RegOpenKeyExW(HKEY_CURRENT_USER, in.root, 0, KEY_SET_VALUE, &root) == ERROR_SUCCESS);
+    REQUIRE(RegOpenKeyExW(HKEY_CURRENT_USER, in.root_key, 0, KEY_SET_VALUE, &root) == ERROR_SUCCESS);
     DWORD zero = 0;
     CHECK_EQ(RegSetValueExW(root, L"AllowCmdLine", 0, REG_DWORD, (const BYTE *)&zero, sizeof(zero)),
              ERROR_SUCCESS);
@@ -253,7 +242,7 @@ CETEST(services_cli, allow_cmd_line_zero_denies_every_command)
 
 CETEST(services_cli, silent_and_debugger_options_keep_stdout_empty)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     char out[4096];
     CHECK_EQ(run_cli(L"-s register NoSuchService", out, sizeof(out)), 1);

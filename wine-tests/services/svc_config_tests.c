@@ -8,6 +8,7 @@
  * the end.
  */
 #include "cetest.h"
+#include "svc_test.h"
 
 #include <service.h>
 #include <stdio.h>
@@ -18,28 +19,17 @@
 
 #define INSTANCE_VAR L"CESHIM_SERVICES_INSTANCE"
 
-struct instance {
-    WCHAR word[SVC_INSTANCE_MAX];
-    WCHAR root[128];     /* HKCU-relative: Software\ceshim\Instances\<word>\Services */
-    WCHAR instance[128]; /* HKCU-relative: Software\ceshim\Instances\<word> */
-};
-
-/* A fresh instance word in the environment, and its (empty) root. */
-static void instance_begin(struct instance *in)
+/* The test's instance: struct svc_test (svc_test.h), without a host. */
+static void instance_begin(struct svc_test *in)
 {
-    cetest_unique_name(L"cfg", in->word, SVC_INSTANCE_MAX);
-    _snwprintf(in->instance, 128, L"Software\\ceshim\\Instances\\%ls", in->word);
-    _snwprintf(in->root, 128, L"%ls\\Services", in->instance);
-    in->instance[127] = in->root[127] = 0;
-    SetEnvironmentVariableW(INSTANCE_VAR, in->word);
+    svc_test_instance(in, L"cfg");
 }
 
-static void instance_end(struct instance *in)
+static void instance_end(struct svc_test *in)
 {
     /* A test that wrote nothing has nothing to delete. */
-    LONG rc = RegDeleteTreeW(HKEY_CURRENT_USER, in->instance);
+    LONG rc = svc_test_forget(in);
     CHECK_MSG(rc == ERROR_SUCCESS || rc == ERROR_FILE_NOT_FOUND, "RegDeleteTreeW: %ld", (long)rc);
-    SetEnvironmentVariableW(INSTANCE_VAR, NULL);
 }
 
 static HKEY open_service(HKEY root, const WCHAR *root_path, const WCHAR *name)
@@ -65,10 +55,10 @@ static void set_dword(HKEY key, const WCHAR *value, DWORD v)
 }
 
 /* A complete entry <name> under the instance root; returns its key (open). */
-static HKEY add_service(const struct instance *in, const WCHAR *name, const WCHAR *dll, const WCHAR *prefix,
+static HKEY add_service(const struct svc_test *in, const WCHAR *name, const WCHAR *dll, const WCHAR *prefix,
                         DWORD index)
 {
-    HKEY key = open_service(HKEY_CURRENT_USER, in->root, name);
+    HKEY key = open_service(HKEY_CURRENT_USER, in->root_key, name);
     if (key) {
         set_sz(key, L"Dll", dll);
         set_sz(key, L"Prefix", prefix);
@@ -79,7 +69,7 @@ static HKEY add_service(const struct instance *in, const WCHAR *name, const WCHA
 
 CETEST(services_config, instance_word_selects_one_root)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     WCHAR word[SVC_INSTANCE_MAX];
     SetLastError(0xdeadbeef);
@@ -89,7 +79,7 @@ CETEST(services_config, instance_word_selects_one_root)
     const WCHAR *paths[2] = { 0 };
     CHECK_INT_EQ(svc_config_roots(roots, paths), 1);
     CHECK_PTR_EQ(roots[0], HKEY_CURRENT_USER);
-    CHECK_WSTR_EQ(paths[0], in.root);
+    CHECK_WSTR_EQ(paths[0], in.root_key);
     CHECK_LASTERROR(0xdeadbeef);
     SetEnvironmentVariableW(INSTANCE_VAR, NULL);
 }
@@ -121,7 +111,7 @@ CETEST(services_config, invalid_instance_words_are_ignored)
 
 CETEST(services_config, read_gives_values_and_defaults)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"Echo", L"echo_service.dll", L"ECH", 3);
     REQUIRE(key != NULL);
@@ -143,7 +133,7 @@ CETEST(services_config, read_gives_values_and_defaults)
     CHECK_WSTR_EQ(c.display_name, L"");
     CHECK_WSTR_EQ(c.description, L"");
     CHECK_PTR_EQ(c.root, HKEY_CURRENT_USER);
-    CHECK_WSTR_EQ(c.root_path, in.root);
+    CHECK_WSTR_EQ(c.root_path, in.root_key);
     /* Key names are case-insensitive, as in the registry. */
     CHECK_EQ(svc_config_read(L"ECHO", &c), ERROR_SUCCESS);
     instance_end(&in);
@@ -151,7 +141,7 @@ CETEST(services_config, read_gives_values_and_defaults)
 
 CETEST(services_config, read_takes_every_optional_value)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"Full", L"C:\\svc\\full.dll", L"FUL", 9);
     REQUIRE(key != NULL);
@@ -179,7 +169,7 @@ CETEST(services_config, read_takes_every_optional_value)
 
 CETEST(services_config, context_alone_is_used)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"Old", L"old.dll", L"OLD", 0);
     REQUIRE(key != NULL);
@@ -193,7 +183,7 @@ CETEST(services_config, context_alone_is_used)
 
 CETEST(services_config, expand_sz_is_expanded)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"Exp", L"x", L"EXP", 1);
     REQUIRE(key != NULL);
@@ -210,7 +200,7 @@ CETEST(services_config, expand_sz_is_expanded)
 
 CETEST(services_config, unterminated_strings_are_terminated)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY key = add_service(&in, L"Raw", L"x", L"x", 1);
     REQUIRE(key != NULL);
@@ -228,15 +218,15 @@ CETEST(services_config, unterminated_strings_are_terminated)
 
 CETEST(services_config, missing_or_bad_required_values_are_invalid)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY k;
     /* One broken entry per case. */
-    k = open_service(HKEY_CURRENT_USER, in.root, L"NoDll");
+    k = open_service(HKEY_CURRENT_USER, in.root_key, L"NoDll");
     set_sz(k, L"Prefix", L"NOD"), set_dword(k, L"Index", 0), RegCloseKey(k);
-    k = open_service(HKEY_CURRENT_USER, in.root, L"NoPrefix");
+    k = open_service(HKEY_CURRENT_USER, in.root_key, L"NoPrefix");
     set_sz(k, L"Dll", L"a.dll"), set_dword(k, L"Index", 0), RegCloseKey(k);
-    k = open_service(HKEY_CURRENT_USER, in.root, L"NoIndex");
+    k = open_service(HKEY_CURRENT_USER, in.root_key, L"NoIndex");
     set_sz(k, L"Dll", L"a.dll"), set_sz(k, L"Prefix", L"NOI"), RegCloseKey(k);
     k = add_service(&in, L"IndexSz", L"a.dll", L"ISZ", 0);
     set_sz(k, L"Index", L"1"), RegCloseKey(k);
@@ -276,7 +266,7 @@ CETEST(services_config, missing_or_bad_required_values_are_invalid)
 
 CETEST(services_config, bad_names_and_missing_keys)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     svc_config c;
     SetLastError(0xdeadbeef);
@@ -299,7 +289,7 @@ CETEST(services_config, bad_names_and_missing_keys)
 
 CETEST(services_config, list_sorts_by_order_then_name)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY k;
     k = add_service(&in, L"Zulu", L"z.dll", L"ZUL", 0), set_dword(k, L"Order", 5), RegCloseKey(k);
@@ -328,7 +318,7 @@ CETEST(services_config, list_sorts_by_order_then_name)
 
 CETEST(services_config, list_of_a_missing_root_is_empty)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in); /* nothing written: the root does not exist */
     svc_config *list = (svc_config *)1;
     DWORD n = 99;
@@ -340,7 +330,7 @@ CETEST(services_config, list_of_a_missing_root_is_empty)
 
 CETEST(services_config, update_flags_sets_and_clears)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY k = add_service(&in, L"Flagged", L"f.dll", L"FLG", 0);
     REQUIRE(k != NULL);
@@ -361,7 +351,7 @@ CETEST(services_config, update_flags_sets_and_clears)
     /* The value is a REG_DWORD. */
     DWORD type = 0, v = 0, bytes = sizeof(v);
     WCHAR path[256];
-    _snwprintf(path, 256, L"%ls\\Flagged", in.root);
+    _snwprintf(path, 256, L"%ls\\Flagged", in.root_key);
     path[255] = 0;
     CHECK_EQ(RegGetValueW(HKEY_CURRENT_USER, path, L"Flags", RRF_RT_ANY, &type, &v, &bytes), ERROR_SUCCESS);
     CHECK_EQ(type, REG_DWORD);
@@ -371,7 +361,7 @@ CETEST(services_config, update_flags_sets_and_clears)
 
 CETEST(services_config, dll_is_configured_only_by_the_exact_value)
 {
-    struct instance in;
+    struct svc_test in;
     instance_begin(&in);
     HKEY k;
     k = add_service(&in, L"Bare", L"bare_svc.dll", L"BAR", 0), RegCloseKey(k);

@@ -23,10 +23,11 @@ struct svc_test {
     WCHAR root_key[160];     /* <instance_key>\Services */
 };
 
-/* Gives the test its own host and registry root. */
-static inline void svc_test_begin(struct svc_test *t)
+/* Points CESHIM_SERVICES_INSTANCE at a fresh word ("<prefix>-..."), so the
+ * test has its own host and registry root, and names that root. */
+static inline void svc_test_instance(struct svc_test *t, const WCHAR *prefix)
 {
-    cetest_unique_name(L"svc", t->word, 40);
+    cetest_unique_name(prefix, t->word, 40);
     for (WCHAR *c = t->word; *c; c++) /* instance words are [A-Za-z0-9_-] */
         if (!((*c >= L'a' && *c <= L'z') || (*c >= L'A' && *c <= L'Z') || (*c >= L'0' && *c <= L'9')))
             *c = L'_';
@@ -35,6 +36,21 @@ static inline void svc_test_begin(struct svc_test *t)
     _snwprintf(t->root_key, 160, L"%ls\\Services", t->instance_key);
     t->instance_key[127] = t->root_key[159] = 0;
     SetEnvironmentVariableW(L"CESHIM_SERVICES_INSTANCE", t->word);
+}
+
+/* Gives the test its own host and registry root. */
+static inline void svc_test_begin(struct svc_test *t)
+{
+    svc_test_instance(t, L"svc");
+}
+
+/* For tests that start no host of their own: removes the instance's
+ * registry root (the result of RegDeleteTreeW) and unsets the word. */
+static inline LONG svc_test_forget(struct svc_test *t)
+{
+    LONG rc = RegDeleteTreeW(HKEY_CURRENT_USER, t->instance_key);
+    SetEnvironmentVariableW(L"CESHIM_SERVICES_INSTANCE", NULL);
+    return rc;
 }
 
 /* Full path of a DLL beside the test executable (e.g. L"tsa.dll"). */
