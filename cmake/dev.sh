@@ -129,10 +129,17 @@ wine32)
 test)
     deps
     build clang-x64 quiet  # compiler hygiene: the same code, -Werror, under clang
+    # With wine32, each bitness's bitness_tests runs the other's build as
+    # its peer; without, the bitness suite is not built.
+    x86_peer="" x64_peer=""
     if wine32_ready; then
-        # Each bitness's bitness_tests runs the other's build as its peer.
-        build wine-x86 loud "-DCESHIM_PEER_BUILD_DIR=$root/build/wine-x64"
-        build wine-x64 loud "-DCESHIM_PEER_BUILD_DIR=$root/build/wine-x86"
+        have_wine32=1 x86_peer="$root/build/wine-x64" x64_peer="$root/build/wine-x86"
+    else
+        have_wine32=0
+    fi
+    build wine-x86 loud "-DCESHIM_PEER_BUILD_DIR=$x86_peer"
+    build wine-x64 loud "-DCESHIM_PEER_BUILD_DIR=$x64_peer"
+    if [ "$have_wine32" = 1 ]; then
         say "tests: i686 under wine32"
         # Boot the prefix before ctest: test discovery (PRE_TEST) runs the
         # test programs under Wine before the session fixture would.
@@ -146,8 +153,6 @@ test)
                   echo "not installable")
         fi
         why="$why; apt's output is in /tmp/ceshim-wine32-install.log"
-        build wine-x86 loud "-DCESHIM_PEER_BUILD_DIR="
-        build wine-x64 loud "-DCESHIM_PEER_BUILD_DIR="
         echo "i686 TESTS NOT RUN: wine32:i386 could not be installed ($why); the i686 build above compiled and linked."
         echo "BITNESS TESTS NOT RUN (32- and 64-bit processes together): they need wine32 too."
     fi

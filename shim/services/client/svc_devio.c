@@ -45,6 +45,12 @@ static void pass_error(const struct svc_result *res)
         SetLastError(res->error);
 }
 
+/* FALSE when the host asked has no such device, or no host runs. */
+static BOOL device_found(BOOL made, const struct svc_result *res, DWORD error)
+{
+    return made ? res->ok || res->error != ERROR_DEV_NOT_EXIST : error != ERROR_DEV_NOT_EXIST;
+}
+
 HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dll, DWORD *dll_bytes, DWORD *error)
 {
     struct svc_call call = { SVC_OP_OPEN, 0, 0, 0, access, share, device, 6 * sizeof(WCHAR), dll,
@@ -56,12 +62,12 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
     BOOL made = svc_transact(&call, &res, bits, &host, need, error);
     /* Not ours: the other bitness's host, if one runs (a host booting
      * services of the other bitness starts it). */
-    if ((made && !res.ok && res.error == ERROR_DEV_NOT_EXIST) || (!made && *error == ERROR_DEV_NOT_EXIST)) {
+    if (!device_found(made, &res, *error)) {
         struct svc_result peer;
         uint64_t peer_host = 0;
         DWORD peer_error;
-        if (svc_transact(&call, &peer, SVC_PEER_BITS, &peer_host, SVC_HOST_RUNNING, &peer_error) &&
-            !(!peer.ok && peer.error == ERROR_DEV_NOT_EXIST)) {
+        BOOL peer_made = svc_transact(&call, &peer, SVC_PEER_BITS, &peer_host, SVC_HOST_RUNNING, &peer_error);
+        if (peer_made && device_found(peer_made, &peer, peer_error)) {
             made = TRUE;
             res = peer;
             host = peer_host;

@@ -109,7 +109,7 @@ static BOOL address_ok(const BYTE *addr, int len)
            (family == AF_INET6 && len == (int)sizeof(SOCKADDR_IN6));
 }
 
-static DWORD bind_port(struct svc_service *svc, const BYTE *addr, int len, int protocol)
+DWORD svc_ports_add(struct svc_service *svc, const BYTE *addr, int len, int protocol)
 {
     struct svc_ports *ps = svc->ports;
     if (!ps)
@@ -162,7 +162,7 @@ static void bind_accept_keys(struct svc_service *svc)
     svc_accept_port ports[PORTS_MAX];
     DWORD n = svc->key[0] ? svc_config_accept_ports(svc->key, ports, PORTS_MAX) : 0;
     for (DWORD i = 0; i < n; i++)
-        bind_port(svc, ports[i].addr, (int)ports[i].len, (int)ports[i].protocol);
+        svc_ports_add(svc, ports[i].addr, (int)ports[i].len, (int)ports[i].protocol);
 }
 
 void svc_ports_start(struct svc_service *svc)
@@ -178,11 +178,6 @@ void svc_ports_start(struct svc_service *svc)
     svc->ports = ps;
     bind_accept_keys(svc);
     tell(svc, IOCTL_SERVICE_STARTED, NULL, 0);
-}
-
-DWORD svc_ports_add(struct svc_service *svc, const BYTE *addr, int len, int protocol)
-{
-    return bind_port(svc, addr, len, protocol);
 }
 
 DWORD svc_ports_close(struct svc_service *svc, const BYTE *addr, int len, int protocol)
