@@ -27,7 +27,6 @@
 #include "common/shlock.h"
 
 #define SWEEP_INTERVAL_MS 500
-#define COMMIT_STEP (64u * 1024u)
 
 static SRWLOCK queues_lock = SRWLOCK_INIT;
 static struct mq_queue *queues;
@@ -41,9 +40,10 @@ static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
         return TRUE;
     case CESHIM_SHLOCK_TAKEN_OVER:
         /* The owner died inside a critical section. Every update is one
-         * store, so nothing is half done; a damaged state marks the queue
-         * corrupt. */
-        mq_repair(q->h, q->view_size);
+         * store, so nothing is half done but a chunk being created; a
+         * damaged state marks the queue corrupt. */
+        if (mq_repair(q->h, q->view_size) == MQ_OK && word == &q->h->write_lock)
+            mq_chunks_repair(q);
         return TRUE;
     default:
         SetLastError(ERROR_BUSY);
@@ -92,18 +92,30 @@ static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint
     if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && (readers || writers)) {
         mq_discard(h);
         h->state |= MQ_STATE_BROKEN;
+        mq_chunks_retire(q); /* the discarded messages' memory goes back */
     }
     wake_end(q, MQ_END_READ);
     wake_end(q, MQ_END_WRITE);
 }
 
-/* Adds delta handles of one end for this process. */
+static BOOL process_exiting;
+
+/* Adds delta handles of one end for this process. While the process has a
+ * record it holds keepers of the queue's chunks. */
 BOOL mq_count_handles(struct mq_queue *q, int end, int delta)
 {
     struct mq_header *h = q->h;
     uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
-    if (!mq_proc_add(h, ceshim_self_pid(), ceshim_self_create_time(), end == MQ_END_READ, delta))
+    uint32_t pid = ceshim_self_pid();
+    uint64_t created = ceshim_self_create_time();
+    BOOL had = mq_proc_find(h, pid, created) >= 0;
+    if (!mq_proc_add(h, pid, created, end == MQ_END_READ, delta))
         return FALSE;
+    BOOL has = mq_proc_find(h, pid, created) >= 0;
+    if (!had && has)
+        mq_chunks_adopt(q);
+    else if (had && !has && !process_exiting)
+        mq_chunks_release(q); /* at exit the system closes them */
     if (delta < 0)
         after_count_change(q, r, w);
     return TRUE;
@@ -153,67 +165,10 @@ static void release_own_records(struct mq_queue *q, int readers, int writers)
     mq_unlock(q, MQ_LOCK_BOTH);
 }
 
-void mq_process_exit(void) { mq_for_each_queue(release_own_records); }
-
-/* ---- memory commit for queues that grow on demand --------------------------- */
-
-/* Commits the reserved parts of [p, p + size) of a view. Only reserved
- * pages are committed: a view of a SEC_COMMIT section is committed already,
- * and Windows refuses MEM_COMMIT on it. */
-static BOOL commit_view(void *p, SIZE_T size)
+void mq_process_exit(void)
 {
-    uint8_t *at = p, *end = (uint8_t *)p + size;
-    while (at < end) {
-        MEMORY_BASIC_INFORMATION mbi;
-        if (!VirtualQuery(at, &mbi, sizeof(mbi)))
-            return FALSE;
-        uint8_t *run_end = (uint8_t *)mbi.BaseAddress + mbi.RegionSize;
-        if (run_end > end)
-            run_end = end;
-        if (mbi.State == MEM_RESERVE && !VirtualAlloc(at, (SIZE_T)(run_end - at), MEM_COMMIT, PAGE_READWRITE))
-            return FALSE;
-        if (mbi.State == MEM_FREE)
-            return FALSE;
-        at = run_end;
-    }
-    return TRUE;
-}
-
-/* Makes [0, end) of the ring usable in this process's view. */
-static BOOL commit_local(struct mq_queue *q, uint64_t end)
-{
-    if ((uint64_t)q->local_committed >= end)
-        return TRUE;
-    uint64_t cap = q->view_size - q->ring_offset;
-    if (end > cap)
-        end = cap;
-    if (!commit_view((uint8_t *)q->h + q->ring_offset, (SIZE_T)end))
-        return FALSE;
-    InterlockedExchange64(&q->local_committed, (LONG64)end);
-    return TRUE;
-}
-
-BOOL mq_commit_for_read(struct mq_queue *q)
-{
-    uint64_t c = ce_load64(&q->h->committed);
-    return commit_local(q, c);
-}
-
-/* Under the write lock: grows the shared committed size to cover [0, end). */
-BOOL mq_commit_for_write(struct mq_queue *q, uint64_t end)
-{
-    struct mq_header *h = q->h;
-    uint64_t c = h->committed;
-    if (c < end) {
-        uint64_t want = (end + COMMIT_STEP - 1) / COMMIT_STEP * COMMIT_STEP;
-        if (want > h->capacity)
-            want = h->capacity;
-        if (!commit_local(q, want))
-            return FALSE;
-        ce_store64(&h->committed, want);
-        return TRUE;
-    }
-    return commit_local(q, c);
+    process_exiting = TRUE;
+    mq_for_each_queue(release_own_records);
 }
 
 /* ---- waiting -------------------------------------------------------------------- */
@@ -281,6 +236,7 @@ void mq_queue_put(struct mq_queue *q)
         }
     }
     ReleaseSRWLockExclusive(&queues_lock);
+    mq_chunks_unmap(q);
     UnmapViewOfFile(q->h);
     CloseHandle(q->mapping);
     CloseHandle(q->ev[0]);
@@ -288,7 +244,7 @@ void mq_queue_put(struct mq_queue *q)
     free(q);
 }
 
-static uint64_t view_size_of(void *view)
+uint64_t mq_view_size(void *view)
 {
     uint64_t size = 0;
     MEMORY_BASIC_INFORMATION mbi;
@@ -302,7 +258,7 @@ static uint64_t view_size_of(void *view)
 
 /* Maps the queue named base in this process, creating its objects when
  * create_size is nonzero. */
-static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create_size, BOOL on_demand)
+static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create_size)
 {
     AcquireSRWLockExclusive(&queues_lock);
     for (struct mq_queue *q = queues; q; q = q->next) {
@@ -321,8 +277,7 @@ static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create
     q->named = named;
     ceshim_object_name(name, base, L".m");
     if (create_size) {
-        DWORD prot = PAGE_READWRITE | (on_demand ? SEC_RESERVE : SEC_COMMIT);
-        q->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, prot, (DWORD)(create_size >> 32),
+        q->mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, (DWORD)(create_size >> 32),
                                         (DWORD)create_size, name);
     } else {
         q->mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
@@ -333,9 +288,8 @@ static struct mq_queue *queue_get(const WCHAR *base, BOOL named, uint64_t create
     q->h = MapViewOfFile(q->mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0);
     if (!q->h)
         goto fail;
-    q->view_size = view_size_of(q->h);
-    /* The header page must be usable before anything is read from it. */
-    if (q->view_size < MQ_HEADER_SIZE || !commit_view(q->h, MQ_HEADER_SIZE))
+    q->view_size = mq_view_size(q->h);
+    if (q->view_size < MQ_HEADER_SIZE)
         goto fail;
     ceshim_object_name(name, base, L".r");
     q->ev[MQ_END_READ] = CreateEventW(NULL, TRUE, FALSE, name);
@@ -365,18 +319,23 @@ fail:
     return NULL;
 }
 
-/* Finishes mapping: the ring's place and what is committed. Under the lock. */
+/* Finishes mapping: where the ring's slots are. Under the lock. */
 static BOOL queue_attach(struct mq_queue *q)
 {
-    struct mq_header *h = q->h;
-    if (!mq_header_valid(h, q->view_size))
+    if (!mq_header_valid(q->h, q->view_size))
         return FALSE;
-    q->ring_offset = MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
-    if (!commit_view(h, (SIZE_T)q->ring_offset))
-        return FALSE;
-    if (!(h->flags & MQ_FLAG_NOPRECOMMIT))
-        q->local_committed = (LONG64)h->capacity;
+    mq_chunks_attach(q);
     return TRUE;
+}
+
+/* Chunk uids start at a different place for every queue, so a handle of
+ * one queue's chunk is never taken for another's. */
+static uint64_t first_chunk_uid(void)
+{
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now);
+    uint64_t uid = ((uint64_t)ceshim_self_pid() << 32) ^ ((uint64_t)now.QuadPart * 0x9E3779B97F4A7C15ull);
+    return (uid >> 8) | 1; /* far from wrapping */
 }
 
 /* Opens one end; returns the new handle and sets the last error to 0 or
@@ -384,13 +343,13 @@ static BOOL queue_attach(struct mq_queue *q)
 HANDLE mq_open_end(const struct mq_open_request *rq)
 {
     uint64_t capacity = 0, size = 0;
-    int on_demand = 0;
+    uint32_t slot_size = 0, nslots = 0;
     if (rq->create && !mq_geometry(rq->flags, rq->max_messages, rq->cb_max_message, &capacity, &size,
-                                   &on_demand)) {
+                                   &slot_size, &nslots)) {
         SetLastError(ERROR_OUTOFMEMORY);
         return NULL;
     }
-    struct mq_queue *q = queue_get(rq->base, rq->named, rq->create ? size : 0, on_demand);
+    struct mq_queue *q = queue_get(rq->base, rq->named, rq->create ? size : 0);
     if (!q)
         return NULL;
     struct mq_handle *hnd = mq_handle_alloc();
@@ -415,9 +374,9 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
             error = ERROR_OUTOFMEMORY; /* an older, smaller mapping lingers */
             goto fail;
         }
-        mq_init(h, rq->flags, rq->max_messages, rq->cb_max_message, capacity, rq->name, rq->name_chars);
-        if (!on_demand)
-            h->committed = capacity;
+        mq_init(h, rq->flags, rq->max_messages, rq->cb_max_message, capacity, slot_size, nslots,
+                first_chunk_uid(), rq->name, rq->name_chars);
+        q->attached = FALSE; /* views of a former queue of this name go */
         ResetEvent(q->ev[MQ_END_READ]);
         SetEvent(q->ev[MQ_END_WRITE]);
         error = ERROR_SUCCESS;

@@ -14,34 +14,47 @@ static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 uint64_t mq_record_size(uint32_t len) { return MQ_REC_HEADER + align_up(len, MQ_REC_ALIGN); }
 uint64_t mq_alert_area(uint32_t cb_max_message) { return align_up(cb_max_message, 4096); }
 
-int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
-                uint64_t *capacity, uint64_t *mapping_size, int *commit_on_demand)
+int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message, uint64_t *capacity,
+                uint64_t *mapping_size, uint32_t *slot_size, uint32_t *nslots)
 {
     uint64_t rec = mq_record_size(cb_max_message);
     int on_demand = (flags & MQ_FLAG_NOPRECOMMIT) || max_messages == 0;
-    uint64_t cap;
+    *mapping_size = MQ_HEADER_SIZE + mq_alert_area(cb_max_message);
     if (!on_demand) {
         if ((uint64_t)cb_max_message * max_messages > MQ_MAX_PREALLOC)
             return 0;
         /* Two records of slack: the free space may be split between the
          * ring's end and its start, and one part must hold a whole record. */
-        cap = ((uint64_t)max_messages + 2) * rec;
-    } else {
-        cap = max_messages ? ((uint64_t)max_messages + 2) * rec : MQ_ONDEMAND_CAPACITY;
-        if (cap > MQ_ONDEMAND_CAPACITY)
-            cap = MQ_ONDEMAND_CAPACITY;
-        if (cap < 2 * rec)
-            cap = 2 * rec; /* an empty ring always takes one largest message */
+        uint64_t cap = align_up(((uint64_t)max_messages + 2) * rec, 4096);
+        *capacity = cap;
+        *mapping_size += cap;
+        *slot_size = (uint32_t)cap;
+        *nslots = 1;
+        return 1;
     }
-    cap = align_up(cap, 4096);
-    *capacity = cap;
-    *mapping_size = MQ_HEADER_SIZE + mq_alert_area(cb_max_message) + cap;
-    *commit_on_demand = on_demand;
+    /* Slots of at least two records: the bytes lost at slot ends then stay
+     * under half the ring, so 2 * (max + 1) records' worth holds max
+     * messages wherever they lie. */
+    uint64_t ss = max_messages ? MQ_SLOT_MIN_BOUNDED : MQ_SLOT_MIN_UNBOUNDED;
+    while (ss < 2 * rec)
+        ss *= 2;
+    uint64_t want = max_messages ? 2 * ((uint64_t)max_messages + 1) * rec : MQ_ONDEMAND_CAPACITY;
+    if (want > MQ_ONDEMAND_CAPACITY)
+        want = MQ_ONDEMAND_CAPACITY;
+    while (want > ss * MQ_MAX_SLOTS)
+        ss *= 2;
+    uint64_t n = (want + ss - 1) / ss;
+    if (n < 2)
+        n = 2;
+    *capacity = n * ss;
+    *slot_size = (uint32_t)ss;
+    *nslots = (uint32_t)n;
     return 1;
 }
 
 void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
-             uint64_t capacity, const uint16_t *name, uint32_t name_chars)
+             uint64_t capacity, uint32_t slot_size, uint32_t nslots, uint64_t first_uid,
+             const uint16_t *name, uint32_t name_chars)
 {
     /* The lock words stay as they are: the caller holds them. */
     uint32_t read_lock = h->read_lock, write_lock = h->write_lock;
@@ -54,6 +67,9 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
     h->max_messages = max_messages;
     h->cb_max_message = cb_max_message;
     h->capacity = capacity;
+    h->slot_size = slot_size;
+    h->nslots = nslots;
+    h->next_uid = first_uid ? first_uid : 1;
     h->write_event_set = 1;
     if (name && name_chars <= MQ_NAME_MAX) {
         memcpy(h->name, name, name_chars * sizeof(uint16_t));
@@ -74,14 +90,25 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
         return 0;
     if (cap < 2 * mq_record_size(cbmax) || cap % MQ_REC_ALIGN || cap > 0xffffffffu)
         return 0;
-    if (cap > mapping_size || MQ_HEADER_SIZE + mq_alert_area(cbmax) > mapping_size - cap)
-        return 0;
+    uint64_t ss = h->slot_size, n = h->nslots;
+    if (h->flags & MQ_FLAG_NOPRECOMMIT) {
+        /* Chunked: only the header and the alert slot are in this mapping. */
+        if (n < 2 || n > MQ_MAX_SLOTS || ss < mq_record_size(cbmax) || ss > MQ_SLOT_MAX || (ss & (ss - 1)) ||
+            ss < 4096 || cap != ss * n)
+            return 0;
+        if (MQ_HEADER_SIZE + mq_alert_area(cbmax) > mapping_size)
+            return 0;
+    } else {
+        if (n != 1 || ss != cap)
+            return 0;
+        if (cap > mapping_size || MQ_HEADER_SIZE + mq_alert_area(cbmax) > mapping_size - cap)
+            return 0;
+    }
     if (h->state & MQ_STATE_CORRUPT)
         return 0;
     return 1;
 }
 
-static uint8_t *ring(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message); }
 static uint8_t *alert_slot(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE; }
 
 static uint32_t state_count(uint64_t st) { return (uint32_t)(st >> 32); }
@@ -141,31 +168,38 @@ static int count_room(const struct mq_header *h, uint32_t count)
     return h->max_messages == 0 ? count < MQ_MAX_NUM_NODES + 1 : count < h->max_messages;
 }
 
-/* Where a record of `need` bytes goes: its offset, and whether a wrap
- * marker must fill the ring's end first. 0 if it does not fit. */
-static int place(const struct ring_view *v, uint64_t need, uint64_t *at, int *wrap)
+/* Where the slot holding ring offset off ends. Slots are the whole ring
+ * (pre-committed) or a power of two (chunked): no division per message. */
+static uint64_t slot_end(uint64_t off, uint64_t slot_size, uint64_t cap)
 {
-    if (v->count > 0 && v->tail == v->head)
+    return slot_size == cap ? cap : (off | (slot_size - 1)) + 1;
+}
+
+/* Where a record of `need` bytes goes: its offset, and whether a wrap
+ * marker must fill the rest of the tail's slot first. 0 if it does not
+ * fit in the free bytes, which run from the tail round to the head. */
+static int place(const struct ring_view *v, uint64_t slot_size, uint64_t need, uint64_t *at, int *wrap)
+{
+    uint64_t free_bytes;
+    if (v->count == 0)
+        free_bytes = v->cap;
+    else if (v->tail == v->head)
         return 0; /* the ring is full to the byte */
-    if (v->count == 0 || v->tail > v->head) {
-        if (v->cap - v->tail >= need) {
-            *at = v->tail;
-            *wrap = 0;
-            return 1;
-        }
-        if (v->head >= need) {
-            *at = 0;
-            *wrap = 1;
-            return 1;
-        }
-        return 0;
-    }
-    if (v->head - v->tail >= need) { /* the writer has wrapped, the reader not yet */
+    else
+        free_bytes = (v->head + v->cap - v->tail) % v->cap;
+    uint64_t end = slot_end(v->tail, slot_size, v->cap), skip = end - v->tail;
+    if (skip >= need) {
+        if (need > free_bytes)
+            return 0;
         *at = v->tail;
         *wrap = 0;
         return 1;
     }
-    return 0;
+    if (skip + need > free_bytes)
+        return 0;
+    *at = end == v->cap ? 0 : end;
+    *wrap = 1;
+    return 1;
 }
 
 /* The writer's view: its own state fresh, the reader's from *peer (a value
@@ -185,7 +219,7 @@ static enum mq_result writer_view(const struct mq_header *h, uint64_t *peer, uin
             if (!count_room(h, v->count)) {
                 if (fresh)
                     return MQ_FULL;
-            } else if (place(v, mq_record_size(len), at, wrap)) {
+            } else if (place(v, h->slot_size, mq_record_size(len), at, wrap)) {
                 return MQ_OK;
             } else if (fresh) {
                 /* Capacity leaves room for max_messages records wherever
@@ -198,34 +232,51 @@ static enum mq_result writer_view(const struct mq_header *h, uint64_t *peer, uin
     }
 }
 
-enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
-                             int alert, uint64_t *ring_end, uint64_t *peer)
+enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
+                             uint64_t *peer)
 {
     if (!mq_header_valid(h, mapping_size))
         return MQ_CORRUPT;
     if (len > h->cb_max_message)
         return MQ_TOO_BIG;
-    *ring_end = 0;
     if (alert && !ce_load32(&h->alert_full))
         return MQ_OK;
     struct ring_view v;
     uint64_t at;
     int wrap;
-    enum mq_result r = writer_view(h, peer, len, &v, &at, &wrap);
-    if (r != MQ_OK)
-        return r;
-    /* Committed memory grows from offset 0, so the write needs [0, end):
-     * after a wrap, the record at 0 and the marker's header at the tail. */
-    uint64_t need = mq_record_size(len);
-    *ring_end = wrap ? (need > v.tail + MQ_REC_HEADER ? need : v.tail + MQ_REC_HEADER) : at + need;
-    return MQ_OK;
+    return writer_view(h, peer, len, &v, &at, &wrap);
 }
 
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
-                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer)
+/* The caller's mapping agrees with the header's geometry. */
+static int mem_matches(const struct mq_header *h, const struct mq_ring_mem *m)
+{
+    return m->chunked == ((h->flags & MQ_FLAG_NOPRECOMMIT) != 0) && m->nslots == h->nslots &&
+           m->slot_size == h->slot_size && m->nslots <= MQ_MAX_SLOTS;
+}
+
+/* The caller's memory for ring offset off (inside a slot it has mapped,
+ * of the chunk the header names), or NULL with *need_slot set. */
+static uint8_t *ring_at(const struct mq_header *h, const struct mq_ring_mem *m, uint64_t off, uint32_t *need_slot)
+{
+    if (!m->chunked)
+        return m->slot[0] + off; /* one slot, the whole ring */
+    uint32_t s = (uint32_t)(off / m->slot_size);
+    uint8_t *p = s < m->nslots ? m->slot[s] : NULL;
+    if (p && m->uid[s] != ce_load64(&h->slot_uid[s]))
+        p = NULL;
+    if (!p) {
+        *need_slot = s;
+        return NULL;
+    }
+    return p + (off & (m->slot_size - 1));
+}
+
+enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem,
+                        const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
+                        uint64_t *peer, uint32_t *need_slot)
 {
     /* mq_write_plan's checks, without its second ring view. */
-    if (!mq_header_valid(h, mapping_size))
+    if (!mq_header_valid(h, mapping_size) || !mem_matches(h, mem))
         return corrupt(h);
     if (len > h->cb_max_message)
         return MQ_TOO_BIG;
@@ -243,14 +294,18 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *
     enum mq_result r = writer_view(h, peer, len, &v, &at, &wrap);
     if (r != MQ_OK)
         return r == MQ_CORRUPT ? corrupt(h) : r;
-    uint8_t *base = ring(h);
+    /* Both places are checked before anything is written. */
+    uint8_t *rec_at = ring_at(h, mem, at, need_slot), *marker_at = NULL;
+    if (!rec_at || (wrap && !(marker_at = ring_at(h, mem, v.tail, need_slot))))
+        return MQ_NEED_SLOT;
     if (wrap) {
-        struct mq_record marker = { (uint32_t)(v.cap - v.tail - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
-        memcpy(base + v.tail, &marker, sizeof(marker));
+        uint64_t end = slot_end(v.tail, mem->slot_size, v.cap);
+        struct mq_record marker = { (uint32_t)(end - v.tail - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
+        memcpy(marker_at, &marker, sizeof(marker));
     }
     struct mq_record rec = { len, flags, writer_pid, MQ_KIND_MSG };
-    memcpy(base + at + MQ_REC_HEADER, data, len);
-    memcpy(base + at, &rec, sizeof(rec));
+    memcpy(rec_at + MQ_REC_HEADER, data, len);
+    memcpy(rec_at, &rec, sizeof(rec));
     /* Publish: count and tail in one store. */
     ce_store64(&h->wstate, make_state(v.written + 1, at + need == v.cap ? 0 : at + need));
     /* The high-water mark needs the true count; the cached one may be
@@ -283,10 +338,11 @@ static int reader_view(const struct mq_header *h, uint64_t *peer, struct ring_vi
     }
 }
 
-enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
-                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer)
+enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem, void *buf,
+                       uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
+                       uint32_t *need_slot)
 {
-    if (!mq_header_valid(h, mapping_size))
+    if (!mq_header_valid(h, mapping_size) || !mem_matches(h, mem))
         return corrupt(h);
     uint32_t cbmax = h->cb_max_message;
     if (ce_load32(&h->alert_full)) {
@@ -307,22 +363,24 @@ enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, ui
             return corrupt(h);
         if (v.count == 0)
             return MQ_EMPTY;
-        if (v.cap - v.head < MQ_REC_HEADER)
-            return corrupt(h);
+        uint8_t *p = ring_at(h, mem, v.head, need_slot);
+        if (!p)
+            return MQ_NEED_SLOT;
+        uint64_t end = slot_end(v.head, mem->slot_size, v.cap);
         struct mq_record rec;
-        memcpy(&rec, ring(h) + v.head, sizeof(rec));
+        memcpy(&rec, p, sizeof(rec));
         if (rec.kind == MQ_KIND_WRAP) {
-            /* The wrap marker fills the ring's end exactly. */
-            if (v.head == 0 || rec.len != v.cap - v.head - MQ_REC_HEADER)
+            /* The wrap marker fills the rest of its slot exactly. */
+            if (end - v.head == mem->slot_size || rec.len != end - v.head - MQ_REC_HEADER)
                 return corrupt(h);
-            ce_store64(&h->rstate, make_state(v.read, 0));
+            ce_store64(&h->rstate, make_state(v.read, end == v.cap ? 0 : end));
             continue;
         }
         uint64_t size = mq_record_size(rec.len);
-        if (rec.kind != MQ_KIND_MSG || rec.len > cbmax || v.head + size > v.cap)
+        if (rec.kind != MQ_KIND_MSG || rec.len > cbmax || v.head + size > end)
             return corrupt(h);
         uint32_t copy = rec.len < buf_size ? rec.len : buf_size;
-        memcpy(buf, ring(h) + v.head + MQ_REC_HEADER, copy);
+        memcpy(buf, p + MQ_REC_HEADER, copy);
         *len = copy;
         *flags = rec.flags;
         *writer_pid = rec.writer;
@@ -341,7 +399,15 @@ void mq_discard(struct mq_header *h)
 
 enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size)
 {
-    return mq_state_valid(h, mapping_size) ? MQ_OK : MQ_CORRUPT;
+    if (!mq_state_valid(h, mapping_size))
+        return MQ_CORRUPT;
+    /* A chunk moves between the spare and a slot with two stores, the slot
+     * first: a crash in between leaves it in both, and the slot keeps it. */
+    uint64_t spare = h->spare_uid;
+    for (uint32_t s = 0; spare && s < h->nslots; s++)
+        if (h->slot_uid[s] == spare)
+            h->spare_uid = spare = 0;
+    return MQ_OK;
 }
 
 uint32_t mq_count(const struct mq_header *h)
@@ -356,9 +422,49 @@ int mq_has_message(const struct mq_header *h)
 
 int mq_has_room(const struct mq_header *h)
 {
-    uint64_t end;
-    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, &end,
-                         NULL) != MQ_FULL;
+    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, NULL) !=
+           MQ_FULL;
+}
+
+uint32_t mq_head_slot(const struct mq_header *h)
+{
+    struct ring_view v;
+    uint32_t n = h->nslots, ss = h->slot_size;
+    if (!ss || !take_view(h, &v))
+        return n;
+    return (uint32_t)(v.head / ss);
+}
+
+int mq_slot_unused(const struct mq_header *h, uint32_t s)
+{
+    struct ring_view v;
+    uint64_t ss = h->slot_size;
+    if (!ss || s >= h->nslots || !take_view(h, &v))
+        return 0;
+    if (v.head / ss == s || v.tail / ss == s)
+        return 0;
+    if (v.count == 0)
+        return 1;
+    /* Queued bytes run from the head for `live` bytes; the slot starts
+     * `from_head` bytes after the head (it is not the head's slot). */
+    uint64_t live = (v.tail + v.cap - v.head) % v.cap;
+    uint64_t from_head = ((uint64_t)s * ss + v.cap - v.head) % v.cap;
+    return live != 0 && from_head >= live;
+}
+
+void mq_chunk_init(struct mq_chunk_header *c, uint64_t uid, uint32_t slot_size)
+{
+    memset(c, 0, sizeof(*c));
+    c->version = MQ_LAYOUT_VERSION;
+    c->uid = uid;
+    c->slot_size = slot_size;
+    ce_store32(&c->magic, MQ_CHUNK_MAGIC);
+}
+
+int mq_chunk_valid(const struct mq_chunk_header *c, uint64_t view_size, uint64_t uid, uint32_t slot_size)
+{
+    return view_size >= (uint64_t)MQ_CHUNK_HEADER + slot_size && c->magic == MQ_CHUNK_MAGIC &&
+           c->version == MQ_LAYOUT_VERSION && c->uid == uid && c->slot_size == slot_size;
 }
 
 /* Scans stop at the highest slot ever used: two processes share most
@@ -422,4 +528,13 @@ int mq_proc_add(struct mq_header *h, uint32_t pid, uint64_t create_time, int rea
     if (!slot->readers && !slot->writers)
         slot->pid = 0;
     return 1;
+}
+
+int mq_proc_find(const struct mq_header *h, uint32_t pid, uint64_t create_time)
+{
+    uint32_t used = slots(h);
+    for (uint32_t i = 0; i < used; i++)
+        if (h->procs[i].pid == pid && h->procs[i].create_time == create_time)
+            return (int)i;
+    return -1;
 }

@@ -13,8 +13,21 @@
  * 64-bit word ((count << 32) | offset), published with one store, so the
  * number of queued messages (written - read) and where they lie change
  * together and a process killed at any instruction leaves them consistent.
- * Work on both (closing an end, sweeping, (re)initialising) takes
- * read_lock, then write_lock.
+ * Work on both (closing an end, sweeping, (re)initialising, retiring
+ * chunks) takes read_lock, then write_lock.
+ *
+ * The ring is divided into nslots slots of slot_size bytes; a record never
+ * crosses a slot's end. A pre-committed queue has one slot, the ring that
+ * follows the alert slot in this mapping. A queue that commits on demand
+ * (unbounded or MSGQUEUE_NOPRECOMMIT) keeps each slot's memory in a chunk,
+ * a mapping of its own (struct mq_chunk_header, then slot_size bytes of
+ * data) named after the queue and the chunk's uid; slot_uid[] says which
+ * chunk backs which slot (0: none). Writers install a chunk when the tail
+ * enters an empty slot, taking the spare chunk or creating one; readers,
+ * once a slot holds no queued byte and neither end is in it, make its chunk
+ * the spare or, when there is a spare already, destroy it: so memory is
+ * committed as messages are queued and given back as they drain. Chunk
+ * moves are done under write_lock (installs) or both locks (retirement).
  *
  *   offset  size  field
  *   0       4     magic            MQ_MAGIC ("CEMQ")
@@ -25,8 +38,8 @@
  *   20      4     cb_max_message
  *   24      4     state            MQ_STATE_* bits
  *   28      4     proc_slots       records in use are below this index
- *   32      8     capacity         bytes in the data ring
- *   40      8     committed        bytes of the ring committed (grows only)
+ *   32      8     capacity         bytes in the ring (nslots * slot_size)
+ *   40      8     creating_uid     chunk being created (crash repair), or 0
  *   48      8     last_sweep_ms    when dead processes were last swept
  *   56      4     name_chars       length of name, 0 for unnamed queues
  *   60      4     reserved
@@ -43,20 +56,39 @@
  *   212     4     write_sleepers   threads blocked on the write end
  *   216     4     read_event_set   1 if the read-end event is believed set
  *   220     4     write_event_set  1 if the write-end event is believed set
+ *   224     4     slot_size        bytes per slot (a power of two when chunked)
+ *   228     4     nslots           1 when pre-committed, else 2..MQ_MAX_SLOTS
+ *   232     8     next_uid         uid of the next chunk created
+ *   240     8     spare_uid        a drained chunk kept for reuse, or 0
+ *   248     4     free_epoch       bumped when a chunk is destroyed
+ *   252     4     reserved
  *   256     520   name             UTF-16, MQ_NAME_MAX chars
  *   896     4     read_lock        pid of the owner, 0 = free   (a line of its own)
  *   960     4     write_lock       pid of the owner, 0 = free   (a line of its own)
  *   1024    2048  procs            MQ_MAX_PROCS records of struct mq_proc
- *   3072    1024  reserved
+ *   3072    1024  slot_uid         MQ_MAX_SLOTS chunk uids (chunked queues)
  *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
- *                 then the data ring (capacity bytes)
+ *                 then, pre-committed only, the data ring (capacity bytes)
+ *
+ * Chunk mapping (struct mq_chunk_header, one page, then the slot's data):
+ *   0       4     magic            MQ_CHUNK_MAGIC ("CEMK")
+ *   4       4     version          MQ_LAYOUT_VERSION
+ *   8       8     uid
+ *   16      4     slot_size
+ *   64      1024  keepers          {pid, handle value} per procs[] index
+ * A chunk lives while any process holds a handle or view of it, and must
+ * outlive the process that created it: its creator gives every process
+ * with the queue open a handle of its own (a "keeper", recorded here), a
+ * process opening the queue later takes keepers of the chunks that exist,
+ * and whoever destroys the chunk closes them all.
  *
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
- * payload padded to 16. A record that does not fit before the end of the
- * ring is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
- * offset 0. A writer fills a record completely before publishing wstate; a
- * reader copies it out before publishing rstate: a half message is never
- * visible, and the reader's copy-out overlaps the writer's copy-in.
+ * payload padded to 16. A record that does not fit before the end of its
+ * slot is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
+ * the next slot (offset 0 after the last). A writer fills a record
+ * completely before publishing wstate; a reader copies it out before
+ * publishing rstate: a half message is never visible, and the reader's
+ * copy-out overlaps the writer's copy-in.
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H
@@ -65,7 +97,7 @@
 #include <stdint.h>
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 3u /* 3: the locks left the state words' lines */
+#define MQ_LAYOUT_VERSION 4u /* 4: on-demand rings live in chunks that are given back */
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -82,8 +114,15 @@
 #define MQ_MAX_NODE_SIZE 0x100000u
 #define MQ_MAX_NUM_NODES 0x100000u
 #define MQ_MAX_PREALLOC 0x1000000u
-/* ceshim's: the most a queue that commits on demand can hold in its ring. */
+/* ceshim's: the most a queue that commits on demand can hold in its ring,
+ * in at most MQ_MAX_SLOTS chunks of at least these sizes. */
 #define MQ_ONDEMAND_CAPACITY (32u * 1024u * 1024u)
+#define MQ_MAX_SLOTS 128u
+#define MQ_SLOT_MIN_BOUNDED (64u * 1024u)
+#define MQ_SLOT_MIN_UNBOUNDED (256u * 1024u)
+#define MQ_SLOT_MAX (4u * 1024u * 1024u)
+#define MQ_CHUNK_MAGIC 0x4B4D4543u /* "CEMK" */
+#define MQ_CHUNK_HEADER 4096u
 
 #define MQ_FLAG_NOPRECOMMIT 0x1u
 #define MQ_FLAG_ALLOW_BROKEN 0x2u
@@ -105,7 +144,7 @@ struct mq_header {
     uint32_t state;
     uint32_t proc_slots; /* bounds the record scans; clamped to MQ_MAX_PROCS */
     uint64_t capacity;
-    uint64_t committed;
+    uint64_t creating_uid;
     uint64_t last_sweep_ms;
     uint32_t name_chars;
     uint32_t reserved0;
@@ -127,7 +166,12 @@ struct mq_header {
     uint32_t write_sleepers;
     uint32_t read_event_set;
     uint32_t write_event_set;
-    uint8_t pad_s[32];
+    uint32_t slot_size;
+    uint32_t nslots;
+    uint64_t next_uid;
+    uint64_t spare_uid;
+    uint32_t free_epoch;
+    uint32_t reserved4;
     uint16_t name[MQ_NAME_MAX];
     uint8_t pad_n[120];
     /* The locks have lines of their own: the other side polls the state
@@ -138,7 +182,32 @@ struct mq_header {
     uint32_t write_lock;
     uint8_t pad_wl[60];
     struct mq_proc procs[MQ_MAX_PROCS];
-    uint8_t reserved2[1024];
+    uint64_t slot_uid[MQ_MAX_SLOTS];
+};
+
+struct mq_keeper {
+    uint32_t pid;
+    uint32_t handle; /* a handle value in that process (32 bits in every bitness) */
+};
+
+struct mq_chunk_header {
+    uint32_t magic;
+    uint32_t version;
+    uint64_t uid;
+    uint32_t slot_size;
+    uint8_t reserved0[44];
+    struct mq_keeper keepers[MQ_MAX_PROCS];
+    uint8_t reserved1[MQ_CHUNK_HEADER - 64 - 8 * MQ_MAX_PROCS];
+};
+
+/* What one process has mapped of the ring (its own memory, trusted): the
+ * geometry it validated when it attached, and each slot's data. */
+struct mq_ring_mem {
+    uint32_t chunked;
+    uint32_t nslots;
+    uint32_t slot_size;
+    uint64_t uid[MQ_MAX_SLOTS];  /* the chunk slot[i] belongs to (0 if not chunked) */
+    uint8_t *slot[MQ_MAX_SLOTS]; /* slot_size bytes each, or NULL: not mapped */
 };
 
 struct mq_record {
@@ -152,7 +221,7 @@ struct mq_record {
 MQ_STATIC_ASSERT(sizeof(struct mq_proc) == 16, "mq_proc is 16 bytes");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, proc_slots) == 28, "proc_slots at 28");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, capacity) == 32, "capacity at 32");
-MQ_STATIC_ASSERT(offsetof(struct mq_header, committed) == 40, "committed at 40");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, creating_uid) == 40, "creating_uid at 40");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 56, "name_chars at 56");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) == 896, "read_lock at 896");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
@@ -161,8 +230,18 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, high_water) == 132, "high_water at 1
 MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 192, "alert_full at 192");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sleepers) == 208, "read_sleepers at 208");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, slot_size) == 224, "slot_size at 224");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, nslots) == 228, "nslots at 228");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, next_uid) == 232, "next_uid at 232");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, spare_uid) == 240, "spare_uid at 240");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, free_epoch) == 248, "free_epoch at 248");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 256, "name at 256");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 1024, "procs at 1024");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, slot_uid) == 3072, "slot_uid at 3072");
+MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, uid) == 8, "chunk uid at 8");
+MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, slot_size) == 16, "chunk slot_size at 16");
+MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, keepers) == 64, "keepers at 64");
+MQ_STATIC_ASSERT(sizeof(struct mq_chunk_header) == MQ_CHUNK_HEADER, "chunk header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16 bytes");
 
@@ -174,19 +253,22 @@ enum mq_result {
     MQ_TRUNCATED, /* read: message longer than the buffer, consumed */
     MQ_TOO_BIG,   /* write: longer than cb_max_message */
     MQ_NO_SPACE,  /* write: a capped on-demand ring has no bytes left (ERROR_OUTOFMEMORY) */
-    MQ_CORRUPT    /* the shared memory failed validation */
+    MQ_CORRUPT,   /* the shared memory failed validation */
+    MQ_NEED_SLOT  /* the caller must map (or, writing, install) slot *need_slot and retry */
 };
 
-/* Geometry of a queue, from its creation options. Returns 0 when the
- * options are beyond what can be held (the caller reports out of memory). */
-int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
-                uint64_t *capacity, uint64_t *mapping_size, int *commit_on_demand);
+/* Geometry of a queue, from its creation options: the ring's capacity, the
+ * size of its main mapping, and its slots. Returns 0 when the options are
+ * beyond what can be held (the caller reports out of memory). */
+int mq_geometry(uint32_t flags, uint32_t max_messages, uint32_t cb_max_message, uint64_t *capacity,
+                uint64_t *mapping_size, uint32_t *slot_size, uint32_t *nslots);
 uint64_t mq_alert_area(uint32_t cb_max_message);
 uint64_t mq_record_size(uint32_t len);
 
-/* Writes a fresh header. name may be NULL. */
+/* Writes a fresh header. name may be NULL; first_uid numbers the chunks. */
 void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_t cb_max_message,
-             uint64_t capacity, const uint16_t *name, uint32_t name_chars);
+             uint64_t capacity, uint32_t slot_size, uint32_t nslots, uint64_t first_uid,
+             const uint16_t *name, uint32_t name_chars);
 
 /* Checks what every operation relies on against the mapping's size. */
 int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
@@ -198,29 +280,45 @@ int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 /* `peer`, when not NULL, is the caller's cache of the other side's state
  * word (the reader's for writers, the writer's for readers), kept under the
  * caller's lock: it is read from shared memory only when the cached value
- * says the queue is full (writers) or empty (readers). NULL: always fresh. */
+ * says the queue is full (writers) or empty (readers). NULL: always fresh.
+ *
+ * `mem` is what the caller has mapped; an operation that needs a slot that
+ * is not mapped, or whose chunk changed, returns MQ_NEED_SLOT before it
+ * changes anything shared. */
 
-/* Whether a write of len bytes fits now, and how much of the ring it needs
- * committed: [0, *ring_end). Returns MQ_OK, MQ_FULL, MQ_TOO_BIG,
+/* Whether a write of len bytes fits now: MQ_OK, MQ_FULL, MQ_TOO_BIG,
  * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
-enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len,
-                             int alert, uint64_t *ring_end, uint64_t *peer);
-/* Enqueues (the caller holds write_lock and has committed up to ring_end). */
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const void *data, uint32_t len,
-                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer);
+enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
+                             uint64_t *peer);
+/* Enqueues (the caller holds write_lock). */
+enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem,
+                        const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
+                        uint64_t *peer, uint32_t *need_slot);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
  * copied. The alert comes first. */
-enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, void *buf, uint32_t buf_size,
-                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer);
+enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem, void *buf,
+                       uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
+                       uint32_t *need_slot);
 /* Drops every queued message and the alert (the caller holds both locks). */
 void mq_discard(struct mq_header *h);
 /* After taking over a lock from a dead owner: every update is one store,
- * so there is nothing to redo; checks the state and marks a damaged queue. */
+ * so there is nothing to redo but a spare chunk also left in a slot; checks
+ * the state and marks a damaged queue. */
 enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
 /* Messages queued (the alert excluded). */
 uint32_t mq_count(const struct mq_header *h);
 int mq_has_message(const struct mq_header *h);
 int mq_has_room(const struct mq_header *h);
+/* The slot the read (or write) position is in; nslots if the state is bad. */
+uint32_t mq_head_slot(const struct mq_header *h);
+/* Whether slot s holds no queued byte and neither position is in it, so
+ * its chunk may go (the caller holds both locks). */
+int mq_slot_unused(const struct mq_header *h, uint32_t s);
+
+/* Chunks: a fresh chunk header, and whether a chunk's view of view_size
+ * bytes is chunk `uid` of a queue whose slots are slot_size bytes. */
+void mq_chunk_init(struct mq_chunk_header *c, uint64_t uid, uint32_t slot_size);
+int mq_chunk_valid(const struct mq_chunk_header *c, uint64_t view_size, uint64_t uid, uint32_t slot_size);
 
 /* Reader/writer counts across processes. */
 uint32_t mq_total_readers(const struct mq_header *h);
@@ -228,5 +326,7 @@ uint32_t mq_total_writers(const struct mq_header *h);
 /* Adds delta handles of one end for (pid, create_time); 0 if the table is
  * full. */
 int mq_proc_add(struct mq_header *h, uint32_t pid, uint64_t create_time, int read_end, int delta);
+/* The index of the record of (pid, create_time), or -1. */
+int mq_proc_find(const struct mq_header *h, uint32_t pid, uint64_t create_time);
 
 #endif /* CESHIM_MQ_LAYOUT_H */

@@ -16,6 +16,21 @@
 #define MQ_END_WRITE 0
 #define MQ_END_READ 1
 
+/* What one side (the readers' or the writers' of this process) has mapped
+ * of the ring: the slots' memory, and a few chunk views kept for reuse.
+ * Used under that side's shared lock (both locks for chunk retirement). */
+#define MQ_VIEW_CACHE 3
+struct mq_side {
+    struct mq_ring_mem mem;
+    struct {
+        uint64_t uid;
+        uint8_t *view; /* the chunk's mapping, header first; NULL = free */
+        uint64_t used; /* for least-recently-used eviction */
+    } views[MQ_VIEW_CACHE];
+    uint64_t tick;
+    uint32_t seen_epoch; /* free_epoch when dead views were last dropped */
+};
+
 struct mq_queue {
     struct mq_queue *next;
     LONG refs;                /* handles of this process + operations in flight */
@@ -24,9 +39,9 @@ struct mq_queue {
     HANDLE mapping;
     struct mq_header *h;
     uint64_t view_size;
-    uint64_t ring_offset;     /* from the view's start, fixed at open */
+    BOOL attached;            /* side[].mem describes the header's geometry */
     HANDLE ev[2];             /* this process's own handles to the end events */
-    volatile LONG64 local_committed;
+    struct mq_side side[2];   /* indexed by MQ_END_READ / MQ_END_WRITE */
     uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
     uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
 };
@@ -78,9 +93,31 @@ void mq_process_exit(void);
 void mq_signal_end(struct mq_queue *q, int end);
 /* Under the lock: this process's handle count of one end changes by delta. */
 BOOL mq_count_handles(struct mq_queue *q, int end, int delta);
-/* Commit of on-demand rings: readers follow what writers committed. */
-BOOL mq_commit_for_read(struct mq_queue *q);
-BOOL mq_commit_for_write(struct mq_queue *q, uint64_t ring_end);
+uint64_t mq_view_size(void *view);
+
+/* Chunks of on-demand rings (mq_chunks.c). */
+/* Sets up both sides' mappings for the header's geometry (under both locks). */
+void mq_chunks_attach(struct mq_queue *q);
+/* Before an operation of one side, under its lock: drops views of chunks
+ * destroyed since. */
+void mq_chunks_begin(struct mq_queue *q, int end);
+/* After MQ_NEED_SLOT, under that side's lock: maps slot s (readers), or
+ * maps or installs a chunk for it (writers). MQ_OK, MQ_NO_SPACE or
+ * MQ_CORRUPT. */
+enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s);
+enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s);
+/* After a read moved the head out of slot old_slot, under read_lock. */
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot);
+/* Under both locks: keeps or destroys the chunks of slots nothing is in. */
+void mq_chunks_retire(struct mq_queue *q);
+/* Under both locks: this process's record of the queue was just created
+ * (take keepers of the existing chunks) or removed (close ours). */
+void mq_chunks_adopt(struct mq_queue *q);
+void mq_chunks_release(struct mq_queue *q);
+/* The last reference of this process is gone: unmaps every view. */
+void mq_chunks_unmap(struct mq_queue *q);
+/* After a lock was taken over: finishes a chunk its dead creator left. */
+void mq_chunks_repair(struct mq_queue *q);
 
 struct mq_open_request {
     const WCHAR *base;

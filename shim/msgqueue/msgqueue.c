@@ -232,6 +232,30 @@ static HANDLE writer_token(uint32_t pid)
     return token;
 }
 
+/* One read under read_lock, mapping the chunks it needs; a head that left
+ * a chunk's slot lets that chunk go. */
+static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint32_t *len, uint32_t *flags,
+                                uint32_t *writer)
+{
+    struct mq_side *sd = &q->side[MQ_END_READ];
+    mq_chunks_begin(q, MQ_END_READ);
+    uint32_t old_slot = sd->mem.chunked ? (uint32_t)ce_load64(&q->h->rstate) / sd->mem.slot_size : 0;
+    enum mq_result r;
+    for (int tries = 0;; tries++) {
+        uint32_t need = 0;
+        r = mq_read(q->h, q->view_size, &sd->mem, buf, size, len, flags, writer, &q->writer_state_seen, &need);
+        if (r != MQ_NEED_SLOT)
+            break;
+        if (tries == 3 || (r = mq_chunk_for_read(q, need)) != MQ_OK) {
+            r = MQ_CORRUPT;
+            break;
+        }
+    }
+    if ((r == MQ_OK || r == MQ_TRUNCATED) && sd->mem.chunked)
+        mq_chunks_after_read(q, old_slot);
+    return r;
+}
+
 static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWORD lpNumberOfBytesRead,
                        DWORD dwTimeout, DWORD *pdwFlags, PHANDLE phTok)
 {
@@ -259,12 +283,8 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             mq_unlock(q, MQ_LOCK_READ);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
-        } else if (!mq_commit_for_read(q)) {
-            mq_unlock(q, MQ_LOCK_READ);
-            error = ERROR_OUTOFMEMORY;
-            break;
         } else {
-            r = mq_read(h, q->view_size, lpBuffer, cbBufferSize, &len, &flags, &writer, &q->writer_state_seen);
+            r = read_once(q, lpBuffer, cbBufferSize, &len, &flags, &writer);
         }
         mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
@@ -309,6 +329,24 @@ BOOL WINAPI ReadMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDW
     return ok;
 }
 
+/* One write under write_lock, installing the chunks it needs. */
+static enum mq_result write_once(struct mq_queue *q, const void *data, DWORD size, DWORD flags, int alert)
+{
+    struct mq_side *sd = &q->side[MQ_END_WRITE];
+    mq_chunks_begin(q, MQ_END_WRITE);
+    for (int tries = 0;; tries++) {
+        uint32_t need = 0;
+        enum mq_result r = mq_write(q->h, q->view_size, &sd->mem, data, size, flags, ceshim_self_pid(), alert,
+                                    &q->reader_state_seen, &need);
+        if (r != MQ_NEED_SLOT)
+            return r;
+        if (tries == 3)
+            return MQ_CORRUPT;
+        if ((r = mq_chunk_for_write(q, need)) != MQ_OK)
+            return r;
+    }
+}
+
 static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD dwTimeout, DWORD dwFlags)
 {
     if (!lpBuffer || cbDataSize == 0) {
@@ -329,7 +367,6 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         if (!attempt_begin(hnd, MQ_LOCK_WRITE, &error))
             break;
         enum mq_result r;
-        uint64_t ring_end = 0;
         if (!mq_header_valid(h, q->view_size)) {
             r = MQ_CORRUPT;
         } else if (cbDataSize > h->cb_max_message) {
@@ -339,17 +376,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else {
-            /* A ring committed whole in this view needs no plan: mq_write
-             * checks the same. */
-            if ((uint64_t)q->local_committed >= q->view_size - q->ring_offset)
-                r = MQ_OK;
-            else
-                r = mq_write_plan(h, q->view_size, cbDataSize, alert, &ring_end, &q->reader_state_seen);
-            if (r == MQ_OK && ring_end && !mq_commit_for_write(q, ring_end))
-                r = MQ_NO_SPACE;
-            else if (r == MQ_OK)
-                r = mq_write(h, q->view_size, lpBuffer, cbDataSize, dwFlags, ceshim_self_pid(), alert,
-                             &q->reader_state_seen);
+            r = write_once(q, lpBuffer, cbDataSize, dwFlags, alert);
         }
         mq_unlock(q, MQ_LOCK_WRITE);
         if (r == MQ_OK) {

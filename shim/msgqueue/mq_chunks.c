@@ -1,0 +1,421 @@
+/*
+ * mq_chunks.c - the chunks that hold the rings of queues that commit on
+ * demand (layout in mq_layout.h): installing, mapping and retiring them,
+ * and the keeper handles that keep a chunk alive for as long as any
+ * process has the queue open, whoever created it.
+ *
+ * Keepers. A chunk is a pagefile-backed mapping: it dies with the last
+ * handle or view. Its creator gives every other process with the queue
+ * open a duplicate handle (recorded in the chunk's header), so a writer
+ * killed after queueing messages in a chunk loses none of them; whoever
+ * destroys a chunk closes every keeper, in other processes too, so memory
+ * goes back even while those processes are idle. A recorded handle value
+ * is only closed after checking that, in that process, it still is a
+ * handle of this very chunk: a damaged header cannot close anything else.
+ */
+#include "msgqueue/mq_local.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "common/atomics.h"
+#include "common/process.h"
+
+#define CHUNK_NAME_MAX (CESHIM_BASE_MAX + 32)
+
+static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
+{
+    _snwprintf(out, CHUNK_NAME_MAX, L"%ls.c%llx", q->base, (unsigned long long)uid);
+    out[CHUNK_NAME_MAX - 1] = 0;
+}
+
+static HANDLE handle_of(uint32_t value) { return (HANDLE)(uintptr_t)value; }
+static uint32_t value_of(HANDLE h) { return (uint32_t)(uintptr_t)h; }
+
+/* ---- views ---------------------------------------------------------------------- */
+
+static void forget_view(struct mq_side *sd, int i)
+{
+    uint64_t uid = sd->views[i].uid;
+    for (uint32_t s = 0; s < sd->mem.nslots; s++) {
+        if (sd->mem.uid[s] == uid) {
+            sd->mem.slot[s] = NULL;
+            sd->mem.uid[s] = 0;
+        }
+    }
+    UnmapViewOfFile(sd->views[i].view);
+    sd->views[i].view = NULL;
+    sd->views[i].uid = 0;
+}
+
+static void forget_uid(struct mq_side *sd, uint64_t uid)
+{
+    for (int i = 0; i < MQ_VIEW_CACHE; i++)
+        if (sd->views[i].view && sd->views[i].uid == uid)
+            forget_view(sd, i);
+}
+
+/* Opens chunk uid by name: a view of it (the header, or all of it) and,
+ * when handle is not NULL, the handle. NULL if it is gone or not a chunk
+ * of this queue. */
+static struct mq_chunk_header *open_chunk(struct mq_queue *q, uint64_t uid, BOOL whole, HANDLE *handle)
+{
+    WCHAR name[CHUNK_NAME_MAX];
+    chunk_name(name, q, uid);
+    HANDLE m = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
+    if (!m)
+        return NULL;
+    void *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, whole ? 0 : MQ_CHUNK_HEADER);
+    uint32_t ss = q->h->slot_size;
+    if (v && !mq_chunk_valid(v, whole ? mq_view_size(v) : (uint64_t)MQ_CHUNK_HEADER + ss, uid, ss)) {
+        UnmapViewOfFile(v);
+        v = NULL;
+    }
+    if (v && handle)
+        *handle = m;
+    else
+        CloseHandle(m);
+    return v;
+}
+
+/* The data of chunk uid in this side's cache, mapping it if needed. */
+static uint8_t *chunk_data(struct mq_queue *q, struct mq_side *sd, uint64_t uid)
+{
+    int victim = 0;
+    for (int i = 0; i < MQ_VIEW_CACHE; i++) {
+        if (sd->views[i].view && sd->views[i].uid == uid) {
+            sd->views[i].used = ++sd->tick;
+            return sd->views[i].view + MQ_CHUNK_HEADER;
+        }
+        if (!sd->views[i].view || (sd->views[victim].view && sd->views[i].used < sd->views[victim].used))
+            victim = i;
+    }
+    uint8_t *v = (uint8_t *)open_chunk(q, uid, TRUE, NULL);
+    if (!v)
+        return NULL;
+    if (sd->views[victim].view)
+        forget_view(sd, victim);
+    sd->views[victim].uid = uid;
+    sd->views[victim].view = v;
+    sd->views[victim].used = ++sd->tick;
+    return v + MQ_CHUNK_HEADER;
+}
+
+static BOOL use_chunk(struct mq_queue *q, struct mq_side *sd, uint32_t s, uint64_t uid)
+{
+    uint8_t *data = chunk_data(q, sd, uid);
+    if (!data)
+        return FALSE;
+    sd->mem.slot[s] = data;
+    sd->mem.uid[s] = uid;
+    return TRUE;
+}
+
+static BOOL chunk_live(const struct mq_header *h, uint64_t uid)
+{
+    if (uid == ce_load64(&h->spare_uid))
+        return TRUE;
+    for (uint32_t s = 0; s < MQ_MAX_SLOTS && s < h->nslots; s++)
+        if (ce_load64(&h->slot_uid[s]) == uid)
+            return TRUE;
+    return FALSE;
+}
+
+void mq_chunks_attach(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    BOOL chunked = (h->flags & MQ_FLAG_NOPRECOMMIT) != 0;
+    struct mq_ring_mem *m = &q->side[0].mem;
+    if (q->attached && m->chunked == (uint32_t)chunked && m->nslots == h->nslots && m->slot_size == h->slot_size)
+        return;
+    for (int end = 0; end < 2; end++) {
+        struct mq_side *sd = &q->side[end];
+        for (int i = 0; i < MQ_VIEW_CACHE; i++)
+            if (sd->views[i].view)
+                forget_view(sd, i);
+        memset(&sd->mem, 0, sizeof(sd->mem));
+        sd->mem.chunked = chunked;
+        sd->mem.nslots = h->nslots;
+        sd->mem.slot_size = h->slot_size;
+        if (!chunked)
+            sd->mem.slot[0] = (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
+        sd->seen_epoch = ce_load32(&h->free_epoch);
+    }
+    q->attached = TRUE;
+}
+
+void mq_chunks_begin(struct mq_queue *q, int end)
+{
+    struct mq_side *sd = &q->side[end];
+    if (!sd->mem.chunked)
+        return;
+    uint32_t epoch = ce_load32(&q->h->free_epoch);
+    if (epoch == sd->seen_epoch)
+        return;
+    sd->seen_epoch = epoch;
+    for (int i = 0; i < MQ_VIEW_CACHE; i++)
+        if (sd->views[i].view && !chunk_live(q->h, sd->views[i].uid))
+            forget_view(sd, i);
+}
+
+void mq_chunks_unmap(struct mq_queue *q)
+{
+    for (int end = 0; end < 2; end++)
+        for (int i = 0; i < MQ_VIEW_CACHE; i++)
+            if (q->side[end].views[i].view)
+                forget_view(&q->side[end], i);
+}
+
+/* ---- keepers --------------------------------------------------------------------- */
+
+/* Closes handle `value` of process pid if it is a handle of chunk uid. */
+static void keeper_close(uint32_t pid, uint32_t value, uint64_t uid)
+{
+    BOOL self = pid == ceshim_self_pid();
+    HANDLE process = self ? GetCurrentProcess() : OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+    if (!process)
+        return; /* exited: its handles are gone */
+    HANDLE dup = NULL;
+    if (DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
+        BOOL ours = FALSE;
+        const struct mq_chunk_header *c = MapViewOfFile(dup, FILE_MAP_READ, 0, 0, MQ_CHUNK_HEADER);
+        if (c) {
+            ours = c->magic == MQ_CHUNK_MAGIC && c->uid == uid;
+            UnmapViewOfFile(c);
+        }
+        CloseHandle(dup);
+        if (ours && self)
+            CloseHandle(handle_of(value));
+        else if (ours && DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE,
+                                         DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS))
+            CloseHandle(dup);
+    }
+    if (!self)
+        CloseHandle(process);
+}
+
+static void close_keepers(struct mq_chunk_header *c, uint64_t uid)
+{
+    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+        struct mq_keeper k = c->keepers[i];
+        c->keepers[i].pid = 0;
+        if (k.pid)
+            keeper_close(k.pid, k.handle, uid);
+    }
+}
+
+/* Gives every other process with the queue open a keeper of the new
+ * chunk. FALSE if a living process could not get one. */
+static BOOL give_keepers(struct mq_queue *q, struct mq_chunk_header *c, HANDLE mapping, int own)
+{
+    struct mq_header *h = q->h;
+    for (uint32_t i = 0; i < MQ_MAX_PROCS && i < h->proc_slots; i++) {
+        struct mq_proc p = h->procs[i];
+        if (!p.pid || (int)i == own || !ceshim_process_alive(p.pid, p.create_time))
+            continue; /* dead ones are swept soon */
+        HANDLE process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, p.pid), dup = NULL;
+        BOOL ok = process && DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE,
+                                             DUPLICATE_SAME_ACCESS);
+        if (process)
+            CloseHandle(process);
+        if (!ok)
+            return FALSE;
+        c->keepers[i].handle = value_of(dup);
+        c->keepers[i].pid = p.pid;
+    }
+    return TRUE;
+}
+
+/* Under write_lock: a new chunk, its keepers given (ours is the creation
+ * handle); 0 if it could not be made, and nothing is left behind. */
+static uint64_t create_chunk(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    int own = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
+    if (own < 0)
+        return 0;
+    uint64_t uid = h->next_uid;
+    h->next_uid = uid + 1;
+    ce_store64(&h->creating_uid, uid);
+    uint64_t size = (uint64_t)MQ_CHUNK_HEADER + h->slot_size;
+    WCHAR name[CHUNK_NAME_MAX];
+    chunk_name(name, q, uid);
+    HANDLE m = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, (DWORD)(size >> 32),
+                                  (DWORD)size, name);
+    struct mq_chunk_header *c = NULL;
+    if (m && GetLastError() != ERROR_ALREADY_EXISTS) /* a uid in use: the header was damaged */
+        c = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER);
+    if (!c) {
+        if (m)
+            CloseHandle(m);
+        ce_store64(&h->creating_uid, 0);
+        return 0;
+    }
+    mq_chunk_init(c, uid, h->slot_size);
+    c->keepers[own].handle = value_of(m);
+    c->keepers[own].pid = ceshim_self_pid();
+    BOOL ok = give_keepers(q, c, m, own);
+    if (!ok) {
+        close_keepers(c, uid); /* ours included */
+        ce_store64(&h->creating_uid, 0);
+    }
+    UnmapViewOfFile(c);
+    return ok ? uid : 0;
+}
+
+/* Closes every keeper of chunk uid: the chunk goes once no view is left. */
+static void close_chunk(struct mq_queue *q, uint64_t uid)
+{
+    struct mq_chunk_header *c = open_chunk(q, uid, FALSE, NULL);
+    if (c) {
+        close_keepers(c, uid);
+        UnmapViewOfFile(c);
+    }
+}
+
+/* Under both locks: destroys chunk uid, no longer in the table. */
+static void destroy_chunk(struct mq_queue *q, uint64_t uid)
+{
+    ce_store32(&q->h->free_epoch, ce_load32(&q->h->free_epoch) + 1);
+    forget_uid(&q->side[MQ_END_READ], uid);
+    forget_uid(&q->side[MQ_END_WRITE], uid);
+    close_chunk(q, uid);
+}
+
+void mq_chunks_repair(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    uint64_t uid = ce_load64(&h->creating_uid);
+    if (!uid || !q->side[0].mem.chunked)
+        return;
+    ce_store64(&h->creating_uid, 0);
+    /* Installed: only the store of 0 was missing. Otherwise its creator
+     * died first, and the keepers it gave go. */
+    if (!chunk_live(h, uid))
+        close_chunk(q, uid);
+}
+
+void mq_chunks_adopt(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    if (!q->side[0].mem.chunked)
+        return;
+    int i = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
+    if (i < 0)
+        return;
+    uint32_t n = h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS;
+    for (uint32_t s = 0; s <= n; s++) {
+        uint64_t uid = s < n ? h->slot_uid[s] : h->spare_uid;
+        HANDLE m = NULL;
+        struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, &m) : NULL;
+        if (!c)
+            continue;
+        c->keepers[i].handle = value_of(m);
+        c->keepers[i].pid = ceshim_self_pid();
+        UnmapViewOfFile(c);
+    }
+}
+
+void mq_chunks_release(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    if (!q->side[0].mem.chunked)
+        return;
+    uint32_t self = ceshim_self_pid();
+    uint32_t n = h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS;
+    for (uint32_t s = 0; s <= n; s++) {
+        uint64_t uid = s < n ? h->slot_uid[s] : h->spare_uid;
+        struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;
+        if (!c)
+            continue;
+        for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+            struct mq_keeper k = c->keepers[i];
+            if (k.pid == self) {
+                c->keepers[i].pid = 0;
+                keeper_close(self, k.handle, uid);
+            }
+        }
+        UnmapViewOfFile(c);
+    }
+}
+
+/* ---- installing, mapping, retiring ---------------------------------------------------- */
+
+enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s)
+{
+    struct mq_side *sd = &q->side[MQ_END_READ];
+    /* A slot the head is in holds queued data: its chunk must exist. */
+    uint64_t uid = s < sd->mem.nslots ? ce_load64(&q->h->slot_uid[s]) : 0;
+    if (!sd->mem.chunked || !uid || !use_chunk(q, sd, s, uid)) {
+        q->h->state |= MQ_STATE_CORRUPT;
+        return MQ_CORRUPT;
+    }
+    return MQ_OK;
+}
+
+enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s)
+{
+    struct mq_header *h = q->h;
+    struct mq_side *sd = &q->side[MQ_END_WRITE];
+    if (!sd->mem.chunked || s >= sd->mem.nslots) {
+        h->state |= MQ_STATE_CORRUPT;
+        return MQ_CORRUPT;
+    }
+    uint64_t uid = ce_load64(&h->slot_uid[s]);
+    if (uid) {
+        if (use_chunk(q, sd, s, uid))
+            return MQ_OK;
+        h->state |= MQ_STATE_CORRUPT; /* every process holds a keeper: only damage loses one */
+        return MQ_CORRUPT;
+    }
+    uint64_t spare = ce_load64(&h->spare_uid);
+    if (spare && use_chunk(q, sd, s, spare)) {
+        /* The slot first: a crash in between leaves it in both, which
+         * mq_repair resolves. */
+        ce_store64(&h->slot_uid[s], spare);
+        ce_store64(&h->spare_uid, 0);
+        return MQ_OK;
+    }
+    if (spare)
+        ce_store64(&h->spare_uid, 0); /* damaged */
+    uid = create_chunk(q);
+    if (!uid)
+        return MQ_NO_SPACE;
+    ce_store64(&h->slot_uid[s], uid);
+    ce_store64(&h->creating_uid, 0);
+    return use_chunk(q, sd, s, uid) ? MQ_OK : MQ_NO_SPACE;
+}
+
+void mq_chunks_retire(struct mq_queue *q)
+{
+    struct mq_header *h = q->h;
+    if (!q->side[0].mem.chunked || !mq_state_valid(h, q->view_size))
+        return;
+    for (uint32_t s = 0; s < h->nslots; s++) {
+        uint64_t uid = h->slot_uid[s];
+        if (!uid || !mq_slot_unused(h, s))
+            continue;
+        if (!h->spare_uid) {
+            /* One drained chunk is kept, so a queue that flows through its
+             * slots does not create and destroy one each time. */
+            ce_store64(&h->spare_uid, uid);
+            ce_store64(&h->slot_uid[s], 0);
+        } else {
+            ce_store64(&h->slot_uid[s], 0);
+            destroy_chunk(q, uid);
+        }
+    }
+}
+
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot)
+{
+    struct mq_side *sd = &q->side[MQ_END_READ];
+    uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
+    if (!sd->mem.chunked || head / sd->mem.slot_size == old_slot)
+        return;
+    if (!mq_lock(q, MQ_LOCK_WRITE))
+        return;
+    mq_chunks_retire(q);
+    mq_unlock(q, MQ_LOCK_WRITE);
+}
