@@ -355,3 +355,84 @@ CETEST(mq_memory, a_process_opening_later_keeps_the_chunks)
     CloseHandle(opened);
     CloseHandle(closed);
 }
+
+/* ---- damaged records ---------------------------------------------------------------------- */
+
+/* Points every keeper record of the queue's chunks at `victim`, a handle of
+ * this process that is not a chunk. */
+static DWORD forge_keepers(const WCHAR *name, uint64_t next_uid, HANDLE victim)
+{
+    DWORD forged = 0;
+    for (uint64_t uid = next_uid > 400 ? next_uid - 400 : 1; uid < next_uid; uid++) {
+        WCHAR object[512];
+        _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
+        object[511] = 0;
+        HANDLE m = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, object);
+        if (!m)
+            continue;
+        struct mq_chunk_header *c = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER);
+        if (c) {
+            for (DWORD i = 0; i < MQ_MAX_PROCS; i++) {
+                c->keepers[i].pid = GetCurrentProcessId();
+                c->keepers[i].handle = (uint32_t)(uintptr_t)victim;
+            }
+            forged++;
+            UnmapViewOfFile(c);
+        }
+        CloseHandle(m);
+    }
+    return forged;
+}
+
+CETEST(mq_memory, a_forged_keeper_record_closes_nothing_else)
+{
+    WCHAR name[128];
+    HANDLE r, w;
+    REQUIRE(unbounded_pair(name, &r, &w));
+    REQUIRE(write_messages(w, 3, 0, 3000) == 3000);
+    /* A handle of a mapping too, so only the chunk check can tell. */
+    HANDLE victim = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, NULL);
+    REQUIRE(victim != NULL);
+    uint64_t uid = next_chunk_uid(name);
+    CHECK_MSG(forge_keepers(name, uid, victim) >= 10, "too few chunks to forge");
+    read_messages(r, 3, 0, 3000); /* destroys the drained chunks, closing "their" keepers */
+    DWORD flags = 0;
+    SetLastError(0xdeadbeef);
+    CHECK_MSG(GetHandleInformation(victim, &flags), "the victim handle was closed: error %lu", GetLastError());
+    void *view = MapViewOfFile(victim, FILE_MAP_READ, 0, 0, 0);
+    CHECK(view != NULL);
+    if (view)
+        UnmapViewOfFile(view);
+    CloseHandle(victim);
+    CHECK(CloseMsgQueue(w));
+    CHECK(CloseMsgQueue(r));
+}
+
+CETEST(mq_memory, a_garbage_slot_table_fails_with_file_corrupt)
+{
+    WCHAR name[128];
+    HANDLE r, w;
+    REQUIRE(unbounded_pair(name, &r, &w));
+    REQUIRE(write_messages(w, 4, 0, 1000) == 1000);
+    HANDLE mapping;
+    SIZE_T size;
+    struct mq_header *h = fault_map_queue(name, &mapping, &size);
+    REQUIRE(h != NULL);
+    for (DWORD s = 0; s < MQ_MAX_SLOTS; s++)
+        h->slot_uid[s] = 0x5eed0000u + s * 977u;
+    fault_unmap_queue(h, mapping);
+    static BYTE buf[MSG_SIZE];
+    DWORD got = 0, flags = 0;
+    SetLastError(0xdeadbeef);
+    BOOL ok = ReadMsgQueue(r, buf, sizeof(buf), &got, 1000, &flags);
+    CHECK(!ok);
+    CHECK_EQ(GetLastError(), ERROR_FILE_CORRUPT);
+    fault_msg *m = (fault_msg *)buf;
+    fault_fill(m, 4, 1000, MSG_SIZE);
+    SetLastError(0xdeadbeef);
+    ok = WriteMsgQueue(w, m, MSG_SIZE, 1000, 0);
+    CHECK(!ok);
+    CHECK_EQ(GetLastError(), ERROR_FILE_CORRUPT);
+    CHECK(CloseMsgQueue(w));
+    CHECK(CloseMsgQueue(r));
+}
