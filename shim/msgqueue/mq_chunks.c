@@ -112,12 +112,22 @@ static BOOL use_chunk(struct mq_queue *q, struct mq_side *sd, uint32_t s, uint64
     return TRUE;
 }
 
+/* The places a chunk can be: each slot, then the spare. live_uid(h, i)
+ * for i < live_places(h) is the chunk there, or 0. */
+static uint32_t live_places(const struct mq_header *h)
+{
+    return (h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS) + 1;
+}
+
+static uint64_t live_uid(const struct mq_header *h, uint32_t i)
+{
+    return i + 1 < live_places(h) ? ce_load64(&h->slot_uid[i]) : ce_load64(&h->spare_uid);
+}
+
 static BOOL chunk_live(const struct mq_header *h, uint64_t uid)
 {
-    if (uid == ce_load64(&h->spare_uid))
-        return TRUE;
-    for (uint32_t s = 0; s < MQ_MAX_SLOTS && s < h->nslots; s++)
-        if (ce_load64(&h->slot_uid[s]) == uid)
+    for (uint32_t i = 0; i < live_places(h); i++)
+        if (live_uid(h, i) == uid)
             return TRUE;
     return FALSE;
 }
@@ -304,9 +314,8 @@ void mq_chunks_adopt(struct mq_queue *q)
     int i = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (i < 0)
         return;
-    uint32_t n = h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS;
-    for (uint32_t s = 0; s <= n; s++) {
-        uint64_t uid = s < n ? h->slot_uid[s] : h->spare_uid;
+    for (uint32_t place = 0; place < live_places(h); place++) {
+        uint64_t uid = live_uid(h, place);
         HANDLE m = NULL;
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, &m) : NULL;
         if (!c)
@@ -323,9 +332,8 @@ void mq_chunks_release(struct mq_queue *q)
     if (!q->side[0].mem.chunked)
         return;
     uint32_t self = ceshim_self_pid();
-    uint32_t n = h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS;
-    for (uint32_t s = 0; s <= n; s++) {
-        uint64_t uid = s < n ? h->slot_uid[s] : h->spare_uid;
+    for (uint32_t place = 0; place < live_places(h); place++) {
+        uint64_t uid = live_uid(h, place);
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;
         if (!c)
             continue;
@@ -412,7 +420,7 @@ void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
-    if (!sd->mem.chunked || head / sd->mem.slot_size == old_slot)
+    if (head / sd->mem.slot_size == old_slot)
         return;
     if (!mq_lock(q, MQ_LOCK_WRITE))
         return;

@@ -426,15 +426,6 @@ int mq_has_room(const struct mq_header *h)
            MQ_FULL;
 }
 
-uint32_t mq_head_slot(const struct mq_header *h)
-{
-    struct ring_view v;
-    uint32_t n = h->nslots, ss = h->slot_size;
-    if (!ss || !take_view(h, &v))
-        return n;
-    return (uint32_t)(v.head / ss);
-}
-
 int mq_slot_unused(const struct mq_header *h, uint32_t s)
 {
     struct ring_view v;

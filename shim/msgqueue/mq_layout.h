@@ -309,8 +309,6 @@ enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
 uint32_t mq_count(const struct mq_header *h);
 int mq_has_message(const struct mq_header *h);
 int mq_has_room(const struct mq_header *h);
-/* The slot the read (or write) position is in; nslots if the state is bad. */
-uint32_t mq_head_slot(const struct mq_header *h);
 /* Whether slot s holds no queued byte and neither position is in it, so
  * its chunk may go (the caller holds both locks). */
 int mq_slot_unused(const struct mq_header *h, uint32_t s);

@@ -106,7 +106,8 @@ void mq_chunks_begin(struct mq_queue *q, int end);
  * MQ_CORRUPT. */
 enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s);
 enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s);
-/* After a read moved the head out of slot old_slot, under read_lock. */
+/* After a read of a chunked queue, under read_lock: if the head left slot
+ * old_slot, retires what nothing is in. */
 void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot);
 /* Under both locks: keeps or destroys the chunks of slots nothing is in. */
 void mq_chunks_retire(struct mq_queue *q);

@@ -29,16 +29,23 @@ static uint64_t next_chunk_uid(const WCHAR *name)
     return uid;
 }
 
+/* Chunk uid of the queue `name` by its object name, or NULL once no
+ * process has a handle of it. */
+static HANDLE open_chunk_object(const WCHAR *name, uint64_t uid, DWORD access)
+{
+    WCHAR object[512];
+    _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
+    object[511] = 0;
+    return OpenFileMappingW(access, FALSE, object);
+}
+
 /* How many of the queue's last `span` chunks still exist: a name opens
  * while some process, any process, still has a handle of the object. */
 static DWORD live_chunks(const WCHAR *name, uint64_t next_uid, DWORD span)
 {
     DWORD n = 0;
     for (uint64_t uid = next_uid > span ? next_uid - span : 1; uid < next_uid; uid++) {
-        WCHAR object[512];
-        _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
-        object[511] = 0;
-        HANDLE m = OpenFileMappingW(FILE_MAP_READ, FALSE, object);
+        HANDLE m = open_chunk_object(name, uid, FILE_MAP_READ);
         if (m) {
             n++;
             CloseHandle(m);
@@ -64,10 +71,7 @@ static SIZE_T mapped_bytes(void)
 /* The processes recorded as holding a keeper of chunk uid (0 if it is gone). */
 static DWORD keeper_pids(const WCHAR *name, uint64_t uid, DWORD *pids, DWORD max)
 {
-    WCHAR object[512];
-    _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
-    object[511] = 0;
-    HANDLE m = OpenFileMappingW(FILE_MAP_READ, FALSE, object);
+    HANDLE m = open_chunk_object(name, uid, FILE_MAP_READ);
     if (!m)
         return 0;
     DWORD n = 0;
@@ -364,10 +368,7 @@ static DWORD forge_keepers(const WCHAR *name, uint64_t next_uid, HANDLE victim)
 {
     DWORD forged = 0;
     for (uint64_t uid = next_uid > 400 ? next_uid - 400 : 1; uid < next_uid; uid++) {
-        WCHAR object[512];
-        _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
-        object[511] = 0;
-        HANDLE m = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, object);
+        HANDLE m = open_chunk_object(name, uid, FILE_MAP_ALL_ACCESS);
         if (!m)
             continue;
         struct mq_chunk_header *c = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER);

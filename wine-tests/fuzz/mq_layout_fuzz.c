@@ -66,6 +66,22 @@ static void fuzz_chunked(const uint8_t *data, size_t size, uint32_t knobs)
     free(mapping);
 }
 
+/* Chunk buffers handed to slots as the operations ask (two per input). */
+static uint8_t chunk[2][MQ_SLOT_MIN_UNBOUNDED];
+
+/* After MQ_NEED_SLOT: the slot must be one the queue can have; gives it
+ * the next chunk buffer, or returns 0 when none is left. */
+static int give_slot(struct mq_ring_mem *mem, const struct mq_header *h, uint32_t need, int *given)
+{
+    if (need >= mem->nslots || !mem->chunked)
+        abort(); /* asked for a slot the queue cannot have */
+    if (*given == 2 || mem->slot_size > sizeof(chunk[0]))
+        return 0;
+    mem->slot[need] = chunk[(*given)++];
+    mem->uid[need] = h->slot_uid[need];
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 8)
@@ -112,7 +128,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * operations ask for slots, holding input bytes too. The geometry is
      * taken from the header only when it validates, as the shim does. */
     static struct mq_ring_mem mem;
-    static uint8_t chunk[2][MQ_SLOT_MIN_UNBOUNDED];
     memset(&mem, 0, sizeof(mem));
     int chunks_given = 0;
     if (mq_header_valid(h, mapping_size)) {
@@ -135,12 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((r == MQ_OK || r == MQ_TRUNCATED) && len > buf_size)
             abort(); /* copied more than the buffer holds */
         if (r == MQ_NEED_SLOT) {
-            if (need >= mem.nslots || !mem.chunked)
-                abort(); /* asked for a slot the queue cannot have */
-            if (chunks_given == 2 || mem.slot_size > sizeof(chunk[0]))
+            if (!give_slot(&mem, h, need, &chunks_given))
                 break;
-            mem.slot[need] = chunk[chunks_given++];
-            mem.uid[need] = h->slot_uid[need];
             continue;
         }
         if (r == MQ_CORRUPT || r == MQ_EMPTY)
@@ -151,18 +162,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t need = 0;
         enum mq_result r = mq_write(h, mapping_size, &mem, source, write_len, 0, 42, (int)(knobs & 1), rpeer,
                                     &need);
-        if (r != MQ_NEED_SLOT)
+        if (r != MQ_NEED_SLOT || !give_slot(&mem, h, need, &chunks_given))
             break;
-        if (need >= mem.nslots || !mem.chunked)
-            abort();
-        if (chunks_given == 2 || mem.slot_size > sizeof(chunk[0]))
-            break;
-        mem.slot[need] = chunk[chunks_given++];
-        mem.uid[need] = h->slot_uid[need];
     }
     for (uint32_t s = 0; s < MQ_MAX_SLOTS + 2; s++)
         (void)mq_slot_unused(h, s);
-    (void)mq_head_slot(h);
     (void)mq_chunk_valid((const struct mq_chunk_header *)chunk[0], sizeof(chunk[0]), knobs, 4096);
     (void)mq_repair(h, mapping_size);
     (void)mq_has_room(h);
