@@ -36,11 +36,21 @@ static BOOL CALLBACK calibrate(PINIT_ONCE once, PVOID param, PVOID *ctx)
     return TRUE;
 }
 
-int ceshim_pauses_for_us(int us)
+static double pauses_for_ns(double ns)
 {
     InitOnceExecuteOnce(&calibrated, calibrate, NULL, NULL);
-    double n = (double)us * 1000.0 / ns_per_pause;
-    if (n < 64)
-        return 64;
-    return n > 1e8 ? 100000000 : (int)n;
+    double n = ns / ns_per_pause;
+    return n > 1e8 ? 1e8 : n;
+}
+
+int ceshim_pauses_for_us(int us)
+{
+    double n = pauses_for_ns((double)us * 1000.0);
+    return n < 64 ? 64 : (int)n;
+}
+
+int ceshim_pauses_for_ns(int ns)
+{
+    double n = pauses_for_ns((double)ns);
+    return n < 1 ? 1 : (int)n;
 }

@@ -54,6 +54,7 @@ struct mq_handle {
     volatile LONG closed;     /* set by CloseMsgQueue; wakes its waiters */
     volatile LONG refs;       /* the table's + lookups in flight; 0 = pooled */
     volatile LONG in_table;
+    volatile LONG streamed;   /* read end: its last read found a message without waiting */
 };
 
 /* The handle table (mq_handles.c). Records come from mq_handle_alloc and

@@ -10,6 +10,7 @@
 
 #include "common/atomics.h"
 #include "common/process.h"
+#include "common/spin.h"
 #include "common/trace.h"
 #include "msgqueue/mq_local.h"
 
@@ -17,6 +18,7 @@
 #define SLICE_MS 250            /* a sleeper re-checks (and sweeps) this often */
 #define SPIN_PAUSES 2000        /* busy-wait before sleeping: a busy peer ... */
 #define SPIN_YIELDS 20          /* ... usually answers within these */
+#define BATCH_WAIT_NS 2000      /* a streamed-to reader's first look, see spin_until_ready */
 
 static DWORD clamp_timeout(DWORD t) { return (t != INFINITE && t > MAX_TIMEOUT) ? MAX_TIMEOUT : t; }
 
@@ -135,9 +137,25 @@ out:
 /* ---- reading and writing ------------------------------------------------------------ */
 
 /* Spins briefly for the end to become ready: a busy peer in another process
- * usually answers within microseconds, far sooner than a kernel wait. */
+ * usually answers within microseconds, far sooner than a kernel wait.
+ *
+ * A reader whose last read found a message at once is being streamed to.
+ * Having caught up, it lets BATCH_WAIT_NS pass before it looks: the writer
+ * fills a batch meanwhile, undisturbed. Looking at once would pull the
+ * writer's state line and record lines to this core after every message,
+ * a lockstep that runs at one cross-core transfer per message (~4 M msg/s
+ * when the cores sit far apart; docs/performance.md). A reader that had to
+ * wait last time (request and response) looks at once. */
 static BOOL spin_until_ready(struct mq_handle *hnd)
 {
+    static volatile LONG batch_wait_pauses;
+    if (hnd->end == MQ_END_READ && hnd->streamed) {
+        int n = batch_wait_pauses;
+        if (!n)
+            batch_wait_pauses = n = ceshim_pauses_for_ns(BATCH_WAIT_NS);
+        for (int i = 0; i < n; i++)
+            ce_pause();
+    }
     for (int i = 0; i < SPIN_PAUSES; i++) {
         if (mq_end_ready(hnd))
             return TRUE;
@@ -271,7 +289,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
     DWORD timeout = clamp_timeout(dwTimeout);
     ULONGLONG start = GetTickCount64();
     DWORD error;
-    BOOL ok = FALSE;
+    BOOL ok = FALSE, waited = FALSE;
     for (;;) {
         if (!attempt_begin(hnd, MQ_LOCK_READ, &error))
             break;
@@ -288,6 +306,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
         }
         mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
+            hnd->streamed = !waited;
             mq_signal_end(q, MQ_END_WRITE);
             *lpNumberOfBytesRead = len;
             *pdwFlags = flags;
@@ -303,6 +322,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
         }
         if (!wait_for_end(hnd, timeout, start, &error))
             break;
+        waited = TRUE;
     }
     mq_handle_put(hnd);
     SetLastError(error);
