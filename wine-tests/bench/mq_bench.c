@@ -56,6 +56,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_common.h"
+
 #ifdef MQ_BENCH_HAVE_BOOST
 #include "bench_boost.h"
 #endif
@@ -69,19 +71,6 @@
 #define COMPILER_BARRIER() _ReadWriteBarrier()
 #else
 #define COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
-#endif
-
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
-#define TICK_SOURCE "TSC"
-static uint64_t ticks(void) { return __rdtsc(); }
-#else
-#define TICK_SOURCE "QueryPerformanceCounter"
-static uint64_t ticks(void)
-{
-    LARGE_INTEGER t;
-    QueryPerformanceCounter(&t);
-    return (uint64_t)t.QuadPart;
-}
 #endif
 
 #define ERRLEN 240
@@ -152,14 +141,6 @@ static void object_name(WCHAR *dst, int chars, const char *prefix, const char *b
         dst[0] = 0;
 }
 
-static uint64_t filetime64(FILETIME ft) { return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime; }
-
-static int is_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
 /* Under Wine only: the calling thread's on-CPU time in ns, from Linux's
  * /proc/thread-self/schedstat (through Wine's Z: drive). Wine's
  * GetThreadTimes counts 10 ms ticks, too coarse for a thread that sleeps. */
@@ -167,7 +148,7 @@ static int linux_thread_cpu_ns(uint64_t *ns)
 {
     char buf[128];
     DWORD n = 0;
-    if (!is_wine())
+    if (!bench_is_wine())
         return 0;
     HANDLE f = CreateFileW(L"Z:\\proc\\thread-self\\schedstat", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
                            0, NULL);
@@ -1576,32 +1557,16 @@ static struct figure measure_same_process(void)
 
 static void calibrate(void)
 {
-    LARGE_INTEGER f, q0, q1;
-    QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&q0);
-    uint64_t t0 = ticks();
-    Sleep(200);
-    QueryPerformanceCounter(&q1);
-    uint64_t t1 = ticks();
-    double secs = (double)(q1.QuadPart - q0.QuadPart) / (double)f.QuadPart;
-    g_ticks_per_us = (double)(t1 - t0) / (secs * 1e6);
+    g_ticks_per_us = bench_ticks_per_us();
     g_ticks_per_ms = (uint64_t)(g_ticks_per_us * 1000.0);
 }
 
 static void print_environment(void)
 {
-    typedef const char *(CDECL * wine_version_fn)(void);
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    wine_version_fn wine_version =
-        ntdll ? (wine_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
-    SYSTEM_INFO si;
-    GetSystemInfo(&si);
-    DWORD v = CeShimGetVersion();
-    say("ceshim message-queue benchmark: ceshim %lu.%lu.%lu, %s, %lu processors, %s%s\n",
-        (unsigned long)(v >> 16), (unsigned long)((v >> 8) & 0xff), (unsigned long)(v & 0xff),
-        sizeof(void *) == 8 ? "64-bit" : "32-bit", (unsigned long)si.dwNumberOfProcessors,
-        wine_version ? "Wine " : "Windows", wine_version ? wine_version() : "");
-    say("clock: %s at %.1f MHz (calibrated against QueryPerformanceCounter)\n", TICK_SOURCE, g_ticks_per_us);
+    char line[200];
+    bench_describe(line, sizeof(line), "message-queue");
+    say("%s\n", line);
+    say("clock: %s at %.1f MHz (calibrated against QueryPerformanceCounter)\n", BENCH_TICK_SOURCE, g_ticks_per_us);
 }
 
 static const char *verdict(int met) { return met ? "met" : "NOT MET"; }

@@ -207,31 +207,12 @@ static double busy_cores(DWORD ms)
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
-static void calibrate(void)
-{
-    LARGE_INTEGER f, q0, q1;
-    QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&q0);
-    uint64_t t0 = ticks();
-    Sleep(200);
-    QueryPerformanceCounter(&q1);
-    uint64_t t1 = ticks();
-    g_ticks_per_us = (double)(t1 - t0) / ((double)(q1.QuadPart - q0.QuadPart) / (double)f.QuadPart * 1e6);
-}
-
 static void print_environment(void)
 {
-    typedef const char *(CDECL * wine_version_fn)(void);
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    wine_version_fn wine_version =
-        ntdll ? (wine_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
-    SYSTEM_INFO si;
-    GetSystemInfo(&si);
-    DWORD v = CeShimGetVersion();
-    say("ceshim services benchmark: ceshim %lu.%lu.%lu, %s, %lu processors, %s%s\n", (unsigned long)(v >> 16),
-        (unsigned long)((v >> 8) & 0xff), (unsigned long)(v & 0xff), sizeof(void *) == 8 ? "64-bit" : "32-bit",
-        (unsigned long)si.dwNumberOfProcessors, wine_version ? "Wine " : "Windows", wine_version ? wine_version() : "");
-    say("clock: TSC at %.1f MHz (calibrated against QueryPerformanceCounter)\n", g_ticks_per_us);
+    char line[200];
+    bench_describe(line, sizeof(line), "services");
+    say("%s\n", line);
+    say("clock: %s at %.1f MHz (calibrated against QueryPerformanceCounter)\n", BENCH_TICK_SOURCE, g_ticks_per_us);
 }
 
 static const char *verdict(int met) { return met ? "met" : "NOT MET"; }
@@ -252,7 +233,7 @@ int main(int argc, char **argv)
         return !strcmp(argv[i], "--help") ? 0 : 2;
     }
     ULONGLONG run_start = GetTickCount64();
-    calibrate();
+    g_ticks_per_us = bench_ticks_per_us();
     print_environment();
 
     static struct bench b;

@@ -10,8 +10,9 @@
 #define SVC_BENCH_H
 
 #include <windows.h>
-#include <intrin.h>
 #include <stdint.h>
+
+#include "bench_common.h"
 
 /* The peers are measured with Win32's own calls, their best case.
  * DeviceIoControl (what is measured), CreateFileW and CloseHandle stay
@@ -55,8 +56,6 @@ struct bench {
 };
 
 extern double g_ticks_per_us;
-static inline uint64_t ticks(void) { return __rdtsc(); }
-static inline uint64_t filetime64(FILETIME ft) { return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime; }
 
 void say(const char *fmt, ...) BENCH_PRINTF(1, 2);
 /* Records the first failure; returns 0. */

@@ -36,12 +36,6 @@ int ioctl_rt(struct bench *b, uint32_t bytes, uint32_t seq)
 
 /* ---- Linux's view, under Wine ----------------------------------------------------- */
 
-static int is_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
 static DWORD read_small_file(const WCHAR *path, char *buf, DWORD cap)
 {
     DWORD n = 0;
@@ -76,7 +70,7 @@ static void ceservicesd_pids(struct pid_set *s)
     s->n = 0;
     DWORD len = GetModuleFileNameW(NULL, exe, MAX_PATH);
     WCHAR *slash = len && len < MAX_PATH - 16 ? wcsrchr(exe, L'\\') : NULL;
-    if (!slash || !is_wine())
+    if (!slash || !bench_is_wine())
         return;
     wcscpy(slash + 1, L"ceservicesd.exe");
     if (!WideCharToMultiByte(CP_UTF8, 0, exe, -1, want, sizeof(want), NULL, NULL))
