@@ -88,12 +88,8 @@ static DWORD threads_of(DWORD pid, DWORD tid, BOOL *has_tid)
 
 SVC_TEST(services_client_activate, init_runs_on_a_host_thread_of_its_own)
 {
-    CHECK_EQ(svc_start_host(), 0);
-    REQUIRE(svc_test_config(t, L"TsaSvc", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
-    HANDLE ha = ActivateService(L"TsaSvc", 0);
-    REQUIRE(ha != NULL);
-    HANDLE h = svc_open(L"TSA0:");
-    REQUIRE(h != INVALID_HANDLE_VALUE);
+    HANDLE ha, h;
+    REQUIRE(svc_activate_tsa(t, &ha, &h));
     struct tsvc_stats s = svc_stats(h);
     DWORD pid = host_pid(t);
     CHECK(pid != 0 && pid != GetCurrentProcessId());
@@ -423,12 +419,8 @@ SVC_TEST(services_client_deregister, last_instance_frees_the_dll)
 
 SVC_TEST(services_client_deregister, refusal_is_cannot_accept_ctrl_and_keeps_the_service)
 {
-    CHECK_EQ(svc_start_host(), 0);
-    REQUIRE(svc_test_config(t, L"TsaSvc", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
-    HANDLE ha = ActivateService(L"TsaSvc", 0);
-    REQUIRE(ha != NULL);
-    HANDLE h = svc_open(L"TSA0:");
-    REQUIRE(h != INVALID_HANDLE_VALUE);
+    HANDLE ha, h;
+    REQUIRE(svc_activate_tsa(t, &ha, &h));
     DWORD refuse = 1;
     CHECK(DeviceIoControl(h, TSVC_SET_REFUSE_DEINIT, &refuse, sizeof(refuse), NULL, 0, NULL, NULL));
     SetLastError(0xdeadbeef);
@@ -486,12 +478,8 @@ SVC_TEST(services_client_deregister, file_handle_unloads_its_service_and_closes_
 SVC_TEST(services_client_deregister, unload_releases_a_call_blocked_in_the_service)
 {
     static struct svc_blocker b; /* static: see svc_blocker */
-    CHECK_EQ(svc_start_host(), 0);
-    REQUIRE(svc_test_config(t, L"TsaSvc", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
-    HANDLE ha = ActivateService(L"TsaSvc", 0);
-    REQUIRE(ha != NULL);
-    HANDLE h = svc_open(L"TSA0:");
-    REQUIRE(h != INVALID_HANDLE_VALUE);
+    HANDLE ha, h;
+    REQUIRE(svc_activate_tsa(t, &ha, &h));
     REQUIRE(svc_blocker_start(&b, NULL, h));
     if (svc_wait_blocked(h, 1)) {
         ULONGLONG start = cetest_now_ms();

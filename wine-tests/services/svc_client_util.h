@@ -1,8 +1,8 @@
 /*
  * svc_client_util.h - small helpers shared by the services client tests
- * (svc_client_tests.c, svc_devio_tests.c): starting the test's host,
- * opening a test service, registry values beyond svc_test_config, and
- * threads that sit in a service call.
+ * (svc_client_tests.c, svc_devio_tests.c, svc_query_tests.c): starting the
+ * test's host, activating and opening a test service, registry values
+ * beyond svc_test_config, and threads that sit in a service call.
  *
  * A host loads every configured service when it starts (boot), so a test
  * that wants to ActivateService a key itself starts the host first
@@ -49,6 +49,27 @@ static inline DWORD svc_start_host(void)
 static inline HANDLE svc_open(const WCHAR *device)
 {
     return CreateFileW(device, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+}
+
+/* The common start of a test: the host started with nothing to boot-load,
+ * then TsaSvc (tsa.dll, prefix TSA) configured and activated into *ha and,
+ * when h is given, TSA0: opened into *h. FALSE, with a failed check, when a
+ * step fails. */
+static inline BOOL svc_activate_tsa(const struct svc_test *t, HANDLE *ha, HANDLE *h)
+{
+    *ha = NULL;
+    if (h)
+        *h = INVALID_HANDLE_VALUE;
+    CHECK_EQ(svc_start_host(), 0);
+    if (!CHECK(svc_test_config(t, L"TsaSvc", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u)))
+        return FALSE;
+    *ha = ActivateService(L"TsaSvc", 0);
+    if (!CHECK_MSG(*ha != NULL, "ActivateService(TsaSvc): error %lu", (unsigned long)GetLastError()))
+        return FALSE;
+    if (!h)
+        return TRUE;
+    *h = svc_open(L"TSA0:");
+    return CHECK_MSG(*h != INVALID_HANDLE_VALUE, "CreateFile(TSA0:): error %lu", (unsigned long)GetLastError());
 }
 
 /* Sets a REG_DWORD value of <root>\<name> (Keep, Order, ...). */

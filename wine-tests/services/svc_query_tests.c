@@ -97,10 +97,8 @@ SVC_TEST(services_client_gethandle, bad_prefix_forms_are_invalid_parameter)
 
 SVC_TEST(services_client_ioctl, activation_handle_reaches_iocontrol_with_the_init_context)
 {
-    CHECK_EQ(svc_start_host(), 0);
-    REQUIRE(svc_test_config(t, L"TsaSvc", L"tsa.dll", L"TSA", 0, ~0u, ~0u, ~0u));
-    HANDLE ha = ActivateService(L"TsaSvc", 0);
-    REQUIRE(ha != NULL);
+    HANDLE ha;
+    REQUIRE(svc_activate_tsa(t, &ha, NULL));
     struct tsvc_whoami who = { 0xdeadbeef, 0xdeadbeef };
     DWORD got = 0;
     SetLastError(0xdeadbeef);
