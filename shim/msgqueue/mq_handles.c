@@ -91,6 +91,7 @@ struct mq_handle *mq_handle_alloc(void)
     hnd->end = 0;
     hnd->closed = 0;
     hnd->in_table = 0;
+    hnd->streamed = 0; /* a pooled read end's, else its next owner waits for batches */
     return hnd;
 }
 

@@ -148,12 +148,11 @@ out:
  * wait last time (request and response) looks at once. */
 static BOOL spin_until_ready(struct mq_handle *hnd)
 {
-    static volatile LONG batch_wait_pauses;
-    if (hnd->end == MQ_END_READ && hnd->streamed) {
-        int n = batch_wait_pauses;
-        if (!n)
-            batch_wait_pauses = n = ceshim_pauses_for_ns(BATCH_WAIT_NS);
-        for (int i = 0; i < n; i++)
+    static int batch_wait; /* measured once; racing threads store the same value */
+    if (hnd->streamed) {   /* only read ends are ever marked */
+        if (!batch_wait)
+            batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
+        for (int i = 0; i < batch_wait; i++)
             ce_pause();
     }
     for (int i = 0; i < SPIN_PAUSES; i++) {
