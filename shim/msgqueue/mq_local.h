@@ -60,7 +60,7 @@ struct mq_handle {
 /* The handle table (mq_handles.c). Records come from mq_handle_alloc and
  * are never freed, only pooled, so that a lock-free lookup racing with a
  * close always reads valid memory. */
-struct mq_handle *mq_handle_alloc(void);       /* zeroed; NULL if out of memory */
+struct mq_handle *mq_handle_alloc(void);       /* new, or pooled with its state reset; NULL if out of memory */
 void mq_handle_discard(struct mq_handle *hnd); /* one never inserted */
 struct mq_handle *mq_handle_get(HANDLE h); /* adds a reference; NULL if not a queue handle */
 void mq_handle_put(struct mq_handle *hnd);
