@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/atomics.h"
+#include "common/prefetch.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
@@ -303,6 +304,11 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const struct
         struct mq_record marker = { (uint32_t)(end - v.tail - MQ_REC_HEADER), 0, writer_pid, MQ_KIND_WRAP };
         memcpy(marker_at, &marker, sizeof(marker));
     }
+    /* Take the line after this record from the reader's core now, while
+     * this one is written: the next write then finds it ready. */
+    uint64_t next_line = align_up(at + need, MQ_CACHE_LINE);
+    if (next_line + MQ_CACHE_LINE <= slot_end(at, mem->slot_size, v.cap))
+        ce_prefetch_for_write(rec_at + (next_line - at));
     struct mq_record rec = { len, flags, writer_pid, MQ_KIND_MSG };
     memcpy(rec_at + MQ_REC_HEADER, data, len);
     memcpy(rec_at, &rec, sizeof(rec));

@@ -103,6 +103,7 @@
 #define MQ_MAX_PROCS 128u
 #define MQ_REC_HEADER 16u
 #define MQ_REC_ALIGN 16u
+#define MQ_CACHE_LINE 64u /* ring memory starts page-aligned */
 
 #define MQ_STATE_BROKEN 0x1u  /* an end lost its last handle; not ALLOW_BROKEN */
 #define MQ_STATE_CORRUPT 0x2u /* validation failed; every call fails */
