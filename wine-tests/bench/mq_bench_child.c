@@ -78,14 +78,21 @@ static void wait_other_done(struct child *c)
 
 /* ---- the roles ---- */
 
+/* A role's endpoint, not yet open: the reading or writing side. */
+static struct peer peer_of(struct child *c, int reader)
+{
+    struct peer p;
+    memset(&p, 0, sizeof(p));
+    p.c = c;
+    p.reader = reader;
+    return p;
+}
+
 /* One-way, reading side (slot 0): times from the start to the end marker. */
 static int oneway_reader(struct child *c, const struct oneway_ops *ops)
 {
     struct bench_ctl *ctl = c->ctl;
-    struct peer p;
-    memset(&p, 0, sizeof(p));
-    p.c = c;
-    p.reader = 1;
+    struct peer p = peer_of(c, 1);
     uint32_t size = ctl->msg_size;
     unsigned char *buf = malloc(size);
     if (!buf)
@@ -127,9 +134,7 @@ static int oneway_reader(struct child *c, const struct oneway_ops *ops)
 static int oneway_writer(struct child *c, const struct oneway_ops *ops)
 {
     struct bench_ctl *ctl = c->ctl;
-    struct peer p;
-    memset(&p, 0, sizeof(p));
-    p.c = c;
+    struct peer p = peer_of(c, 0);
     uint32_t size = ctl->msg_size;
     unsigned char *buf = malloc(size);
     if (!buf)
@@ -165,10 +170,7 @@ static int oneway_writer(struct child *c, const struct oneway_ops *ops)
 static int pp_pinger(struct child *c, const struct pp_ops *ops)
 {
     struct bench_ctl *ctl = c->ctl;
-    struct peer p;
-    memset(&p, 0, sizeof(p));
-    p.c = c;
-    p.reader = 1;
+    struct peer p = peer_of(c, 1);
     uint32_t max = ctl->max_count, warm = max / 20 < 1000 ? max / 20 : 1000;
     uint64_t *lat = malloc(sizeof(uint64_t) * (max ? max : 1));
     if (!lat)
@@ -210,9 +212,7 @@ static int pp_pinger(struct child *c, const struct pp_ops *ops)
 /* Ping-pong, echoing side (slot 1). */
 static int pp_ponger(struct child *c, const struct pp_ops *ops)
 {
-    struct peer p;
-    memset(&p, 0, sizeof(p));
-    p.c = c;
+    struct peer p = peer_of(c, 0);
     if (!ops->open(&p))
         return 0;
     announce_ready(c);
@@ -241,9 +241,7 @@ static int pp_ponger(struct child *c, const struct pp_ops *ops)
  * then ReadMsgQueue(0). Reports its own thread's CPU time. */
 static int blocked_reader(struct child *c, int wait_first)
 {
-    struct peer p;
-    memset(&p, 0, sizeof(p));
-    p.c = c;
+    struct peer p = peer_of(c, 0);
     HANDLE q = open_queue(&p, ".q0", TRUE);
     if (!q)
         return 0;
