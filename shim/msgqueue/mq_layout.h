@@ -83,7 +83,9 @@
  * and whoever destroys the chunk closes them all.
  *
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
- * payload padded to 16. A record that does not fit before the end of its
+ * payload padded to 16. The kind of a message says how its payload was
+ * written: MQ_KIND_MSG_STREAMED (non-temporal stores, common/bulk_copy.h)
+ * tells the reader it is in memory, not in a cache. A record that does not fit before the end of its
  * slot is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
  * the next slot (offset 0 after the last). A writer fills a record
  * completely before publishing wstate; a reader copies it out before
@@ -96,8 +98,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/bulk_copy.h"
+
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 4u /* 4: on-demand rings live in chunks that are given back */
+#define MQ_LAYOUT_VERSION 5u /* 5: MQ_KIND_MSG_STREAMED records; 4: chunks that are given back */
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -109,6 +113,7 @@
 #define MQ_STATE_CORRUPT 0x2u /* validation failed; every call fails */
 
 #define MQ_KIND_MSG 0x4D534731u  /* "1GSM" */
+#define MQ_KIND_MSG_STREAMED 0x4D534732u /* "2GSM": payload written with streaming stores */
 #define MQ_KIND_WRAP 0x50415257u /* "WRAP" */
 
 /* CE's limits (spec 1.3). */
@@ -202,13 +207,15 @@ struct mq_chunk_header {
 };
 
 /* What one process has mapped of the ring (its own memory, trusted): the
- * geometry it validated when it attached, and each slot's data. */
+ * geometry it validated when it attached, and each slot's data; for a
+ * process's writers, how they copy large messages in. */
 struct mq_ring_mem {
     uint32_t chunked;
     uint32_t nslots;
     uint32_t slot_size;
     uint64_t uid[MQ_MAX_SLOTS];  /* the chunk slot[i] belongs to (0 if not chunked) */
     uint8_t *slot[MQ_MAX_SLOTS]; /* slot_size bytes each, or NULL: not mapped */
+    struct ce_bulk_writer copy;  /* writers only, under write_lock */
 };
 
 struct mq_record {
@@ -292,7 +299,7 @@ int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
                              uint64_t *peer);
 /* Enqueues (the caller holds write_lock). */
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem,
+enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, struct mq_ring_mem *mem,
                         const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
                         uint64_t *peer, uint32_t *need_slot);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
