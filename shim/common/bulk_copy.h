@@ -38,9 +38,13 @@
 #define CE_BULK_MIN (64u * 1024u) /* two timer reads cost < 2% of a copy this size */
 #define CE_BULK_PLAIN 0u
 #define CE_BULK_STREAM 1u
-#define CE_BULK_PROBE_MIN 16u  /* tries' lengths between tries, after a switch */
-#define CE_BULK_PROBE_MAX 256u /* the longest gap, reached while tries confirm the way in use */
-#define CE_BULK_LAP_MAX 32u    /* the longest lap a try covers, in copies */
+/* Gaps between tries, in tries' lengths. Where a try loses by the most
+ * (plain stores while the cores sit apart) it costs about eight times its
+ * length, its copies and the reader's; so after a switch the next try
+ * waits 64 lengths, and the gap doubles to 1024 while tries lose (< 1 %). */
+#define CE_BULK_PROBE_MIN 64u
+#define CE_BULK_PROBE_MAX 1024u
+#define CE_BULK_LAP_MAX 32u /* the longest lap a try covers, in copies */
 
 /* One writer's choice (all zero: none yet, starts with plain stores). Not
  * shared: the caller serialises copies that use the same state. */
