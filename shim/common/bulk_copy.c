@@ -89,9 +89,18 @@ void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint
             w->probe_gap = CE_BULK_PROBE_MIN;
             w->until_probe = 0;
         } else if (w->settling) {
-            w->settling--;
             w->cost = cost;
+            if (--w->settling == 0)
+                w->settled = cost;
         } else {
+            /* Dear for a lap and a copy in a row: one preempted copy is
+             * not enough to start a try early. */
+            if (cost <= 2 * w->settled)
+                w->dear = 0;
+            else if (++w->dear > lap) {
+                w->dear = 0;
+                w->until_probe = 0;
+            }
             /* Smoothed over about four copies: one copy that was preempted
              * does not turn the choice on its own. */
             w->cost = (3 * w->cost + cost) / 4;
@@ -103,9 +112,10 @@ void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint
         return;
     }
     w->trying = 0;
+    w->dear = 0;
     if (cost < w->cost) {
         w->way = way;
-        w->cost = cost;
+        w->cost = w->settled = cost;
         w->settling = 0;
         w->probe_gap = CE_BULK_PROBE_MIN;
     } else {

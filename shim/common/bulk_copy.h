@@ -18,7 +18,9 @@
  * and one copy more (the caller says how many copies a lap holds) and is
  * judged by its last copy, which writes lines the try itself wrote; after
  * a try that loses, the way in use is judged by its own last copy until it
- * has had a lap and one copy again.
+ * has had a lap and one copy again. A way in use that turns dear (over
+ * twice its settled cost for a lap and a copy in a row: the cores moved
+ * apart) is tried against the other at once, not at the next gap's end.
  *
  * Out of the ring, a message that was streamed is in memory, not in a
  * cache, so the reader asks for the lines a few pages ahead of its copy;
@@ -54,8 +56,9 @@ struct ce_bulk_writer {
     uint32_t until_probe; /* copies of the way in use left before the next try */
     uint32_t trying;      /* copies of the other way left in the try under way */
     uint32_t settling;    /* copies of the way in use that replace its cost, not average it */
-    uint32_t reserved;
+    uint32_t dear;        /* copies in a row that cost over twice `settled` */
     uint64_t cost;        /* timer ticks per KiB of the way in use; 0 = not measured */
+    uint64_t settled;     /* its cost when last chosen or confirmed */
 };
 
 /* Copies n bytes of a message into shared memory; returns the way it took.
