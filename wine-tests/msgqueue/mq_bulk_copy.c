@@ -34,6 +34,15 @@ static void warmed_up(struct ce_bulk_writer *w, uint64_t last_cost)
     expect_copies(w, 1, CE_BULK_PLAIN, last_cost, "the first lap's last copy");
 }
 
+/* warmed_up, then a try of streaming that loses (cost 150 against 100) and
+ * the lap and copy of plain that settle it (back at 100). */
+static void after_a_losing_try(struct ce_bulk_writer *w)
+{
+    warmed_up(w, 100);
+    expect_copies(w, LAP + 1, CE_BULK_STREAM, 150, "a losing try");
+    expect_copies(w, LAP + 1, CE_BULK_PLAIN, 100, "settling");
+}
+
 CETEST(mq_bulk_copy, plain_first_for_a_lap_and_one_copy_judged_by_the_last)
 {
     struct ce_bulk_writer w;
@@ -89,9 +98,7 @@ CETEST(mq_bulk_copy, a_losing_try_doubles_the_gap_up_to_the_maximum_and_the_way_
 CETEST(mq_bulk_copy, a_try_that_lost_once_can_win_later)
 {
     struct ce_bulk_writer w;
-    warmed_up(&w, 100);
-    expect_copies(&w, LAP + 1, CE_BULK_STREAM, 150, "a losing try");
-    expect_copies(&w, LAP + 1, CE_BULK_PLAIN, 100, "settling");
+    after_a_losing_try(&w);
     CHECK_EQ(w.probe_gap, 2 * CE_BULK_PROBE_MIN);
     /* The cores move apart: plain turns dear, which starts a try. */
     expect_copies(&w, LAP + 1, CE_BULK_PLAIN, 600, "the cores moved apart");
@@ -106,9 +113,7 @@ CETEST(mq_bulk_copy, a_try_that_lost_once_can_win_later)
 CETEST(mq_bulk_copy, a_way_in_use_dear_for_a_lap_and_a_copy_is_tried_at_once)
 {
     struct ce_bulk_writer w;
-    warmed_up(&w, 100);
-    expect_copies(&w, LAP + 1, CE_BULK_STREAM, 150, "a losing try");
-    expect_copies(&w, LAP + 1, CE_BULK_PLAIN, 100, "settling");
+    after_a_losing_try(&w);
     CHECK_EQ(w.settled, 100);
     CHECK_MSG(w.until_probe > 100, "until_probe %u", w.until_probe);
     expect_copies(&w, LAP, CE_BULK_PLAIN, 250, "dear, one short of a lap and a copy");
@@ -119,9 +124,7 @@ CETEST(mq_bulk_copy, a_way_in_use_dear_for_a_lap_and_a_copy_is_tried_at_once)
 CETEST(mq_bulk_copy, dear_copies_that_are_not_in_a_row_do_not_start_a_try)
 {
     struct ce_bulk_writer w;
-    warmed_up(&w, 100);
-    expect_copies(&w, LAP + 1, CE_BULK_STREAM, 150, "a losing try");
-    expect_copies(&w, LAP + 1, CE_BULK_PLAIN, 100, "settling");
+    after_a_losing_try(&w);
     unsigned gap = w.until_probe;
     for (unsigned i = 0; i < gap / (LAP + 1); i++) {
         expect_copies(&w, LAP, CE_BULK_PLAIN, 1000, "preempted copies");
