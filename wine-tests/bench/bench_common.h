@@ -12,6 +12,7 @@
 #include <intrin.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
 #define BENCH_TICK_SOURCE "TSC"
@@ -25,6 +26,28 @@ static inline uint64_t ticks(void)
     return (uint64_t)t.QuadPart;
 }
 #endif
+
+/* Starts this program again with command line cmd; its thread handle is
+ * closed, its process handle returned (NULL with the last error set).
+ * Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR while
+ * processes come and go quickly (as the test harness also found); that is
+ * not what a benchmark measures, so it is retried twice. */
+static inline HANDLE bench_spawn_self(const WCHAR *exe, WCHAR *cmd)
+{
+    for (int attempt = 1;; attempt++) {
+        STARTUPINFOW si;
+        PROCESS_INFORMATION pi;
+        memset(&si, 0, sizeof(si));
+        si.cb = sizeof(si);
+        if (CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+            CloseHandle(pi.hThread);
+            return pi.hProcess;
+        }
+        if (GetLastError() != ERROR_INTERNAL_ERROR || attempt == 3)
+            return NULL;
+        Sleep(50);
+    }
+}
 
 static inline uint64_t filetime64(FILETIME ft) { return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime; }
 

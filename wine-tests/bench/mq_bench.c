@@ -169,19 +169,15 @@ int session_spawn(struct session *s, const char *role, LONG ready_after)
     object_name(wbase, 64, "", s->base, "");
     _snwprintf(cmd, MAX_PATH + 200, L"\"%ls\" --role %ls %ls %lu", exe, wrole, wbase, (unsigned long)g_pid);
     cmd[MAX_PATH + 199] = 0;
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+    HANDLE process = bench_spawn_self(exe, cmd);
+    if (!process) {
         snprintf(s->why, sizeof(s->why), "CreateProcess(%s): error %lu", role, GetLastError());
         return 0;
     }
-    CloseHandle(pi.hThread);
-    s->proc[s->nproc++] = pi.hProcess;
+    s->proc[s->nproc++] = process;
     ULONGLONG end = GetTickCount64() + READY_WAIT_MS;
     while (s->ctl->ready < ready_after) {
-        if (WaitForSingleObject(pi.hProcess, 2) == WAIT_OBJECT_0 && s->ctl->ready < ready_after) {
+        if (WaitForSingleObject(process, 2) == WAIT_OBJECT_0 && s->ctl->ready < ready_after) {
             int slot = (int)ready_after - 1;
             if (s->ctl->r[slot].status == STATUS_FAILED && !s->ctl->r[slot].opened)
                 s->unavailable = 1;

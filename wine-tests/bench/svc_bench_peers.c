@@ -126,17 +126,13 @@ static int spawn(struct bench *b, int slot, const char *role, LONG ready_after)
     object_name(wbase, 64, "", b->base, "");
     _snwprintf(cmd, MAX_PATH + 200, L"\"%ls\" --role %ls %ls %lu", exe, wrole, wbase, GetCurrentProcessId());
     cmd[MAX_PATH + 199] = 0;
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    HANDLE process = bench_spawn_self(exe, cmd);
+    if (!process)
         return broke(b, "CreateProcess(%s): error %lu", role, GetLastError());
-    CloseHandle(pi.hThread);
-    b->child[slot] = pi.hProcess;
+    b->child[slot] = process;
     ULONGLONG end = GetTickCount64() + READY_WAIT_MS;
     while (b->ctl->ready < ready_after)
-        if (WaitForSingleObject(pi.hProcess, 2) == WAIT_OBJECT_0 || GetTickCount64() > end)
+        if (WaitForSingleObject(process, 2) == WAIT_OBJECT_0 || GetTickCount64() > end)
             return broke(b, "%s did not get ready: %s", role, b->ctl->error[slot][0] ? b->ctl->error[slot] : "no report");
     return 1;
 }
