@@ -82,10 +82,11 @@ void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint
         cost = 1; /* 0 means "not measured" */
     if (way == w->way) {
         if (w->cost == 0) {
-            /* The first copy: the ring is cold; its own last copy of a lap
-             * is what counts, and then the first try. */
+            /* The first copy: the ring is cold, and its first lap also
+             * faults its pages in; the last copy of a second lap is what
+             * counts, and then the first try. */
             w->cost = cost;
-            w->settling = lap;
+            w->settling = 2 * lap;
             w->probe_gap = CE_BULK_PROBE_MIN;
             w->until_probe = 0;
         } else if (w->settling) {

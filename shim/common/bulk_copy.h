@@ -18,7 +18,9 @@
  * and one copy more (the caller says how many copies a lap holds) and is
  * judged by its last copy, which writes lines the try itself wrote; after
  * a try that loses, the way in use is judged by its own last copy until it
- * has had a lap and one copy again. A way in use that turns dear (over
+ * has had a lap and one copy again. A new writer starts with two laps and
+ * a copy of plain stores (the first lap also faults the ring's pages in)
+ * and then tries streaming. A way in use that turns dear (over
  * twice its settled cost for a lap and a copy in a row: the cores moved
  * apart) is tried against the other at once, not at the next gap's end.
  *
