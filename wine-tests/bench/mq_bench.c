@@ -38,7 +38,9 @@
  *
  * Two-process figures vary from run to run on a shared virtual machine, and
  * depend on both processes getting a core. So each is measured in 3 runs,
- * the peers of a section taking turns, and the median run is the figure;
+ * the peers of a section taking turns, and the median run is the figure; a
+ * ratio between peers is the median of the 3 rounds' ratios (this VM's
+ * speed can change between rounds, see paired_ratio);
  * before each run the parent waits (briefly) for other work to quieten
  * (GetSystemTimes), and figures taken while it stayed busy are marked.
  *
@@ -381,12 +383,12 @@ int main(int argc, char **argv)
     /* label, prefix, pingpong, in_mib, max_count, msg_size, max_msgs, limit_ms (per run) */
     struct series oneway[] = {
         series_of("ceshim queue (1024 x 16 B, INFINITE)", "ceshim", 0, 0, 20000000, msg16, 1024, 500),
-        series_of("named pipe, message mode", "pipe", 0, 0, 100000, msg16, 0, 500),
         series_of("Boost.Interprocess message_queue (1024 x 16 B)", "boost", 0, 0, 20000000, msg16, 1024, 500),
+        series_of("named pipe, message mode", "pipe", 0, 0, 100000, msg16, 0, 500),
         series_of("raw shared-memory ring + one event", "ring", 0, 0, 50000000, msg16, 0, 500),
         series_of("ceshim unbounded queue (16 B, in 256 KiB chunks)", "ceshim", 0, 0, 20000000, msg16, 0, 500),
     };
-    struct series *s_mq = &oneway[0], *s_pipe = &oneway[1], *s_boost = &oneway[2], *s_ring = &oneway[3];
+    struct series *s_mq = &oneway[0], *s_boost = &oneway[1], *s_pipe = &oneway[2], *s_ring = &oneway[3];
     char boost_why[ERRLEN] = "not selected";
     if (selected(1)) {
         say("\n[1] one-way throughput, 16-byte messages, writer process -> reader process (median of %d runs)\n",
@@ -420,57 +422,87 @@ int main(int argc, char **argv)
 #endif
         for (int i = 0; i < 5; i++)
             series_print(&oneway[i]);
-        double mq = series_figure(s_mq).value, boost = series_figure(s_boost).value;
-        double pipe = series_figure(s_pipe).value, ring = series_figure(s_ring).value;
-        if (mq > 0) {
-            say("  ratios: ");
+        double boost = paired_ratio(s_mq, s_boost->value, s_boost->runs, s_boost->failed);
+        double pipe = paired_ratio(s_mq, s_pipe->value, s_pipe->runs, s_pipe->failed);
+        double ring = paired_ratio(s_mq, s_ring->value, s_ring->runs, s_ring->failed);
+        double unbounded = paired_ratio(&oneway[4], s_mq->value, s_mq->runs, s_mq->failed);
+        if (series_figure(s_mq).value > 0) {
+            say("  ratios (median of the rounds' ratios): ");
             if (boost > 0)
-                say("ceshim/boost = %.2fx  ", mq / boost);
+                say("ceshim/boost = %.2fx  ", boost);
             if (pipe > 0)
-                say("ceshim/pipe = %.0fx  ", mq / pipe);
+                say("ceshim/pipe = %.0fx  ", pipe);
             if (ring > 0)
-                say("ceshim/raw ring = %.2fx", mq / ring);
-            if (series_figure(&oneway[4]).value > 0)
-                say("  unbounded/bounded ceshim = %.2fx (no target)", series_figure(&oneway[4]).value / mq);
+                say("ceshim/raw ring = %.2fx", ring);
+            if (unbounded > 0)
+                say("  unbounded/bounded ceshim = %.2fx (no target)", unbounded);
             say("\n");
         }
     }
+    double oneway_vs_boost = paired_ratio(s_mq, s_boost->value, s_boost->runs, s_boost->failed);
+    double oneway_vs_pipe = paired_ratio(s_mq, s_pipe->value, s_pipe->runs, s_pipe->failed);
     struct figure oneway_mq = series_figure(s_mq), oneway_pipe = series_figure(s_pipe);
     struct figure oneway_boost = series_figure(s_boost);
 
     struct series pingpong[] = {
+        /* The floor right after ceshim: a round's two runs close together. */
         series_of("ceshim, ReadMsgQueue(INFINITE) both sides", "ceshim", 1, 0, 100000, msg16, 64, 700),
-        series_of("events, SetEvent + WaitForSingleObject", "event", 1, 0, 20000, msg16, 0, 500),
         series_of("raw shared-memory spin (the floor)", "spin", 1, 0, 100000, msg16, 0, 500),
+        series_of("events, SetEvent + WaitForSingleObject", "event", 1, 0, 20000, msg16, 0, 500),
     };
+    struct series *s_pp = &pingpong[0], *s_floor = &pingpong[1];
     if (selected(2)) {
         say("\n[2] ping-pong round trip, 16 bytes, process <-> process (median of %d runs)\n", RUNS);
         series_run_all(pingpong, 3);
         for (int i = 0; i < 3; i++)
             series_print(&pingpong[i]);
-        double mq = series_figure(&pingpong[0]).value, spin = series_figure(&pingpong[2]).value;
-        if (mq > 0 && spin > 0)
-            say("  ratio: ceshim median / spin floor median = %.1fx\n", mq / spin);
+        double mq = series_figure(s_pp).value, spin = series_figure(s_floor).value;
+        double paired = paired_ratio(s_pp, s_floor->value, s_floor->runs, s_floor->failed);
+        if (paired > 0)
+            say("  ratio: ceshim / spin floor = %.1fx (median of the rounds' ratios; of the medians %.1fx)\n", paired,
+                mq / spin);
         say("  (each round trip is timed on its own: two clock reads are part of every figure)\n");
     }
-    struct figure pp_mq = series_figure(&pingpong[0]), pp_spin = series_figure(&pingpong[2]);
+    struct figure pp_mq = series_figure(s_pp), pp_spin = series_figure(s_floor);
+    double pp_vs_floor = paired_ratio(s_pp, s_floor->value, s_floor->runs, s_floor->failed);
 
     struct series big = series_of("ceshim queue (8 x 1 MiB, INFINITE)", "ceshim", 0, 1, 100000, MIB, 8, 500);
+    /* memcpy is measured after each run of the queue, for paired ratios. */
+    struct series copies = series_of("memcpy of 1 MiB buffers, one process", "memcpy", 0, 1, 0, MIB, 0, 500);
     struct figure copy = { -1, 0 };
+    double big_vs_copy = -1;
     if (selected(3)) {
         say("\n[3] 1 MiB messages, writer process -> reader process (median of %d runs)\n", RUNS);
-        series_run_all(&big, 1);
+        for (int run = 0; run < RUNS && !big.failed; run++) {
+            series_run_round(&big, 1);
+            struct figure c = measure_memcpy(0);
+            if (c.value <= 0) {
+                copies.failed = 1;
+                break;
+            }
+            copies.busy[copies.runs] = c.busy;
+            copies.value[copies.runs++] = c.value;
+        }
         series_print(&big);
-        copy = measure_memcpy(0);
+        copy = series_figure(&copies);
+        big_vs_copy = paired_ratio(&big, copies.value, copies.runs, copies.failed);
         struct figure two_copies = measure_memcpy(8);
         double mq = series_figure(&big).value;
-        if (copy.value > 0)
-            say("  %-48s %10.0f MiB/s%s\n", "memcpy of 1 MiB buffers, one process", copy.value, busy_note(copy.busy));
+        if (copy.value > 0) {
+            char runs[RUNS * 16] = "";
+            for (int k = 0; k < copies.runs; k++) {
+                size_t len = strlen(runs);
+                snprintf(runs + len, sizeof(runs) - len, "%s%.1fk", k ? " " : "", copies.value[k] / 1e3);
+            }
+            say("  %-48s %10.0f MiB/s  [runs %s, each after the queue's run]%s\n",
+                "memcpy of 1 MiB buffers, one process", copy.value, runs, busy_note(copy.busy));
+        }
         if (two_copies.value > 0)
             say("  %-48s %10.0f MiB/s%s\n", "(1 MiB in + out of an 8 x 1 MiB ring, one thread)", two_copies.value,
                 busy_note(two_copies.busy));
-        if (mq > 0 && copy.value > 0)
-            say("  ratio: ceshim / memcpy = %.0f%%\n", 100.0 * mq / copy.value);
+        if (big_vs_copy > 0)
+            say("  ratio: ceshim / memcpy = %.0f%% (median of the rounds' ratios; of the medians %.0f%%)\n",
+                100.0 * big_vs_copy, 100.0 * mq / copy.value);
         if (mq > 0 && two_copies.value > 0)
             say("  (ceshim / the same two copies in one thread = %.0f%%)\n", 100.0 * mq / two_copies.value);
     }
@@ -487,29 +519,30 @@ int main(int argc, char **argv)
     /* ---- summary ---- */
     char a[32], b[32];
     say("\nsummary (targets from the issue; timing never fails the run)\n");
-    if (oneway_mq.value > 0 && oneway_boost.value > 0)
-        say("  one-way ceshim/boost = %.2fx, %s vs %s msg/s (target >= 1.5x): %s%s\n",
-            oneway_mq.value / oneway_boost.value, grouped(oneway_mq.value, a, sizeof(a)),
-            grouped(oneway_boost.value, b, sizeof(b)), verdict(oneway_mq.value >= 1.5 * oneway_boost.value),
+    say("  (a ratio is the median of the %d rounds' ratios; the rates beside it are medians)\n", RUNS);
+    if (oneway_vs_boost > 0)
+        say("  one-way ceshim/boost = %.2fx, %s vs %s msg/s (target >= 1.5x): %s%s\n", oneway_vs_boost,
+            grouped(oneway_mq.value, a, sizeof(a)), grouped(oneway_boost.value, b, sizeof(b)),
+            verdict(oneway_vs_boost >= 1.5),
             busy_caveat(oneway_mq.busy, oneway_boost.busy));
     else
         say("  one-way ceshim/boost: not measured (%s)\n", oneway_mq.value <= 0 ? missing(1) : boost_why);
-    if (oneway_mq.value > 0 && oneway_pipe.value > 0)
-        say("  one-way ceshim/pipe = %.0fx, %s vs %s msg/s (target >= 300x): %s%s\n",
-            oneway_mq.value / oneway_pipe.value, grouped(oneway_mq.value, a, sizeof(a)),
-            grouped(oneway_pipe.value, b, sizeof(b)), verdict(oneway_mq.value >= 300 * oneway_pipe.value),
+    if (oneway_vs_pipe > 0)
+        say("  one-way ceshim/pipe = %.0fx, %s vs %s msg/s (target >= 300x): %s%s\n", oneway_vs_pipe,
+            grouped(oneway_mq.value, a, sizeof(a)), grouped(oneway_pipe.value, b, sizeof(b)),
+            verdict(oneway_vs_pipe >= 300),
             busy_caveat(oneway_mq.busy, oneway_pipe.busy));
     else
         say("  one-way ceshim/pipe: not measured (%s)\n", missing(1));
-    if (pp_mq.value > 0 && pp_spin.value > 0)
-        say("  ping-pong median ceshim/spin floor = %.1fx, %.3f vs %.3f us (target <= 10x): %s%s\n",
-            pp_mq.value / pp_spin.value, pp_mq.value, pp_spin.value, verdict(pp_mq.value <= 10 * pp_spin.value),
+    if (pp_vs_floor > 0)
+        say("  ping-pong median ceshim/spin floor = %.1fx, %.3f vs %.3f us (target <= 10x): %s%s\n", pp_vs_floor,
+            pp_mq.value, pp_spin.value, verdict(pp_vs_floor <= 10),
             busy_caveat(pp_mq.busy, pp_spin.busy));
     else
         say("  ping-pong median ceshim/spin floor: not measured (%s)\n", missing(2));
-    if (big_mq.value > 0 && copy.value > 0)
-        say("  1 MiB ceshim/memcpy = %.0f%%, %.0f vs %.0f MiB/s (target >= 50%%): %s%s\n",
-            100.0 * big_mq.value / copy.value, big_mq.value, copy.value, verdict(big_mq.value >= 0.5 * copy.value),
+    if (big_vs_copy > 0)
+        say("  1 MiB ceshim/memcpy = %.0f%%, %.0f vs %.0f MiB/s (target >= 50%%): %s%s\n", 100.0 * big_vs_copy,
+            big_mq.value, copy.value, verdict(big_vs_copy >= 0.5),
             busy_caveat(big_mq.busy, copy.busy));
     else
         say("  1 MiB ceshim/memcpy: not measured (%s)\n", missing(3));

@@ -163,8 +163,9 @@ struct figure {
 
 /* Two-process figures vary a lot from run to run on a shared virtual
  * machine (which cores the two processes get, and when). Each is therefore
- * measured in RUNS runs, the peers of a section taking turns, and the
- * median run is the figure. */
+ * measured in RUNS runs, the peers of a section taking turns (a round is
+ * one run of each), and the median run is the figure. A ratio between
+ * peers is the median of the rounds' ratios (paired_ratio). */
 #define RUNS 3
 
 struct series {
@@ -180,7 +181,9 @@ struct series {
 
 struct series series_of(const char *label, const char *prefix, int pingpong, int in_mib, uint32_t max_count,
                         uint32_t msg_size, uint32_t max_msgs, uint32_t limit_ms);
+void series_run_round(struct series *list, int n);
 void series_run_all(struct series *list, int n);
+double paired_ratio(const struct series *a, const double *b, int b_runs, int b_failed);
 void series_print(const struct series *se);
 struct figure series_figure(const struct series *se);
 struct figure measure_memcpy(unsigned ring_slots);

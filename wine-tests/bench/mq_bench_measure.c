@@ -112,12 +112,36 @@ static void series_run(struct series *se)
 #endif
 }
 
-/* Runs the series of a section, taking turns. */
+/* One round: one more run of each series of a section, in turn. */
+void series_run_round(struct series *list, int n)
+{
+    for (int i = 0; i < n; i++)
+        series_run(&list[i]);
+}
+
+/* Runs the series of a section, RUNS rounds. */
 void series_run_all(struct series *list, int n)
 {
     for (int run = 0; run < RUNS; run++)
-        for (int i = 0; i < n; i++)
-            series_run(&list[i]);
+        series_run_round(list, n);
+}
+
+/* a's figure over b's, as the median of the rounds' ratios (a's run k over
+ * b's run k), or -1 when either is missing. The runs of one round are
+ * seconds apart, while this VM can change speed for minutes at a time
+ * between rounds (docs/performance.md): a ratio of the two medians can set a
+ * slow-period run of one against a fast-period run of the other. */
+double paired_ratio(const struct series *a, const double *b, int b_runs, int b_failed)
+{
+    double r[RUNS];
+    if (a->failed || b_failed || a->runs <= 0 || a->runs != b_runs)
+        return -1;
+    for (int k = 0; k < a->runs; k++) {
+        if (b[k] <= 0)
+            return -1;
+        r[k] = a->value[k] / b[k];
+    }
+    return median_of(r, a->runs);
 }
 
 void series_print(const struct series *se)
