@@ -85,12 +85,12 @@
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
  * payload padded to 16. The kind of a message says how its payload was
  * written: MQ_KIND_MSG_STREAMED (non-temporal stores, common/bulk_copy.h)
- * tells the reader it is in memory, not in a cache. A record that does not fit before the end of its
- * slot is preceded by a MQ_KIND_WRAP record filling the rest, and starts at
- * the next slot (offset 0 after the last). A writer fills a record
- * completely before publishing wstate; a reader copies it out before
- * publishing rstate: a half message is never visible, and the reader's
- * copy-out overlaps the writer's copy-in.
+ * tells the reader it is in memory, not in a cache. A record that does not
+ * fit before the end of its slot is preceded by a MQ_KIND_WRAP record
+ * filling the rest, and starts at the next slot (offset 0 after the last).
+ * A writer fills a record completely before publishing wstate; a reader
+ * copies it out before publishing rstate: a half message is never visible,
+ * and the reader's copy-out overlaps the writer's copy-in.
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H

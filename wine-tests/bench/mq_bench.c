@@ -390,6 +390,7 @@ int main(int argc, char **argv)
     };
     struct series *s_mq = &oneway[0], *s_boost = &oneway[1], *s_pipe = &oneway[2], *s_ring = &oneway[3];
     char boost_why[ERRLEN] = "not selected";
+    double oneway_vs_boost = -1, oneway_vs_pipe = -1;
     if (selected(1)) {
         say("\n[1] one-way throughput, 16-byte messages, writer process -> reader process (median of %d runs)\n",
             RUNS);
@@ -422,16 +423,15 @@ int main(int argc, char **argv)
 #endif
         for (int i = 0; i < 5; i++)
             series_print(&oneway[i]);
-        double boost = paired_ratio(s_mq, s_boost->value, s_boost->runs, s_boost->failed);
-        double pipe = paired_ratio(s_mq, s_pipe->value, s_pipe->runs, s_pipe->failed);
-        double ring = paired_ratio(s_mq, s_ring->value, s_ring->runs, s_ring->failed);
-        double unbounded = paired_ratio(&oneway[4], s_mq->value, s_mq->runs, s_mq->failed);
+        oneway_vs_boost = paired_ratio(s_mq, s_boost);
+        oneway_vs_pipe = paired_ratio(s_mq, s_pipe);
+        double ring = paired_ratio(s_mq, s_ring), unbounded = paired_ratio(&oneway[4], s_mq);
         if (series_figure(s_mq).value > 0) {
             say("  ratios (median of the rounds' ratios): ");
-            if (boost > 0)
-                say("ceshim/boost = %.2fx  ", boost);
-            if (pipe > 0)
-                say("ceshim/pipe = %.0fx  ", pipe);
+            if (oneway_vs_boost > 0)
+                say("ceshim/boost = %.2fx  ", oneway_vs_boost);
+            if (oneway_vs_pipe > 0)
+                say("ceshim/pipe = %.0fx  ", oneway_vs_pipe);
             if (ring > 0)
                 say("ceshim/raw ring = %.2fx", ring);
             if (unbounded > 0)
@@ -439,8 +439,6 @@ int main(int argc, char **argv)
             say("\n");
         }
     }
-    double oneway_vs_boost = paired_ratio(s_mq, s_boost->value, s_boost->runs, s_boost->failed);
-    double oneway_vs_pipe = paired_ratio(s_mq, s_pipe->value, s_pipe->runs, s_pipe->failed);
     struct figure oneway_mq = series_figure(s_mq), oneway_pipe = series_figure(s_pipe);
     struct figure oneway_boost = series_figure(s_boost);
 
@@ -451,23 +449,24 @@ int main(int argc, char **argv)
         series_of("events, SetEvent + WaitForSingleObject", "event", 1, 0, 20000, msg16, 0, 500),
     };
     struct series *s_pp = &pingpong[0], *s_floor = &pingpong[1];
+    double pp_vs_floor = -1;
     if (selected(2)) {
         say("\n[2] ping-pong round trip, 16 bytes, process <-> process (median of %d runs)\n", RUNS);
         series_run_all(pingpong, 3);
         for (int i = 0; i < 3; i++)
             series_print(&pingpong[i]);
         double mq = series_figure(s_pp).value, spin = series_figure(s_floor).value;
-        double paired = paired_ratio(s_pp, s_floor->value, s_floor->runs, s_floor->failed);
-        if (paired > 0)
-            say("  ratio: ceshim / spin floor = %.1fx (median of the rounds' ratios; of the medians %.1fx)\n", paired,
-                mq / spin);
+        pp_vs_floor = paired_ratio(s_pp, s_floor);
+        if (pp_vs_floor > 0)
+            say("  ratio: ceshim / spin floor = %.1fx (median of the rounds' ratios; of the medians %.1fx)\n",
+                pp_vs_floor, mq / spin);
         say("  (each round trip is timed on its own: two clock reads are part of every figure)\n");
     }
     struct figure pp_mq = series_figure(s_pp), pp_spin = series_figure(s_floor);
-    double pp_vs_floor = paired_ratio(s_pp, s_floor->value, s_floor->runs, s_floor->failed);
 
     struct series big = series_of("ceshim queue (8 x 1 MiB, INFINITE)", "ceshim", 0, 1, 100000, MIB, 8, 500);
-    /* memcpy is measured after each run of the queue, for paired ratios. */
+    /* memcpy is measured after each run of the queue, for paired ratios; a
+     * series of its own, which counts no messages. */
     struct series copies = series_of("memcpy of 1 MiB buffers, one process", "memcpy", 0, 1, 0, MIB, 0, 500);
     struct figure copy = { -1, 0 };
     double big_vs_copy = -1;
@@ -484,19 +483,11 @@ int main(int argc, char **argv)
             copies.value[copies.runs++] = c.value;
         }
         series_print(&big);
+        series_print(&copies);
         copy = series_figure(&copies);
-        big_vs_copy = paired_ratio(&big, copies.value, copies.runs, copies.failed);
+        big_vs_copy = paired_ratio(&big, &copies);
         struct figure two_copies = measure_memcpy(8);
         double mq = series_figure(&big).value;
-        if (copy.value > 0) {
-            char runs[RUNS * 16] = "";
-            for (int k = 0; k < copies.runs; k++) {
-                size_t len = strlen(runs);
-                snprintf(runs + len, sizeof(runs) - len, "%s%.1fk", k ? " " : "", copies.value[k] / 1e3);
-            }
-            say("  %-48s %10.0f MiB/s  [runs %s, each after the queue's run]%s\n",
-                "memcpy of 1 MiB buffers, one process", copy.value, runs, busy_note(copy.busy));
-        }
         if (two_copies.value > 0)
             say("  %-48s %10.0f MiB/s%s\n", "(1 MiB in + out of an 8 x 1 MiB ring, one thread)", two_copies.value,
                 busy_note(two_copies.busy));

@@ -183,7 +183,7 @@ struct series series_of(const char *label, const char *prefix, int pingpong, int
                         uint32_t msg_size, uint32_t max_msgs, uint32_t limit_ms);
 void series_run_round(struct series *list, int n);
 void series_run_all(struct series *list, int n);
-double paired_ratio(const struct series *a, const double *b, int b_runs, int b_failed);
+double paired_ratio(const struct series *a, const struct series *b);
 void series_print(const struct series *se);
 struct figure series_figure(const struct series *se);
 struct figure measure_memcpy(unsigned ring_slots);

@@ -131,15 +131,15 @@ void series_run_all(struct series *list, int n)
  * seconds apart, while this VM can change speed for minutes at a time
  * between rounds (docs/performance.md): a ratio of the two medians can set a
  * slow-period run of one against a fast-period run of the other. */
-double paired_ratio(const struct series *a, const double *b, int b_runs, int b_failed)
+double paired_ratio(const struct series *a, const struct series *b)
 {
     double r[RUNS];
-    if (a->failed || b_failed || a->runs <= 0 || a->runs != b_runs)
+    if (a->failed || b->failed || a->runs <= 0 || a->runs != b->runs)
         return -1;
     for (int k = 0; k < a->runs; k++) {
-        if (b[k] <= 0)
+        if (b->value[k] <= 0)
             return -1;
-        r[k] = a->value[k] / b[k];
+        r[k] = a->value[k] / b->value[k];
     }
     return median_of(r, a->runs);
 }
@@ -160,6 +160,8 @@ void series_print(const struct series *se)
     if (se->pingpong)
         say("  %-48s median %8.3f us  p99 %8.3f us  [run medians %s us; %s round trips]%s\n", se->label, f.value,
             median_of(se->p99, se->runs), runs, grouped((double)total, a, sizeof(a)), busy_note(f.busy));
+    else if (se->in_mib && !total) /* memcpy, one process: no messages to count */
+        say("  %-48s %10.0f MiB/s  [runs %s]%s\n", se->label, f.value, runs, busy_note(f.busy));
     else if (se->in_mib)
         say("  %-48s %10.0f MiB/s  [runs %s; %s msgs]%s\n", se->label, f.value, runs,
             grouped((double)total, a, sizeof(a)), busy_note(f.busy));
