@@ -2,8 +2,8 @@
  * ceshim.h - force-included into every CE source built against ceshim
  * (the CeShim::ceshim target adds -include ceshim.h or /FIceshim.h).
  *
- * It gives CE code what CE's <windows.h> gave it: the message-queue API
- * today, more as ceshim grows. OAK-only items (pkfuncs.h: IOCTL_PSL_NOTIFY,
+ * It gives CE code what CE's <windows.h> gave it: message queues, events,
+ * notifications, thread priorities, services' device calls. OAK-only items (pkfuncs.h: IOCTL_PSL_NOTIFY,
  * DEVICE_PSL_NOTIFY, DLL_PROCESS_EXITING ...) are deliberately NOT included
  * here, because CE application code defines them itself without guards.
  */
@@ -13,6 +13,23 @@
 #define CESHIM_VERSION_MAJOR 0
 #define CESHIM_VERSION_MINOR 1
 #define CESHIM_VERSION_PATCH 0
+
+/* CE projects set the Windows version macros themselves (stdafx.h:
+ * `#define WINVER _WIN32_WCE`), before their first include. This header
+ * comes before that and <windows.h> gives the macros desktop defaults, so
+ * the project's #define would be a redefinition (an error under -Werror or
+ * /WX). Unless they were set before it (on the command line), they are
+ * undefined again at the end of this header: the project's own values then
+ * hold for everything it includes after. */
+#ifndef WINVER
+#define CESHIM_UNSET_WINVER
+#endif
+#ifndef _WIN32_WINNT
+#define CESHIM_UNSET_WIN32_WINNT
+#endif
+#ifndef _WIN32_IE
+#define CESHIM_UNSET_WIN32_IE
+#endif
 
 /* Winsock 2 before <windows.h>: this header comes first in every source,
  * and <windows.h> alone pulls in Winsock 1, after which a CE source's own
@@ -63,6 +80,19 @@ CESHIM_API DWORD WINAPI CeShimWaitForMultipleObjectsEx(DWORD nCount, const HANDL
 
 #ifdef __cplusplus
 }
+#endif
+
+#ifdef CESHIM_UNSET_WINVER
+#undef WINVER
+#undef CESHIM_UNSET_WINVER
+#endif
+#ifdef CESHIM_UNSET_WIN32_WINNT
+#undef _WIN32_WINNT
+#undef CESHIM_UNSET_WIN32_WINNT
+#endif
+#ifdef CESHIM_UNSET_WIN32_IE
+#undef _WIN32_IE
+#undef CESHIM_UNSET_WIN32_IE
 #endif
 
 #endif /* CESHIM_H */
