@@ -26,9 +26,9 @@ run "$bin/notify_advertiser.exe"
 wait $listener
 
 printf '\n--- services: a CE echo service in ceservicesd.exe, reached with CreateFile + DeviceIoControl\n'
-echo "(registering it as CE does: wine regedit /S echo_service.reg -> HKCU\\Services\\EchoService)"
+echo "(registering it as CE does: wine reg import echo_service.reg /reg:64 -> HKCU\\Services\\EchoService)"
 reg_file="Z:$(cd "$bin" && pwd | tr / '\\')\\echo_service.reg"
-run regedit /S "$reg_file"
+run reg import "$reg_file" /reg:64
 run "$bin/echo_client.exe"
 
 printf '\n--- IOCTL_PSL_NOTIFY: a client killed while blocked in the service is released\n'
