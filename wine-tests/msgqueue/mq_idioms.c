@@ -175,6 +175,48 @@ CETEST(mq_idioms, reader_waits_before_the_writer_exists_allow_broken)
     reader_waits_before_the_writer_exists(MSGQUEUE_ALLOW_BROKEN);
 }
 
+/* argv: name base. Writes one message, says so, then hangs until killed. */
+CETEST_CHILD(writer_then_hang)
+{
+    idiom_names n;
+    DWORD err;
+    REQUIRE(argc == 2);
+    idiom_names_parse(&n, argv[0], argv[1]);
+    HANDLE written = mq_open_event(n.base, L"written");
+    HANDLE w = mq_create(n.name, 0, 4, 64, FALSE, &err);
+    REQUIRE(w != NULL);
+    MQ_EXPECT_WRITE(w, "last words", 0);
+    SetEvent(written);
+    Sleep(CHILD_BOUND);
+}
+
+/* CE closes a dead process's handles, so its end closes: a reader waiting
+ * on its handle wakes, though the writer never called CloseMsgQueue. */
+CETEST(mq_idioms, reader_wakes_when_the_writer_process_is_killed)
+{
+    idiom_names n;
+    DWORD err;
+    idiom_names_make(&n);
+    HANDLE written = mq_make_event(n.base, L"written");
+    HANDLE r = mq_create(n.name, 0, 4, 64, TRUE, &err);
+    REQUIRE(r != NULL);
+    cetest_proc child;
+    REQUIRE(cetest_spawn(&child, 0, "writer_then_hang", "%s %s", n.name8, n.base8));
+    if (WAIT_EVENT(written, "child wrote")) {
+        CHECK_EQ(WaitForSingleObject(r, STEP_BOUND), WAIT_OBJECT_0);
+        MQ_EXPECT_READ(r, "last words", 0);
+        CHECK_EQ(WaitForSingleObject(r, 0), WAIT_TIMEOUT);
+    }
+    CHECK(TerminateProcess(child.process, 9));
+    CHECK_EQ(WaitForSingleObject(child.process, STEP_BOUND), WAIT_OBJECT_0);
+    ULONGLONG start = cetest_now_ms();
+    EXPECT_WRITER_LEFT(r, 0);
+    printf("  the wait ended %llu ms after the writer was killed\n", cetest_now_ms() - start);
+    cetest_collect(&child, CHILD_BOUND, NULL, 0);
+    MQ_CLOSE(r);
+    mq_close_event(written);
+}
+
 /* ---- either end first, in two processes ------------------------------------ */
 
 /* argv: name flags base role (writer | reader) queued(0|1). The child

@@ -363,6 +363,28 @@ CETEST(MQ_ROWS_SUITE, write_end_reset_at_the_start_of_an_internal_wait)
     MQ_CLOSE(w);
 }
 
+/* ---- not in the table: no row, no signal ------------------------------------ */
+
+CETEST(MQ_ROWS_SUITE, closing_one_of_two_handles_of_an_end_signals_nothing)
+{
+    HANDLE r, w;
+    DWORD err;
+    REQUIRE(MQ_PAIR(NULL, 0, 1, 64, &r, &w));
+    HANDLE r2 = mq_open(GetCurrentProcess(), w, TRUE, &err);
+    HANDLE w2 = mq_open(GetCurrentProcess(), r, FALSE, &err);
+    REQUIRE(r2 && w2);
+    MQ_CLOSE(r2);
+    EXPECT_UNSIGNALED(r, "one of two read handles closed, queue empty");
+    MQ_EXPECT_WRITE(w, "full", 0);
+    EXPECT_RESET(w2, FALSE, "full");
+    MQ_CLOSE(w);
+    EXPECT_UNSIGNALED(w2, "one of two write handles closed, queue full");
+    EXPECT_SIGNALED(r, "a message queued");
+    MQ_EXPECT_READ(r, "full", 0);
+    MQ_CLOSE(w2);
+    MQ_CLOSE(r);
+}
+
 /* ---- a wait is satisfied by a signal it saw, even if reset since ---------- */
 
 typedef struct row_waiter {
