@@ -71,8 +71,8 @@ static void expect_writer_left_at(HANDLE r, DWORD flags, const char *file, int l
 #define EXPECT_WRITER_LEFT(r, flags) expect_writer_left_at((r), (flags), __FILE__, __LINE__)
 
 /* A CE reader's main loop: wait on the handle, then read what is there.
- * Returns the messages read, and counts the loop's turns and the reads
- * that failed because no writer was attached yet. */
+ * Counts the messages read, the loop's turns, and the wakes whose read
+ * failed (no writer attached yet, or nothing queued). */
 typedef struct ce_reader {
     int turns;
     int no_writer_reads;
