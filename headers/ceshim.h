@@ -59,7 +59,7 @@ CESHIM_API DWORD WINAPI CeShimGetVersion(void);
 /* Win32 calls whose CE meaning differs on ceshim's handles. They pass any
  * other handle to Win32 untouched. A queue handle is a real event handle,
  * so plain Win32 waits work too; these add CE's exact signal state (plain
- * waits may wake once early after a queue is drained) and, for
+ * waits may wake once early after a queue is drained or filled) and, for
  * CloseHandle, release the queue end as CloseMsgQueue does. */
 CESHIM_API BOOL WINAPI CeShimCloseHandle(HANDLE hObject);
 CESHIM_API DWORD WINAPI CeShimWaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);

@@ -94,6 +94,10 @@ static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint
         h->state |= MQ_STATE_BROKEN;
         mq_chunks_retire(q); /* the discarded messages' memory goes back */
     }
+    /* Spec 1.12: both ends are signaled, and stay so until reset. */
+    ce_store32(&h->read_sticky, 1);
+    ce_store32(&h->write_sticky, 1);
+    ce_store32(&h->ends_closed, h->ends_closed + 1);
     wake_end(q, MQ_END_READ);
     wake_end(q, MQ_END_WRITE);
 }
@@ -178,10 +182,28 @@ BOOL mq_end_ready(struct mq_handle *hnd)
     struct mq_header *h = hnd->q->h;
     if (hnd->closed || (h->state & (MQ_STATE_BROKEN | MQ_STATE_CORRUPT)))
         return TRUE;
-    BOOL allow_broken = (h->flags & MQ_FLAG_ALLOW_BROKEN) != 0;
+    /* No writer (reader) attached is no signal: a read end that never had a
+     * writer is created unsignaled, and a CE program waits on it before it
+     * reads, as reading would fail with ERROR_PIPE_NOT_CONNECTED. */
     if (hnd->end == MQ_END_READ)
-        return mq_has_message(h) || (!allow_broken && mq_total_writers(h) == 0);
-    return mq_has_room(h) || (!allow_broken && mq_total_readers(h) == 0);
+        return ce_load32(&h->read_sticky) || mq_has_message(h);
+    return ce_load32(&h->write_sticky) || mq_has_room(h);
+}
+
+uint64_t mq_end_mark(struct mq_handle *hnd)
+{
+    struct mq_header *h = hnd->q->h;
+    /* The other side's message count: writes signal the read end, reads
+     * the write end. */
+    uint64_t peer = ce_load64(hnd->end == MQ_END_READ ? &h->wstate : &h->rstate);
+    return ((uint64_t)ce_load32(&h->ends_closed) << 32) | (peer >> 32);
+}
+
+void mq_end_reset(struct mq_queue *q, int end)
+{
+    volatile uint32_t *sticky = end == MQ_END_READ ? &q->h->read_sticky : &q->h->write_sticky;
+    if (ce_load32(sticky)) /* stored only when set: the line stays this side's */
+        ce_store32(sticky, 0);
 }
 
 BOOL mq_sleep_begin(struct mq_handle *hnd)
@@ -191,6 +213,7 @@ BOOL mq_sleep_begin(struct mq_handle *hnd)
     volatile uint32_t *sleepers = hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
     volatile uint32_t *mirror = hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
     ce_add32(sleepers, 1);
+    InterlockedIncrement(&q->sleepers[hnd->end]);
     ResetEvent(q->ev[hnd->end]);
     ce_store32(mirror, 0);
     ce_fence();
@@ -206,6 +229,7 @@ BOOL mq_sleep_begin(struct mq_handle *hnd)
 void mq_sleep_end(struct mq_handle *hnd)
 {
     struct mq_header *h = hnd->q->h;
+    InterlockedDecrement(&hnd->q->sleepers[hnd->end]);
     ce_add32(hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers, -1);
 }
 
@@ -400,13 +424,24 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         error = ERROR_FILE_CORRUPT;
         goto fail;
     }
+    BOOL end_created = (rq->end == MQ_END_READ ? mq_total_readers(h) : mq_total_writers(h)) == 0;
     if (!mq_count_handles(q, rq->end, +1)) {
         error = ERROR_OUTOFMEMORY; /* more processes than the table holds */
         goto fail;
     }
-    if (rq->end == MQ_END_READ && mq_has_message(h)) {
-        ce_store32(&h->read_event_set, 1);
-        SetEvent(q->ev[MQ_END_READ]);
+    /* Spec 1.6: a read end is created unsignaled, set at once if messages
+     * are queued. (A write end is created signaled: a new one finds room,
+     * or a full queue whose previous write end closed, which signaled it.) */
+    if (rq->end == MQ_END_READ) {
+        if (end_created)
+            ce_store32(&h->read_sticky, 0);
+        if (mq_has_message(h)) {
+            ce_store32(&h->read_event_set, 1);
+            SetEvent(q->ev[MQ_END_READ]);
+        } else if (end_created) {
+            ResetEvent(q->ev[MQ_END_READ]);
+            ce_store32(&h->read_event_set, 0);
+        }
     }
     mq_unlock(q, MQ_LOCK_BOTH);
 

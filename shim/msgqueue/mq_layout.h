@@ -43,9 +43,10 @@
  *   48      8     last_sweep_ms    when dead processes were last swept
  *   56      4     name_chars       length of name, 0 for unnamed queues
  *   60      4     reserved
- *   64      8     reserved         (readers' line)
+ *   64      4     read_sticky      (readers' line) 1: read end signaled by a close
+ *   68      4     reserved
  *   72      8     rstate           (messages read << 32) | head offset
- *   128     4     reserved         (writers' line)
+ *   128     4     write_sticky     (writers' line) 1: write end signaled by a close
  *   132     4     high_water       largest count seen
  *   136     8     wstate           (messages written << 32) | tail offset
  *   192     4     alert_full       1 while the alert slot holds a message
@@ -61,7 +62,7 @@
  *   232     8     next_uid         uid of the next chunk created
  *   240     8     spare_uid        a drained chunk kept for reuse, or 0
  *   248     4     free_epoch       bumped when a chunk is destroyed
- *   252     4     reserved
+ *   252     4     ends_closed      bumped when an end loses its last handle
  *   256     520   name             UTF-16, MQ_NAME_MAX chars
  *   896     4     read_lock        pid of the owner, 0 = free   (a line of its own)
  *   960     4     write_lock       pid of the owner, 0 = free   (a line of its own)
@@ -91,6 +92,18 @@
  * A writer fills a record completely before publishing wstate; a reader
  * copies it out before publishing rstate: a half message is never visible,
  * and the reader's copy-out overlaps the writer's copy-in.
+ *
+ * Signals (spec 1.12). A queue handle is signaled as CE's manual-reset end
+ * events are: the read end while a message is queued, the write end while
+ * there is room, both once the queue is broken, and besides, an end whose
+ * `sticky` word is 1. An end losing its last handle sets both sticky words
+ * and bumps ends_closed; a read (or a write) that finds the queue empty
+ * (full) or that succeeds clears its end's word: while messages (room)
+ * remain that changes nothing visible, and the read that empties the queue
+ * (the write that fills it) is one that resets CE's event. A read end
+ * created anew starts with its word cleared. A waiter that noted
+ * ends_closed and the peer's message count when it began is satisfied when
+ * they change, even if another thread has reset the end since.
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H
@@ -101,7 +114,7 @@
 #include "common/bulk_copy.h"
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 5u /* 5: MQ_KIND_MSG_STREAMED records; 4: chunks that are given back */
+#define MQ_LAYOUT_VERSION 6u /* 6: read_sticky, write_sticky, ends_closed; 5: MQ_KIND_MSG_STREAMED records */
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -155,11 +168,12 @@ struct mq_header {
     uint32_t name_chars;
     uint32_t reserved0;
     /* readers' cache line */
-    uint64_t reserved1;
+    uint32_t read_sticky; /* see "Signals" above; written under read_lock */
+    uint32_t reserved1;
     uint64_t rstate;
     uint8_t pad_r[48];
     /* writers' cache line */
-    uint32_t reserved3;
+    uint32_t write_sticky; /* written under write_lock */
     uint32_t high_water;
     uint64_t wstate;
     uint8_t pad_w[48];
@@ -177,7 +191,7 @@ struct mq_header {
     uint64_t next_uid;
     uint64_t spare_uid;
     uint32_t free_epoch;
-    uint32_t reserved4;
+    uint32_t ends_closed; /* under both locks */
     uint16_t name[MQ_NAME_MAX];
     uint8_t pad_n[120];
     /* The locks have lines of their own: the other side polls the state
@@ -232,7 +246,9 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, capacity) == 32, "capacity at 32");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, creating_uid) == 40, "creating_uid at 40");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name_chars) == 56, "name_chars at 56");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) == 896, "read_lock at 896");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sticky) == 64, "read_sticky at 64");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, write_sticky) == 128, "write_sticky at 128");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 960, "write_lock at 960");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, high_water) == 132, "high_water at 132");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
@@ -243,6 +259,7 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, nslots) == 228, "nslots at 228");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, next_uid) == 232, "next_uid at 232");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, spare_uid) == 240, "spare_uid at 240");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, free_epoch) == 248, "free_epoch at 248");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, ends_closed) == 252, "ends_closed at 252");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, name) == 256, "name at 256");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, procs) == 1024, "procs at 1024");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, slot_uid) == 3072, "slot_uid at 3072");

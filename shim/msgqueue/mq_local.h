@@ -44,6 +44,7 @@ struct mq_queue {
     struct mq_side side[2];   /* indexed by MQ_END_READ / MQ_END_WRITE */
     uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
     uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
+    volatile LONG sleepers[2];  /* this process's threads in mq_sleep_begin..end, per end */
 };
 
 struct mq_handle {
@@ -78,9 +79,18 @@ void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers))
 int mq_lock(struct mq_queue *q, int which); /* FALSE with the last error set */
 void mq_unlock(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
-/* The condition a wait on this end is satisfied by: messages (read end) or
- * room (write end), a broken peer, or the handle being closed. */
+/* Whether the end is signaled (spec 1.12; mq_layout.h, "Signals"):
+ * messages (read end) or room (write end), its sticky word, a broken
+ * queue, or the handle being closed. */
 BOOL mq_end_ready(struct mq_handle *hnd);
+/* What a waiter notes when it begins: when the mark changes, the end was
+ * signaled meanwhile (a message written or read by the other side, or an
+ * end fully closed), even if it has been reset since. */
+uint64_t mq_end_mark(struct mq_handle *hnd);
+/* Under that end's lock (MQ_LOCK_READ for the read end): a read or write
+ * that found the queue empty/full, or succeeded, clears the end's sticky
+ * signal. */
+void mq_end_reset(struct mq_queue *q, int end);
 /* Before sleeping on an end's event: registers as a sleeper and resets the
  * event; returns TRUE if the wait may sleep (condition still false). Every
  * call must be paired with mq_sleep_end. */

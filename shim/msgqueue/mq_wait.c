@@ -43,6 +43,12 @@ static DWORD wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **
                          DWORD timeout, BOOL alertable)
 {
     ULONGLONG start = GetTickCount64();
+    /* An end signaled while this waits satisfies a wait-any even if it was
+     * reset before this thread looked (a manual-reset event's waiters are
+     * all released). Wait-all needs every end signaled at once. */
+    uint64_t marks[MAXIMUM_WAIT_OBJECTS];
+    for (DWORD i = 0; i < count; i++)
+        marks[i] = queues[i] ? mq_end_mark(queues[i]) : 0;
     for (;;) {
         /* Wait-any: the lowest ready index wins, as in Win32, so a queue
          * that is ready answers at once, unless a plain handle before it
@@ -55,7 +61,7 @@ static DWORD wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **
                 SetLastError(ERROR_INVALID_HANDLE);
                 return WAIT_FAILED;
             }
-            if (mq_end_ready(queues[i]))
+            if (mq_end_ready(queues[i]) || (!wait_all && mq_end_mark(queues[i]) != marks[i]))
                 first_ready = i;
         }
         if (!wait_all && first_ready < count) {
@@ -96,6 +102,11 @@ static DWORD wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **
             continue;
         if (timeout != INFINITE && GetTickCount64() - start >= timeout)
             return WAIT_TIMEOUT;
+        /* A silent peer may have died: its handles closing is an end
+         * closing (spec 1.11), which only a sweep notices. */
+        for (DWORD i = 0; i < count; i++)
+            if (queues[i])
+                mq_sweep(queues[i]->q, FALSE);
     }
 }
 

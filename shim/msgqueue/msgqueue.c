@@ -302,6 +302,10 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             break;
         } else {
             r = read_once(q, lpBuffer, cbBufferSize, &len, &flags, &writer);
+            /* Empty (this read waits, or times out at once), or a message
+             * taken: either resets the read end (spec 1.12). */
+            if (r == MQ_OK || r == MQ_TRUNCATED || r == MQ_EMPTY)
+                mq_end_reset(q, MQ_END_READ);
         }
         mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
@@ -396,6 +400,8 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
             break;
         } else {
             r = write_once(q, lpBuffer, cbDataSize, dwFlags, alert);
+            if (r == MQ_OK || r == MQ_FULL) /* as reads, for the write end */
+                mq_end_reset(q, MQ_END_WRITE);
         }
         mq_unlock(q, MQ_LOCK_WRITE);
         if (r == MQ_OK) {
@@ -481,9 +487,12 @@ static BOOL close_queue(HANDLE hMsgQ)
             mq_unlock(q, MQ_LOCK_BOTH);
         }
         /* Wake this process's threads blocked on the handle: they see it
-         * closed. (Other sleepers re-check and sleep again.) */
-        ce_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
-        SetEvent(q->ev[hnd->end]);
+         * closed. Only when some sleep: a handle closed while its end
+         * keeps others is no signal (spec 1.12) for plain waits either. */
+        if (InterlockedCompareExchange(&q->sleepers[hnd->end], 0, 0)) {
+            ce_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
+            SetEvent(q->ev[hnd->end]);
+        }
         ok = CloseHandle(hnd->handle);
         mq_handle_put(hnd);
     }
