@@ -181,6 +181,15 @@ if(STEP STREQUAL "build")
   install_and_build(${BUILD_DIR} ${prefix} ${deploy})
   if(PEER_BUILD_DIR)
     install_and_build(${PEER_BUILD_DIR} ${peer_prefix} ${peer_deploy})
+    # One prefix per bitness: the other bitness's build refuses this package.
+    installed_toolchain(peer_toolchain ${peer_prefix} ${PEER_BUILD_DIR})
+    execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${WORK_DIR}/mismatch -G ${GENERATOR}
+                            -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+                            -DCMAKE_TOOLCHAIN_FILE=${peer_toolchain}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+    if(rc EQUAL 0 OR NOT "${out}${err}" MATCHES "CeShimConfig.cmake, version: [0-9.]+ \\((32|64)bit\\)")
+      message(FATAL_ERROR "a build of the other bitness accepted this package (exit ${rc}):\n${out}${err}")
+    endif()
   endif()
   # The installed samples build on their own against the package.
   installed_toolchain(toolchain ${prefix} ${BUILD_DIR})
