@@ -35,7 +35,11 @@ set(failures "")
 function(run expect)
   file(MAKE_DIRECTORY ${WORK_DIR})
   set(log ${WORK_DIR}/${STEP}${SCENARIO}.log) # one per test: they run in parallel
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc INPUT_FILE /dev/null OUTPUT_FILE ${log} ERROR_FILE ${log}
+  set(null /dev/null)
+  if(CMAKE_HOST_WIN32)
+    set(null NUL)
+  endif()
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc INPUT_FILE ${null} OUTPUT_FILE ${log} ERROR_FILE ${log}
                   TIMEOUT 180)
   file(READ ${log} all)
   string(REPLACE ";" " " cmd "${ARGN}")
