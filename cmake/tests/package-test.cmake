@@ -30,8 +30,8 @@ set(failures "")
 # run(<expect regex or "">, command...): runs it, bounded; a non-zero exit or
 # output without the regex is a failure (noted, the script goes on).
 # Output goes to a file, not a pipe: under Wine, the services host a
-# program starts holds that program's Unix stdout/stderr, and reading a
-# pipe to its end would wait for the host to exit.
+# program starts holds that program's Unix stderr, and reading a pipe to
+# its end would wait for the host to exit.
 function(run expect)
   file(MAKE_DIRECTORY ${WORK_DIR})
   set(log ${WORK_DIR}/${STEP}${SCENARIO}.log) # one per test: they run in parallel
