@@ -115,6 +115,10 @@ void svc_host_log(const char *fmt, ...)
 #endif
     ;
 
+/* ---- svc_quiet.c ---- */
+/* Under Wine on Linux, points the Unix fd 2 we inherited at /dev/null. */
+void svc_host_release_unix_stderr(void);
+
 /* ---- svc_worker.c ---- */
 /* Serves one client thread's slot until it leaves, dies or the host stops. */
 BOOL svc_worker_start(const struct svc_connect_msg *msg, HANDLE stop);
