@@ -52,10 +52,12 @@ struct svc_service *svc_service_by_device(const WCHAR *device);
 void svc_service_put(struct svc_service *svc);
 /* Fills up to cap entries; returns how many services there are. */
 DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid);
-/* Loads every configured service without DEVFLAGS_NOLOAD, in Order. */
 /* Loads the boot services in Order; returns how many are DLLs of the other
  * bitness (ERROR_BAD_EXE_FORMAT), left to the other bitness's host. */
 DWORD svc_services_boot(void);
+/* Why the boot service named `device` ("ABC0:") did not load; 0 if it did
+ * or none is configured. */
+DWORD svc_services_boot_error(const WCHAR *device);
 /* The host of `bits` runs: found, or started and ready (client side,
  * svc_transport.c). */
 BOOL svc_host_ensure(DWORD bits, DWORD *error);
