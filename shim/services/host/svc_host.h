@@ -37,6 +37,7 @@ struct svc_service {
     svc_seek_fn seek;
     svc_ioctl_fn ioctl;
     struct svc_ports *ports;    /* a super service's ports (svc_ports.c); NULL if none */
+    HANDLE claim;               /* the session-wide claim of `device` (both bitnesses' hosts) */
 };
 
 /* ---- svc_services.c ---- */

@@ -9,6 +9,7 @@
 
 #include <service.h>
 
+#include "services/common/svc_names.h"
 #include "services/host/svc_host.h"
 
 #define SERVICES_MAX 256
@@ -74,6 +75,29 @@ static void unreserve(struct svc_service *svc)
     if (svc->id && table[svc->id - 1] == svc)
         table[svc->id - 1] = NULL;
     ReleaseSRWLockExclusive(&table_lock);
+    if (svc->claim) {
+        CloseHandle(svc->claim); /* the name is free for every host again */
+        svc->claim = NULL;
+    }
+}
+
+/* A device name is unique in the session, across the hosts of both
+ * bitnesses: the host that loads "ABC0:" holds a named object for it
+ * until the unload (or its death). Whoever creates it first has it. */
+static DWORD claim_device_name(struct svc_service *svc)
+{
+    WCHAR name[SVC_OBJECT_NAME_MAX];
+    svc_device_claim_name(name, svc->device);
+    HANDLE h = CreateEventW(svc_user_only_sa(), TRUE, FALSE, name);
+    DWORD err = GetLastError();
+    if (h && err == ERROR_ALREADY_EXISTS) {
+        CloseHandle(h);
+        return ERROR_DEVICE_IN_USE;
+    }
+    if (!h) /* access denied: another user's object squats the name */
+        return err == ERROR_ACCESS_DENIED ? ERROR_DEVICE_IN_USE : err;
+    svc->claim = h;
+    return ERROR_SUCCESS;
 }
 
 static struct svc_service *pin_locked(struct svc_service *s)
@@ -206,6 +230,10 @@ static DWORD run_lifecycle(struct svc_service *svc, BOOL init)
 static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
 {
     DWORD err = reserve(svc);
+    if (!err && (err = claim_device_name(svc)) != ERROR_SUCCESS) {
+        svc_host_log("%ls is taken in this session (error %lu)", svc->device, (unsigned long)err);
+        unreserve(svc);
+    }
     if (err) {
         HeapFree(GetProcessHeap(), 0, svc);
         return err;
