@@ -1,4 +1,4 @@
-# cmake -DEMULATOR=... -DPROGRAM=... -DWORD=... -P svc-pipe-close.cmake
+# cmake -DEMULATOR=... -DPROGRAM=... -DWORD=... -DLOG=<file> -P svc-pipe-close.cmake
 #
 # A client run the way CI runners and `tee` run it: its stdout and stderr
 # are one pipe, read to its end. The client starts its session's services
@@ -13,6 +13,9 @@ string(REPLACE "|" ";" EMULATOR "${EMULATOR}")
 string(RANDOM LENGTH 8 tail)
 set(ENV{CESHIM_SERVICES_INSTANCE} "${WORD}-${tail}")
 set(bound 60)
+# The host's log goes to a file when asked (Wine: the Unix root is Z:).
+file(REMOVE "${LOG}")
+set(ENV{CESHIM_SERVICES_LOG} "Z:${LOG}")
 
 string(TIMESTAMP t0 "%s")
 # OUTPUT_VARIABLE and ERROR_VARIABLE the same: one pipe for both streams,
@@ -47,5 +50,13 @@ if(NOT out MATCHES "pipe_client: host pid [0-9]+ on stdout" OR NOT out MATCHES "
 endif()
 if(NOT check_rc IN_LIST passed)
   message(FATAL_ERROR "the pipe ended ${took} s after the start, but the host was not running then: it held the pipe until it exited")
+endif()
+set(log "")
+if(EXISTS "${LOG}")
+  file(READ "${LOG}" log)
+endif()
+message("host log:\n${log}")
+if(NOT log MATCHES "ceservicesd\\[[0-9]+\\]: serving")
+  message(FATAL_ERROR "the host's log (CESHIM_SERVICES_LOG=Z:${LOG}) lacks its 'serving' line")
 endif()
 message("OK: the client's stdout+stderr pipe ended after ${took} s; the host ran on and was shut down")
