@@ -371,3 +371,30 @@ CETEST(bitness_services, one_device_name_loads_in_one_host_only)
     }
     svc_test_end(&t);
 }
+
+/* TSA1: is configured twice: this bitness's entry names a DLL that is not
+ * there (its boot load fails, ERROR_MOD_NOT_FOUND), the other bitness's
+ * loads. CreateFile finds the one that loaded; ActivateService of the
+ * broken entry now finds the name taken (checked before any load). */
+CETEST(bitness_services, a_name_that_failed_here_opens_in_the_other_host)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    WCHAR host[MAX_PATH];
+    bit_peer_pathw(L"ceservicesd.exe", host, MAX_PATH);
+    SetEnvironmentVariableW(peer_host_variable(), host);
+    if (CHECK(svc_test_config(&t, L"BrokenOwn", L"tsa_not_built.dll", L"TSA", 1, 1, ~0u, ~0u)) &&
+        CHECK(svc_test_config(&t, L"PeerTsa", L"tsa.dll", L"TSA", 1, 2, ~0u, ~0u)) &&
+        CHECK(use_peer_dll(&t, L"PeerTsa", L"tsa.dll"))) {
+        HANDLE h = svc_test_open(L"TSA1:");
+        if (h != INVALID_HANDLE_VALUE) {
+            host_of(h, BIT_PEER_BITS);
+            CloseHandle(h);
+        }
+        SetLastError(0xdeadbeef);
+        HANDLE ha = ActivateService(L"BrokenOwn", 0);
+        CHECK_PTR_EQ(ha, NULL);
+        CHECK_LASTERROR(ERROR_DEVICE_IN_USE);
+    }
+    svc_test_end(&t);
+}
