@@ -26,8 +26,10 @@
 struct flicker_ctl {
     volatile LONG gen;     /* bumped when `name` is a new queue */
     volatile LONG stop;    /* the hostile process stops */
-    volatile LONG changes; /* hostile stores made */
-    volatile LONG queues, ops, oks, errors, handles_before, handles_after, views_before, views_after;
+    volatile LONG changes; /* damages made: a hostile value put in place (then maybe oscillated) */
+    volatile LONG stores;  /* hostile stores, oscillations included */
+    volatile LONG queues, ops, oks, errors;  /* summed over victims */
+    volatile LONG handles_before, handles_after, views_before, views_after; /* the last victim's */
     WCHAR name[128];
 };
 
@@ -48,7 +50,7 @@ static ULONG rng(ULONG *s)
 
 struct hostile {
     ULONG seed;
-    LONG pending; /* changes not yet added to ctl->changes */
+    LONG pending, pending_stores; /* not yet added to ctl->changes, ctl->stores */
     WCHAR name[128];
     HANDLE mapping;
     struct mq_header *h;
@@ -112,6 +114,7 @@ static void flip32(struct hostile *x, void *at)
     if (InterlockedCompareExchange(p, bad, old) != old)
         return;
     x->pending++;
+    x->pending_stores++;
     if (rng(&x->seed) % 64 == 0)
         return;
     hold(x);
@@ -124,7 +127,7 @@ static void flip32(struct hostile *x, void *at)
         if (InterlockedCompareExchange(p, bad, old) != old)
             return;
         spin(x);
-        x->pending += 2;
+        x->pending_stores += 2;
     }
     InterlockedCompareExchange(p, old, bad);
 }
@@ -136,6 +139,7 @@ static void flip64(struct hostile *x, void *at)
     if (InterlockedCompareExchange64(p, bad, old) != old)
         return;
     x->pending++;
+    x->pending_stores++;
     if (rng(&x->seed) % 64 == 0)
         return;
     hold(x);
@@ -148,7 +152,7 @@ static void flip64(struct hostile *x, void *at)
         if (InterlockedCompareExchange64(p, bad, old) != old)
             return;
         spin(x);
-        x->pending += 2;
+        x->pending_stores += 2;
     }
     InterlockedCompareExchange64(p, old, bad);
 }
@@ -307,12 +311,14 @@ CETEST_CHILD(flicker_hostile)
             continue;
         }
         flicker_once(&x);
-        if (x.pending >= 256) {
+        if (x.pending >= 64) {
             InterlockedExchangeAdd(&ctl->changes, x.pending);
-            x.pending = 0;
+            InterlockedExchangeAdd(&ctl->stores, x.pending_stores);
+            x.pending = x.pending_stores = 0;
         }
     }
     InterlockedExchangeAdd(&ctl->changes, x.pending);
+    InterlockedExchangeAdd(&ctl->stores, x.pending_stores);
     drop_queue(&x);
 }
 
@@ -429,12 +435,12 @@ CETEST_CHILD(flicker_victim)
     for (size_t s = 0; (ctl->changes < target || s < SHAPES) && cetest_now_ms() - start < ms && cetest_failures() < 20;
          s++) {
         victim_queue(&v, ctl, s % SHAPES, TRUE);
-        ctl->queues++;
+        InterlockedIncrement(&ctl->queues);
+        InterlockedExchangeAdd(&ctl->ops, v.ops);
+        InterlockedExchangeAdd(&ctl->oks, v.oks);
+        InterlockedExchangeAdd(&ctl->errors, v.errors);
+        v.ops = v.oks = v.errors = 0;
     }
-    ctl->stop = 1;
-    ctl->ops = v.ops;
-    ctl->oks = v.oks;
-    ctl->errors = v.errors;
     ctl->handles_after = (LONG)fault_count_handles();
     ctl->views_after = (LONG)fault_count_views();
     CHECK_MSG(ctl->handles_after == ctl->handles_before, "handles: %ld before the damaged queues, %ld after",
@@ -447,11 +453,15 @@ CETEST_CHILD(flicker_victim)
 
 CETEST(mq_flicker, fields_changing_under_reads_and_writes_give_clean_errors)
 {
-    /* A few seconds here; CESHIM_FLICKER_CHANGES=1000000 for `make torture`. */
+    /* A few seconds here. `make torture` sets CESHIM_FLICKER_CHANGES
+     * (10^6): victims are then started one after another, each crash, hang
+     * or leak counted, until the hostile process has made that many
+     * changes. */
     char env[32];
-    LONG target = 20000;
-    DWORD ms = 4000;
-    if (GetEnvironmentVariableA("CESHIM_FLICKER_CHANGES", env, sizeof(env)) && atol(env) > 0) {
+    LONG target = 0x7fffffff;
+    DWORD ms = 2500;
+    BOOL torture = GetEnvironmentVariableA("CESHIM_FLICKER_CHANGES", env, sizeof(env)) && atol(env) > 0;
+    if (torture) {
         target = atol(env);
         ms = 60u * 60u * 1000u;
     }
@@ -462,23 +472,42 @@ CETEST(mq_flicker, fields_changing_under_reads_and_writes_give_clean_errors)
     HANDLE ctl_mapping;
     struct flicker_ctl *ctl = ctl_map(ctl_name, TRUE, &ctl_mapping);
     REQUIRE(ctl != NULL);
-    cetest_proc hostile, victim;
+    cetest_proc hostile;
     REQUIRE(cetest_spawn(&hostile, 0, "flicker_hostile", "%s", ctl8));
     ULONGLONG start = cetest_now_ms();
-    if (cetest_spawn(&victim, 0, "flicker_victim", "%s %ld %lu", ctl8, target, ms)) {
+    LONG victims = 0, crashes = 0, hangs = 0, leaks = 0, failed = 0;
+    do {
+        cetest_proc victim;
+        DWORD left = (DWORD)(ms - (cetest_now_ms() - start));
+        if (!cetest_spawn(&victim, 0, "flicker_victim", "%s %ld %lu", ctl8, target, left))
+            break;
+        victims++;
         char messages[4096];
-        DWORD code = cetest_collect(&victim, ms + 120000, messages, sizeof(messages));
-        CHECK_MSG(code == CETEST_CHILD_PASSED, "victim %s (exit code 0x%lx); its failures:\n%s",
-                  code == WAIT_TIMEOUT ? "hung" : code == CETEST_CHILD_FAILED ? "failed" : "crashed", code, messages);
-    }
+        DWORD code = cetest_collect(&victim, left + 120000, messages, sizeof(messages));
+        if (code == CETEST_CHILD_PASSED)
+            continue;
+        if (code == WAIT_TIMEOUT)
+            hangs++;
+        else if (code == CETEST_CHILD_FAILED && strstr(messages, "before the damaged queues"))
+            leaks++;
+        else if (code == CETEST_CHILD_FAILED)
+            failed++;
+        else
+            crashes++;
+        CHECK_MSG(FALSE, "victim %ld %s (exit code 0x%lx); its failures:\n%s", victims,
+                  code == WAIT_TIMEOUT ? "hung" : code == CETEST_CHILD_FAILED ? "failed" : "crashed", code,
+                  messages[0] ? messages : "  (none logged)\n");
+    } while (torture && ctl->changes < target && cetest_now_ms() - start < ms && victims - 1 < crashes + hangs + 200);
     ctl->stop = 1;
     cetest_wait(&hostile, 30000);
     double secs = (double)(cetest_now_ms() - start) / 1000.0;
-    printf("flicker: %ld hostile changes in %.1f s (%.0f/s) over %ld queues; victim: %ld calls, %ld ok, %ld clean "
-           "errors; handles %ld -> %ld, views %ld -> %ld\n",
-           ctl->changes, secs, secs > 0 ? ctl->changes / secs : 0.0, ctl->queues, ctl->ops, ctl->oks, ctl->errors,
-           ctl->handles_before, ctl->handles_after, ctl->views_before, ctl->views_after);
-    CHECK_MSG(ctl->queues > 0, "the victim used no damaged queue");
+    printf("flicker: %ld hostile changes (%ld stores) in %.1f s (%.0f changes/s) over %ld queues; %ld victims: %ld crashed, %ld hung, "
+           "%ld leaked, %ld failed otherwise; %ld calls, %ld ok, %ld clean errors; last victim's handles %ld -> %ld, "
+           "views %ld -> %ld\n",
+           ctl->changes, ctl->stores, secs, secs > 0 ? ctl->changes / secs : 0.0, ctl->queues, victims, crashes, hangs, leaks,
+           failed, ctl->ops, ctl->oks, ctl->errors, ctl->handles_before, ctl->handles_after, ctl->views_before,
+           ctl->views_after);
+    CHECK_MSG(ctl->queues > 0, "the victims used no damaged queue");
     UnmapViewOfFile(ctl);
     CloseHandle(ctl_mapping);
 }
