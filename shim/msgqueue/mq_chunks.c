@@ -39,9 +39,9 @@ static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 }
 
 static HANDLE handle_of(uint32_t value) { return (HANDLE)(uintptr_t)value; }
+static uint32_t value_of(HANDLE h) { return (uint32_t)(uintptr_t)h; }
 
 static void mark_corrupt(struct mq_header *h) { ce_store32(&h->state, ce_load32(&h->state) | MQ_STATE_CORRUPT); }
-static uint32_t value_of(HANDLE h) { return (uint32_t)(uintptr_t)h; }
 
 /* ---- this process's keepers, in its own memory ------------------------------------ */
 
