@@ -51,6 +51,7 @@ static ULONG rng(ULONG *s)
 struct hostile {
     ULONG seed;
     LONG pending, pending_stores; /* not yet added to ctl->changes, ctl->stores */
+    BOOL revive; /* oscillations also clear the corrupt mark the victim sets */
     WCHAR name[128];
     HANDLE mapping;
     struct mq_header *h;
@@ -126,6 +127,8 @@ static void flip32(struct hostile *x, void *at)
         spin(x);
         if (InterlockedCompareExchange(p, bad, old) != old)
             return;
+        if (x->revive)
+            InterlockedExchange((volatile LONG *)&x->h->state, 0);
         spin(x);
         x->pending_stores += 2;
     }
@@ -151,6 +154,8 @@ static void flip64(struct hostile *x, void *at)
         spin(x);
         if (InterlockedCompareExchange64(p, bad, old) != old)
             return;
+        if (x->revive)
+            InterlockedExchange((volatile LONG *)&x->h->state, 0);
         spin(x);
         x->pending_stores += 2;
     }
@@ -239,13 +244,16 @@ static void flicker_once(struct hostile *x)
     BYTE *base = (BYTE *)x->h;
     ULONG r = rng(&x->seed) % 20;
     if (r >= 16) {
-        /* What bounds copies and offsets, flickered, then the queue revived. */
+        /* What bounds copies and offsets, flickered, the queue revived all
+         * along: the victim keeps trying while the value changes. */
+        x->revive = TRUE;
         if (r == 16)
             flip64(x, &x->h->capacity);
         else if (r == 17)
             flip64(x, rng(&x->seed) % 2 ? &x->h->rstate : &x->h->wstate);
         else
             flip32(x, base + geometry[rng(&x->seed) % (sizeof(geometry) / sizeof(geometry[0]))]);
+        x->revive = FALSE;
         InterlockedExchange((volatile LONG *)&x->h->state, 0);
     } else if (r < 5) {
         flip32(x, base + fields32[rng(&x->seed) % (sizeof(fields32) / sizeof(fields32[0]))]);
@@ -332,6 +340,7 @@ static const struct {
     { MSGQUEUE_NOPRECOMMIT, 40, VICTIM_CB_MAX },
     { 0, 0, 2000 }, /* unbounded: chunks */
     { MSGQUEUE_ALLOW_BROKEN, 3, 100 },
+    { 0, 1, 2000 }, /* a small ring: most writes are near its end */
 };
 #define SHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
