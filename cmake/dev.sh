@@ -1,6 +1,7 @@
 #!/bin/sh
-# cmake/dev.sh deps|wine32|demo|test|bench - what `make demo`, `make test` and
-# `make bench` run. Each installs the Debian packages it needs first.
+# cmake/dev.sh deps|wine32|demo|test|bench|torture - what `make demo`, `make test`,
+# `make bench` and `make torture` run. Each installs the Debian packages it
+# needs first.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -171,8 +172,13 @@ bench)
     build wine-x64
     "$root/cmake/bench.sh" "$root/build/wine-x64"
     ;;
+torture)
+    deps
+    build wine-x64
+    "$root/cmake/torture.sh" "$root/build/wine-x64"
+    ;;
 *)
-    echo "usage: $0 deps|wine32|demo|test|bench" >&2
+    echo "usage: $0 deps|wine32|demo|test|bench|torture" >&2
     exit 2
     ;;
 esac

@@ -33,6 +33,17 @@ static struct mq_queue *queues;
 
 /* ---- the shared lock ------------------------------------------------------- */
 
+/* mq_repair with this process's geometry; before the queue is attached
+ * (an open), with the header's, validated now. */
+static enum mq_result repair(struct mq_queue *q)
+{
+    if (q->attached)
+        return mq_repair(q->h, &q->side[0].mem);
+    struct mq_ring_mem g;
+    memset(&g, 0, sizeof(g));
+    return mq_mem_attach(&g, q->h, q->view_size) ? mq_repair(q->h, &g) : MQ_CORRUPT;
+}
+
 static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
 {
     switch (ceshim_shlock_acquire(word)) {
@@ -42,7 +53,7 @@ static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
         /* The owner died inside a critical section. Every update is one
          * store, so nothing is half done but a chunk being created; a
          * damaged state marks the queue corrupt. */
-        if (mq_repair(q->h, q->view_size) == MQ_OK && word == &q->h->write_lock)
+        if (repair(q) == MQ_OK && word == &q->h->write_lock)
             mq_chunks_repair(q);
         return TRUE;
     default:
@@ -187,7 +198,7 @@ BOOL mq_end_ready(struct mq_handle *hnd)
      * reads, as reading would fail with ERROR_PIPE_NOT_CONNECTED. */
     if (hnd->end == MQ_END_READ)
         return ce_load32(&h->read_sticky) || mq_has_message(h);
-    return ce_load32(&h->write_sticky) || mq_has_room(h);
+    return ce_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
 }
 
 uint64_t mq_end_mark(struct mq_handle *hnd)
@@ -344,13 +355,7 @@ fail:
 }
 
 /* Finishes mapping: where the ring's slots are. Under the lock. */
-static BOOL queue_attach(struct mq_queue *q)
-{
-    if (!mq_header_valid(q->h, q->view_size))
-        return FALSE;
-    mq_chunks_attach(q);
-    return TRUE;
-}
+static BOOL queue_attach(struct mq_queue *q) { return mq_chunks_attach(q); }
 
 /* Chunk uids start at a different place for every queue, so a handle of
  * one queue's chunk is never taken for another's. */

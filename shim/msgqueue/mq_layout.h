@@ -104,6 +104,39 @@
  * created anew starts with its word cleared. A waiter that noted
  * ends_closed and the peer's message count when it began is satisfied when
  * they change, even if another thread has reset the end since.
+ *
+ * Hostile peers. Any process that can open the mapping may change any
+ * byte of it at any moment, between a check and a use too; the rule is
+ * "snapshot, validate, use": a value from shared memory that bounds a
+ * copy, an offset or a loop is loaded once into a local, checked, and only
+ * the local is used. How each field is guarded:
+ *  - geometry (flags, max_messages, cb_max_message, capacity, slot_size,
+ *    nslots; magic, version, header_size): read once when a process
+ *    attaches, validated against the size of its own view, and kept in its
+ *    private struct mq_ring_mem. Every operation compares the header's
+ *    copy with it (a few compares, no kernel call) and fails with
+ *    MQ_CORRUPT on a difference, but bounds everything with the private
+ *    copy: a change after the compare cannot widen a copy or move a write.
+ *  - rstate, wstate: loaded once per operation; the offsets are checked
+ *    against the private capacity and alignment, the count against the
+ *    private max_messages. Records are then addressed through the
+ *    process's own slot pointers (offset < capacity, inside its own view).
+ *  - a ring record's header: copied into a local before it is checked (len
+ *    against the private cb_max_message and the slot's end; kind).
+ *  - alert_len / alert_full: loaded once; the length is checked against the
+ *    private cb_max_message (the alert area holds that many bytes).
+ *  - slot_uid[], spare_uid, creating_uid, next_uid: loaded once per use;
+ *    slot indices are bounded by the private nslots. A chunk is used only
+ *    through a view whose size was checked against the private slot_size.
+ *  - chunk headers (keepers): each entry is copied once; a handle value is
+ *    closed only after the kernel says it is a handle of that very chunk.
+ *    Which keeper handles this process holds is also kept in its private
+ *    memory, so they are closed at the end whatever the shared copy says.
+ *  - proc_slots: loaded once and clamped to MQ_MAX_PROCS; procs[] records
+ *    are counts only (a damaged one is swept or ignored).
+ *  - state, high_water, the sleeper counts and event mirrors, the sticky
+ *    words, ends_closed, free_epoch, last_sweep_ms: decisions only (a wrong value costs a wake-up, an error
+ *    or a sweep, never memory).
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H
@@ -221,12 +254,18 @@ struct mq_chunk_header {
 };
 
 /* What one process has mapped of the ring (its own memory, trusted): the
- * geometry it validated when it attached, and each slot's data; for a
- * process's writers, how they copy large messages in. */
+ * geometry it validated when it attached (mq_mem_attach), and each slot's
+ * data; for a process's writers, how they copy large messages in. Every
+ * bound on a copy, an offset or a loop comes from here, never from the
+ * header: the header's copy of the geometry is only compared with it. */
 struct mq_ring_mem {
     uint32_t chunked;
     uint32_t nslots;
     uint32_t slot_size;
+    uint32_t cb_max_message;
+    uint32_t max_messages;
+    uint32_t flags;    /* MQ_FLAG_* as created */
+    uint64_t capacity; /* nslots * slot_size; 0: not attached */
     uint64_t uid[MQ_MAX_SLOTS];  /* the chunk slot[i] belongs to (0 if not chunked) */
     uint8_t *slot[MQ_MAX_SLOTS]; /* slot_size bytes each, or NULL: not mapped */
     struct ce_bulk_writer copy;  /* writers only, under write_lock */
@@ -295,12 +334,20 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
              uint64_t capacity, uint32_t slot_size, uint32_t nslots, uint64_t first_uid,
              const uint16_t *name, uint32_t name_chars);
 
-/* Checks what every operation relies on against the mapping's size. */
+/* Checks what every operation relies on against the mapping's size (each
+ * field read once). */
 int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
+/* Reads the header's geometry once, validates it against the size of the
+ * caller's view, and keeps it in m (the slots are left to the caller).
+ * 0 if invalid (m unchanged). */
+int mq_mem_attach(struct mq_ring_mem *m, const struct mq_header *h, uint64_t mapping_size);
+/* Whether the header still says what m holds (and is not marked corrupt):
+ * the per-operation check, a few compares. */
+int mq_header_matches(const struct mq_header *h, const struct mq_ring_mem *m);
 
-/* mq_header_valid plus the positions and the alert; marks a damaged queue
- * corrupt. */
-int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
+/* mq_header_matches plus the positions and the alert; marks a damaged
+ * queue corrupt. */
+int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m);
 
 /* `peer`, when not NULL, is the caller's cache of the other side's state
  * word (the reader's for writers, the writer's for readers), kept under the
@@ -313,15 +360,15 @@ int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 
 /* Whether a write of len bytes fits now: MQ_OK, MQ_FULL, MQ_TOO_BIG,
  * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
-enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
+enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t len, int alert,
                              uint64_t *peer);
 /* Enqueues (the caller holds write_lock). */
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, struct mq_ring_mem *mem,
+enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem,
                         const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
                         uint64_t *peer, uint32_t *need_slot);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
  * copied. The alert comes first. */
-enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem, void *buf,
+enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void *buf,
                        uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
                        uint32_t *need_slot);
 /* Drops every queued message and the alert (the caller holds both locks). */
@@ -329,14 +376,14 @@ void mq_discard(struct mq_header *h);
 /* After taking over a lock from a dead owner: every update is one store,
  * so there is nothing to redo but a spare chunk also left in a slot; checks
  * the state and marks a damaged queue. */
-enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
+enum mq_result mq_repair(struct mq_header *h, const struct mq_ring_mem *mem);
 /* Messages queued (the alert excluded). */
 uint32_t mq_count(const struct mq_header *h);
 int mq_has_message(const struct mq_header *h);
-int mq_has_room(const struct mq_header *h);
+int mq_has_room(const struct mq_header *h, const struct mq_ring_mem *mem);
 /* Whether slot s holds no queued byte and neither position is in it, so
  * its chunk may go (the caller holds both locks). */
-int mq_slot_unused(const struct mq_header *h, uint32_t s);
+int mq_slot_unused(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t s);
 
 /* Chunks: a fresh chunk header, and whether a chunk's view of view_size
  * bytes is chunk `uid` of a queue whose slots are slot_size bytes. */

@@ -45,6 +45,15 @@ struct mq_queue {
     uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
     uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
     volatile LONG sleepers[2];  /* this process's threads in mq_sleep_begin..end, per end */
+    /* The keeper handles of chunks this process holds, in its own memory
+     * (mq_chunks.c): closed when the queue goes, whatever the shared
+     * records say. May name handles others closed since (checked first). */
+    SRWLOCK keepers_lock;
+    struct mq_own_keeper {
+        uint64_t uid;
+        HANDLE handle;
+    } *keepers;
+    uint32_t nkeepers, keepers_cap;
 };
 
 struct mq_handle {
@@ -107,8 +116,10 @@ BOOL mq_count_handles(struct mq_queue *q, int end, int delta);
 uint64_t mq_view_size(void *view);
 
 /* Chunks of on-demand rings (mq_chunks.c). */
-/* Sets up both sides' mappings for the header's geometry (under both locks). */
-void mq_chunks_attach(struct mq_queue *q);
+/* Sets up both sides' mappings for the header's geometry, read once and
+ * validated against this process's view (under both locks). FALSE if the
+ * header is not valid. */
+BOOL mq_chunks_attach(struct mq_queue *q);
 /* Before an operation of one side, under its lock: drops views of chunks
  * destroyed since. */
 void mq_chunks_begin(struct mq_queue *q, int end);
@@ -126,7 +137,8 @@ void mq_chunks_retire(struct mq_queue *q);
  * (take keepers of the existing chunks) or removed (close ours). */
 void mq_chunks_adopt(struct mq_queue *q);
 void mq_chunks_release(struct mq_queue *q);
-/* The last reference of this process is gone: unmaps every view. */
+/* The last reference of this process is gone: unmaps every view and
+ * closes every keeper handle this process still holds. */
 void mq_chunks_unmap(struct mq_queue *q);
 /* After a lock was taken over: finishes a chunk its dead creator left. */
 void mq_chunks_repair(struct mq_queue *q);

@@ -260,7 +260,7 @@ static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint3
     enum mq_result r;
     for (int tries = 0;; tries++) {
         uint32_t need = 0;
-        r = mq_read(q->h, q->view_size, &sd->mem, buf, size, len, flags, writer, &q->writer_state_seen, &need);
+        r = mq_read(q->h, &sd->mem, buf, size, len, flags, writer, &q->writer_state_seen, &need);
         if (r != MQ_NEED_SLOT)
             break;
         if (tries == 3 || (r = mq_chunk_for_read(q, need)) != MQ_OK) {
@@ -294,9 +294,9 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             break;
         uint32_t len = 0, flags = 0, writer = 0;
         enum mq_result r;
-        if (!mq_header_valid(h, q->view_size)) {
+        if (!mq_header_matches(h, &q->side[MQ_END_READ].mem)) {
             r = MQ_CORRUPT;
-        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
+        } else if (!(q->side[MQ_END_READ].mem.flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
             mq_unlock(q, MQ_LOCK_READ);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
@@ -359,7 +359,7 @@ static enum mq_result write_once(struct mq_queue *q, const void *data, DWORD siz
     mq_chunks_begin(q, MQ_END_WRITE);
     for (int tries = 0;; tries++) {
         uint32_t need = 0;
-        enum mq_result r = mq_write(q->h, q->view_size, &sd->mem, data, size, flags, ceshim_self_pid(), alert,
+        enum mq_result r = mq_write(q->h, &sd->mem, data, size, flags, ceshim_self_pid(), alert,
                                     &q->reader_state_seen, &need);
         if (r != MQ_NEED_SLOT)
             return r;
@@ -390,11 +390,12 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         if (!attempt_begin(hnd, MQ_LOCK_WRITE, &error))
             break;
         enum mq_result r;
-        if (!mq_header_valid(h, q->view_size)) {
+        const struct mq_ring_mem *mem = &q->side[MQ_END_WRITE].mem;
+        if (!mq_header_matches(h, mem)) {
             r = MQ_CORRUPT;
-        } else if (cbDataSize > h->cb_max_message) {
+        } else if (cbDataSize > mem->cb_max_message) {
             r = MQ_TOO_BIG;
-        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
+        } else if (!(mem->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
             mq_unlock(q, MQ_LOCK_WRITE);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
@@ -451,11 +452,12 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
     mq_sweep(q, TRUE); /* counts are exact for the living */
     if (!mq_lock(q, MQ_LOCK_BOTH))
         goto out;
-    if (mq_state_valid(h, q->view_size)) {
+    const struct mq_ring_mem *mem = &q->side[0].mem;
+    if (mq_state_valid(h, mem)) {
         uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
-        lpInfo->dwFlags = h->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
-        lpInfo->dwMaxMessages = h->max_messages;
-        lpInfo->cbMaxMessage = h->cb_max_message;
+        lpInfo->dwFlags = mem->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
+        lpInfo->dwMaxMessages = mem->max_messages;
+        lpInfo->cbMaxMessage = mem->cb_max_message;
         lpInfo->dwCurrentMessages = mq_count(h);
         lpInfo->dwMaxQueueMessages = h->high_water;
         lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);

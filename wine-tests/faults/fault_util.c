@@ -88,3 +88,59 @@ DWORD fault_wait_counts(HANDLE h, WORD readers, WORD writers, DWORD ms)
         Sleep(10);
     }
 }
+
+BOOL fault_guarded_init(fault_guarded *g, SIZE_T max_bytes)
+{
+    SIZE_T body = (max_bytes + FAULT_CANARY + 4095) / 4096 * 4096;
+    g->base = VirtualAlloc(NULL, body + 4096, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    if (!g->base)
+        return FALSE;
+    g->guard = g->base + body;
+    DWORD old;
+    return VirtualProtect(g->guard, 4096, PAGE_NOACCESS, &old);
+}
+
+void fault_guarded_free(fault_guarded *g)
+{
+    if (g->base)
+        VirtualFree(g->base, 0, MEM_RELEASE);
+    g->base = g->guard = NULL;
+}
+
+BYTE *fault_guarded_at(fault_guarded *g, SIZE_T n)
+{
+    BYTE *p = g->guard - n;
+    memset(p - FAULT_CANARY, 0xA5, FAULT_CANARY);
+    return p;
+}
+
+BOOL fault_canary_ok(const BYTE *p)
+{
+    for (const BYTE *c = p - FAULT_CANARY; c < p; c++)
+        if (*c != 0xA5)
+            return FALSE;
+    return TRUE;
+}
+
+DWORD fault_count_handles(void)
+{
+    /* Handle values are multiples of 4, handed out lowest first. */
+    DWORD n = 0, info;
+    for (ULONG_PTR v = 4; v < 0x10000; v += 4)
+        if (GetHandleInformation((HANDLE)v, &info))
+            n++;
+    return n;
+}
+
+DWORD fault_count_views(void)
+{
+    DWORD n = 0;
+    MEMORY_BASIC_INFORMATION mbi;
+    for (BYTE *p = NULL; VirtualQuery(p, &mbi, sizeof(mbi)); p = (BYTE *)mbi.BaseAddress + mbi.RegionSize) {
+        if (mbi.Type == MEM_MAPPED && mbi.BaseAddress == mbi.AllocationBase)
+            n++;
+        if ((BYTE *)mbi.BaseAddress + mbi.RegionSize < p)
+            break; /* wrapped */
+    }
+    return n;
+}

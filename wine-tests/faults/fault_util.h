@@ -38,4 +38,23 @@ BOOL fault_valid(const fault_msg *m, DWORD len);
  * readers; returns the milliseconds it took, or ~0u. */
 DWORD fault_wait_counts(HANDLE h, WORD readers, WORD writers, DWORD ms);
 
+/* A buffer that ends at a PAGE_NOACCESS page, so that a write (or read)
+ * past its end faults, with canary bytes just before it for underruns. */
+typedef struct fault_guarded {
+    BYTE *base;  /* the allocation */
+    BYTE *guard; /* the no-access page */
+} fault_guarded;
+#define FAULT_CANARY 64u
+BOOL fault_guarded_init(fault_guarded *g, SIZE_T max_bytes);
+void fault_guarded_free(fault_guarded *g);
+/* The n bytes before the guard page, its canary bytes freshly set. */
+BYTE *fault_guarded_at(fault_guarded *g, SIZE_T n);
+/* TRUE if the canary before p (from fault_guarded_at) is intact. */
+BOOL fault_canary_ok(const BYTE *p);
+
+/* What this process holds, counted by probing (Wine's
+ * GetProcessHandleCount says 0): valid handle values, and mapped views. */
+DWORD fault_count_handles(void);
+DWORD fault_count_views(void);
+
 #endif /* FAULT_UTIL_H */

@@ -235,3 +235,88 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
     CHECK(ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f));
     hostile_close(&q);
 }
+
+/* ---- damaged chunk bookkeeping leaks nothing ----------------------------------- */
+
+enum leak_damage { LEAK_NONE, LEAK_SLOT_TABLE, LEAK_KEEPERS, LEAK_OWN_RECORD, LEAK_CORRUPT, LEAK_KINDS };
+static const char *const leak_damage_names[] = { "none", "slot table wiped", "chunk keepers wiped",
+                                                 "own process record wiped", "marked corrupt, slots wiped" };
+
+/* Wipes the keeper records of every chunk the slot table names. */
+static void wipe_keepers(const WCHAR *queue, struct mq_header *h)
+{
+    for (uint32_t s = 0; s < h->nslots && s < MQ_MAX_SLOTS; s++) {
+        if (!h->slot_uid[s])
+            continue;
+        WCHAR name[200];
+        _snwprintf(name, 200, L"Local\\ceshim.1.qn.%ls.c%llx", queue, (unsigned long long)h->slot_uid[s]);
+        name[199] = 0;
+        HANDLE m = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
+        struct mq_chunk_header *c = m ? MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER) : NULL;
+        if (c) {
+            memset(c->keepers, 0, sizeof(c->keepers));
+            UnmapViewOfFile(c);
+        }
+        if (m)
+            CloseHandle(m);
+    }
+}
+
+/* An unbounded queue with a few chunks in use (and one spare), damaged,
+ * then closed. */
+static void chunked_queue_damaged(enum leak_damage damage)
+{
+    static BYTE msg[16384], got[16384];
+    WCHAR name[128];
+    cetest_unique_name(L"leak", name, 128);
+    MSGQUEUEOPTIONS o = fault_options(0, 0, sizeof(msg), TRUE);
+    HANDLE r = CreateMsgQueue(name, &o);
+    o.bReadAccess = FALSE;
+    HANDLE w = CreateMsgQueue(name, &o);
+    if (!CHECK_MSG(r && w, "%s: create failed, error %lu", leak_damage_names[damage], GetLastError()))
+        return;
+    DWORD n, flags;
+    for (int i = 0; i < 64; i++)
+        CHECK(WriteMsgQueue(w, msg, sizeof(msg), 0, 0));
+    for (int i = 0; i < 20; i++)
+        CHECK(ReadMsgQueue(r, got, sizeof(got), &n, 0, &flags));
+    HANDLE mapping;
+    SIZE_T size;
+    struct mq_header *h = damage ? fault_map_queue(name, &mapping, &size) : NULL;
+    if (h) {
+        if (damage == LEAK_KEEPERS)
+            wipe_keepers(name, h);
+        if (damage == LEAK_OWN_RECORD)
+            for (uint32_t i = 0; i < MQ_MAX_PROCS; i++)
+                if (h->procs[i].pid == GetCurrentProcessId())
+                    h->procs[i].pid = 0;
+        if (damage == LEAK_CORRUPT)
+            h->state |= MQ_STATE_CORRUPT;
+        if (damage == LEAK_SLOT_TABLE || damage == LEAK_CORRUPT) {
+            memset(h->slot_uid, 0, sizeof(h->slot_uid));
+            h->spare_uid = 0;
+        }
+        fault_unmap_queue(h, mapping);
+    }
+    CHECK(CloseMsgQueue(r));
+    CHECK(CloseMsgQueue(w));
+}
+
+CETEST(mq_hostile, damaged_chunk_bookkeeping_leaks_no_handles_or_views)
+{
+    /* The baseline after undamaged queues (what a first use keeps for
+     * good is counted in). */
+    for (int i = 0; i < 3; i++)
+        chunked_queue_damaged(LEAK_NONE);
+    DWORD handles = fault_count_handles(), views = fault_count_views();
+    for (int kind = LEAK_NONE; kind < LEAK_KINDS; kind++) {
+        for (int i = 0; i < 10; i++)
+            chunked_queue_damaged((enum leak_damage)kind);
+        DWORD now_handles = fault_count_handles(), now_views = fault_count_views();
+        CHECK_MSG(now_handles == handles && now_views == views,
+                  "after 10 queues with %s: %lu handles, %lu views; %lu and %lu before", leak_damage_names[kind],
+                  now_handles, now_views, handles, views);
+        handles = now_handles;
+        views = now_views;
+    }
+}
