@@ -179,13 +179,19 @@ void mq_chunks_unmap(struct mq_queue *q)
 
 /* ---- keepers --------------------------------------------------------------------- */
 
-/* Closes handle `value` of process pid if it is a handle of chunk uid. */
-static void keeper_close(uint32_t pid, uint32_t value, uint64_t uid)
+static BOOL keeper_is_self(const struct mq_keeper *k)
 {
-    BOOL self = pid == ceshim_self_pid();
-    HANDLE process = self ? GetCurrentProcess() : OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+    return k->pid == ceshim_self_pid() && k->create_time == ceshim_self_create_time();
+}
+
+/* Closes the keeper's handle if it is a handle of chunk uid. */
+static void keeper_close(struct mq_keeper k, uint64_t uid)
+{
+    BOOL self = keeper_is_self(&k);
+    HANDLE process = self ? GetCurrentProcess() : ceshim_open_process_exact(k.pid, k.create_time, PROCESS_DUP_HANDLE);
     if (!process)
-        return; /* exited: its handles are gone */
+        return; /* exited (its pid free or another process's now): its handles are gone */
+    uint32_t value = k.handle;
     HANDLE dup = NULL;
     if (DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
         BOOL ours = FALSE;
@@ -211,7 +217,7 @@ static void close_keepers(struct mq_chunk_header *c, uint64_t uid)
         struct mq_keeper k = c->keepers[i];
         c->keepers[i].pid = 0;
         if (k.pid)
-            keeper_close(k.pid, k.handle, uid);
+            keeper_close(k, uid);
     }
 }
 
@@ -222,16 +228,20 @@ static BOOL give_keepers(struct mq_queue *q, struct mq_chunk_header *c, HANDLE m
     struct mq_header *h = q->h;
     for (uint32_t i = 0; i < MQ_MAX_PROCS && i < h->proc_slots; i++) {
         struct mq_proc p = h->procs[i];
-        if (!p.pid || (int)i == own || !ceshim_process_alive(p.pid, p.create_time))
-            continue; /* dead ones are swept soon */
-        HANDLE process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, p.pid), dup = NULL;
-        BOOL ok = process && DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE,
-                                             DUPLICATE_SAME_ACCESS);
-        if (process)
-            CloseHandle(process);
+        if (!p.pid || (int)i == own)
+            continue;
+        HANDLE process = ceshim_open_process_exact(p.pid, p.create_time, PROCESS_DUP_HANDLE), dup = NULL;
+        if (!process) {
+            if (ceshim_process_alive(p.pid, p.create_time))
+                return FALSE; /* alive, but not ours to give handles to */
+            continue;         /* dead (its pid maybe reused): swept soon */
+        }
+        BOOL ok = DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
+        CloseHandle(process);
         if (!ok)
             return FALSE;
         c->keepers[i].handle = value_of(dup);
+        c->keepers[i].create_time = p.create_time;
         c->keepers[i].pid = p.pid;
     }
     return TRUE;
@@ -264,6 +274,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     }
     mq_chunk_init(c, uid, h->slot_size);
     c->keepers[own].handle = value_of(m);
+    c->keepers[own].create_time = ceshim_self_create_time();
     c->keepers[own].pid = ceshim_self_pid();
     BOOL ok = give_keepers(q, c, m, own);
     if (!ok) {
@@ -321,6 +332,7 @@ void mq_chunks_adopt(struct mq_queue *q)
         if (!c)
             continue;
         c->keepers[i].handle = value_of(m);
+        c->keepers[i].create_time = ceshim_self_create_time();
         c->keepers[i].pid = ceshim_self_pid();
         UnmapViewOfFile(c);
     }
@@ -331,7 +343,6 @@ void mq_chunks_release(struct mq_queue *q)
     struct mq_header *h = q->h;
     if (!q->side[0].mem.chunked)
         return;
-    uint32_t self = ceshim_self_pid();
     for (uint32_t place = 0; place < live_places(h); place++) {
         uint64_t uid = live_uid(h, place);
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;
@@ -339,9 +350,9 @@ void mq_chunks_release(struct mq_queue *q)
             continue;
         for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
             struct mq_keeper k = c->keepers[i];
-            if (k.pid == self) {
+            if (keeper_is_self(&k)) {
                 c->keepers[i].pid = 0;
-                keeper_close(self, k.handle, uid);
+                keeper_close(k, uid);
             }
         }
         UnmapViewOfFile(c);
@@ -416,14 +427,14 @@ void mq_chunks_retire(struct mq_queue *q)
     }
 }
 
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot)
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
     if (head / sd->mem.slot_size == old_slot)
         return;
-    if (!mq_lock(q, MQ_LOCK_WRITE))
-        return;
+    if (!mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms))
+        return; /* a later read retires them */
     mq_chunks_retire(q);
     mq_unlock(q, MQ_LOCK_WRITE);
 }

@@ -75,7 +75,10 @@ void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers))
 #define MQ_LOCK_READ 1
 #define MQ_LOCK_WRITE 2
 #define MQ_LOCK_BOTH 3
-int mq_lock(struct mq_queue *q, int which); /* FALSE with the last error set */
+/* FALSE with the last error set (ERROR_BUSY: a live process held the lock
+ * for give_up_ms; common/shlock.h). mq_lock waits the longest bound. */
+int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms);
+int mq_lock(struct mq_queue *q, int which);
 void mq_unlock(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
 /* The condition a wait on this end is satisfied by: messages (read end) or
@@ -86,8 +89,9 @@ BOOL mq_end_ready(struct mq_handle *hnd);
  * call must be paired with mq_sleep_end. */
 BOOL mq_sleep_begin(struct mq_handle *hnd);
 void mq_sleep_end(struct mq_handle *hnd);
-/* Sweeps the records of dead processes when due (or always with force). */
-void mq_sweep(struct mq_queue *q, BOOL force);
+/* Sweeps the records of dead processes when due (or always with force).
+ * FALSE with ERROR_BUSY if the locks stayed busy for give_up_ms. */
+BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms);
 /* DLL_PROCESS_DETACH at process exit: release this process's records. */
 void mq_process_exit(void);
 /* After making an end ready: wakes its sleepers (or fixes a reset event). */
@@ -109,7 +113,7 @@ enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s);
 enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s);
 /* After a read of a chunked queue, under read_lock: if the head left slot
  * old_slot, retires what nothing is in. */
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot);
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms);
 /* Under both locks: keeps or destroys the chunks of slots nothing is in. */
 void mq_chunks_retire(struct mq_queue *q);
 /* Under both locks: this process's record of the queue was just created

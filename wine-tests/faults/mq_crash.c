@@ -78,7 +78,8 @@ CETEST_CHILD(crash_lock_holder)
     SIZE_T size;
     struct mq_header *h = fault_map_queue(name, &mapping, &size);
     REQUIRE(h != NULL);
-    REQUIRE(InterlockedCompareExchange((volatile LONG *)&h->write_lock, (LONG)GetCurrentProcessId(), 0) == 0);
+    LONG64 me = (LONG64)fault_owner_word(GetCurrentProcess(), GetCurrentProcessId());
+    REQUIRE(InterlockedCompareExchange64((volatile LONG64 *)&h->write_lock, me, 0) == 0);
     BYTE *ring = (BYTE *)h + MQ_HEADER_SIZE + ((h->cb_max_message + 4095) / 4096) * 4096;
     struct mq_record rec = { 40, 0, GetCurrentProcessId(), MQ_KIND_MSG };
     uint32_t tail = (uint32_t)h->wstate; /* the tail offset; the count is above it */

@@ -10,39 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct hostile_queue {
-    WCHAR name[128];
-    HANDLE r, w;
-    HANDLE mapping;
-    SIZE_T size;
-    struct mq_header *h;
-} hostile_queue;
+typedef fault_queue hostile_queue;
 
 static BOOL hostile_open(hostile_queue *q, DWORD flags, DWORD max, DWORD cbmax)
 {
-    memset(q, 0, sizeof(*q));
-    cetest_unique_name(L"hostile", q->name, 128);
-    MSGQUEUEOPTIONS o = fault_options(flags, max, cbmax, TRUE);
-    q->r = CreateMsgQueue(q->name, &o);
-    o.bReadAccess = FALSE;
-    q->w = CreateMsgQueue(q->name, &o);
-    if (!q->r || !q->w)
+    if (!fault_queue_open(q, L"hostile", flags, max, cbmax))
         return FALSE;
     for (int i = 0; i < 3; i++)
         WriteMsgQueue(q->w, "message", 7, 0, 0);
-    q->h = fault_map_queue(q->name, &q->mapping, &q->size);
-    return q->h != NULL;
+    return TRUE;
 }
 
-static void hostile_close(hostile_queue *q)
-{
-    if (q->h)
-        fault_unmap_queue(q->h, q->mapping);
-    if (q->r)
-        CloseMsgQueue(q->r);
-    if (q->w)
-        CloseMsgQueue(q->w);
-}
+static void hostile_close(hostile_queue *q) { fault_queue_close(q); }
 
 static BYTE *ring_of(struct mq_header *h, DWORD cbmax)
 {
@@ -221,8 +200,9 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
 {
     hostile_queue q;
     REQUIRE(hostile_open(&q, 0, 8, 64));
-    /* A live owner that never lets go (here: this process itself). */
-    q.h->read_lock = GetCurrentProcessId();
+    /* A live owner that never lets go (here: this process itself, pid and
+     * creation time, as another of its threads would hold it). */
+    q.h->read_lock = fault_owner_word(GetCurrentProcess(), GetCurrentProcessId());
     char buf[64];
     DWORD n, f;
     ULONGLONG start = cetest_now_ms();
