@@ -74,7 +74,7 @@ BOOL ceshim_owner_alive(uint64_t owner)
 {
     DWORD pid = ceshim_owner_pid(owner);
     if (pid == ceshim_self_pid())
-        return owner == ceshim_self_owner();
+        return ceshim_owner_id(owner) == ceshim_self_owner();
     uint64_t t = ceshim_process_create_time(pid);
     return t != 0 && (t == UINT64_MAX || ceshim_owner_tag(t) == ceshim_owner_word_tag(owner));
 }

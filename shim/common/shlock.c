@@ -19,8 +19,8 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
 
     ULONGLONG start = 0, last_check = 0;
     for (unsigned spins = 1;; spins++) {
-        uint64_t owner = ce_load64(lock);
-        if (owner == 0) {
+        uint64_t word = ce_load64(lock), owner = ceshim_owner_id(word);
+        if (word == 0) {
             if (ce_cas64(lock, 0, self) == 0)
                 return CESHIM_SHLOCK_ACQUIRED;
             continue;
@@ -28,7 +28,7 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
         if (owner != self && ceshim_owner_pid(owner) == ceshim_self_pid()) {
             /* Our pid, not us: an earlier process with this pid died
              * holding it. Nothing to wait for or to ask the kernel. */
-            if (ce_cas64(lock, owner, self) == owner)
+            if (ce_cas64(lock, word, self) == word)
                 return CESHIM_SHLOCK_TAKEN_OVER;
             continue;
         }
@@ -47,10 +47,12 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
         }
         if (owner != self && now - last_check >= CHECK_EVERY_MS) {
             last_check = now;
-            if (!ceshim_owner_alive(owner) && ce_cas64(lock, owner, self) == owner)
+            if (!ceshim_owner_alive(owner) && ce_cas64(lock, word, self) == word)
                 return CESHIM_SHLOCK_TAKEN_OVER;
         }
-        if (now - start > give_up_ms)
+        uint32_t bound = (word & CESHIM_OWNER_LONG) && give_up_ms < CESHIM_SHLOCK_GIVE_UP_MS ? CESHIM_SHLOCK_GIVE_UP_MS
+                                                                                               : give_up_ms;
+        if (now - start > bound)
             return CESHIM_SHLOCK_FAILED;
     }
 }
@@ -58,6 +60,11 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
 void ceshim_shlock_release(volatile uint64_t *lock)
 {
     ce_store64(lock, 0);
+}
+
+void ceshim_shlock_mark_long(volatile uint64_t *lock)
+{
+    ce_store64(lock, ceshim_self_owner() | CESHIM_OWNER_LONG);
 }
 
 uint32_t ceshim_shlock_bound(uint32_t timeout_ms)

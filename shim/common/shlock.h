@@ -12,7 +12,11 @@
  *
  * Critical sections are short, so a wait far longer than one means a
  * frozen, stopped or hostile owner: the waiter then gives up with an error
- * instead of hanging, after give_up_ms.
+ * instead of hanging, after give_up_ms. A few sections make many kernel
+ * calls (mapping every chunk of a queue, handles into other processes),
+ * which under load can take hundreds of milliseconds: their holder marks
+ * the word (CESHIM_OWNER_LONG), and while it is marked every waiter waits
+ * the longest bound, CESHIM_SHLOCK_GIVE_UP_MS.
  */
 #ifndef CESHIM_COMMON_SHLOCK_H
 #define CESHIM_COMMON_SHLOCK_H
@@ -31,6 +35,8 @@ enum ceshim_shlock_result {
 /* The lock word must be 8-aligned (i686 takes it with cmpxchg8b). */
 enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_t give_up_ms);
 void ceshim_shlock_release(volatile uint64_t *lock);
+/* The holder is starting a long section (see above); release clears it. */
+void ceshim_shlock_mark_long(volatile uint64_t *lock);
 /* The give-up bound of a call with a timeout: the timeout itself, within
  * CESHIM_SHLOCK_BRIEF_MS..CESHIM_SHLOCK_GIVE_UP_MS. */
 uint32_t ceshim_shlock_bound(uint32_t timeout_ms);

@@ -255,6 +255,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     int own = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (own < 0)
         return 0;
+    mq_lock_long(q, MQ_LOCK_WRITE); /* a mapping, and a handle into every process */
     uint64_t uid = h->next_uid;
     h->next_uid = uid + 1;
     ce_store64(&h->creating_uid, uid);
@@ -298,6 +299,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 /* Under both locks: destroys chunk uid, no longer in the table. */
 static void destroy_chunk(struct mq_queue *q, uint64_t uid)
 {
+    mq_lock_long(q, MQ_LOCK_BOTH); /* closes a handle in every process */
     ce_store32(&q->h->free_epoch, ce_load32(&q->h->free_epoch) + 1);
     forget_uid(&q->side[MQ_END_READ], uid);
     forget_uid(&q->side[MQ_END_WRITE], uid);
@@ -313,8 +315,10 @@ void mq_chunks_repair(struct mq_queue *q)
     ce_store64(&h->creating_uid, 0);
     /* Installed: only the store of 0 was missing. Otherwise its creator
      * died first, and the keepers it gave go. */
-    if (!chunk_live(h, uid))
+    if (!chunk_live(h, uid)) {
+        mq_lock_long(q, MQ_LOCK_WRITE); /* closes a handle in every process */
         close_chunk(q, uid);
+    }
 }
 
 void mq_chunks_adopt(struct mq_queue *q)
@@ -325,6 +329,7 @@ void mq_chunks_adopt(struct mq_queue *q)
     int i = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (i < 0)
         return;
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
     for (uint32_t place = 0; place < live_places(h); place++) {
         uint64_t uid = live_uid(h, place);
         HANDLE m = NULL;
@@ -343,6 +348,7 @@ void mq_chunks_release(struct mq_queue *q)
     struct mq_header *h = q->h;
     if (!q->side[0].mem.chunked)
         return;
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
     for (uint32_t place = 0; place < live_places(h); place++) {
         uint64_t uid = live_uid(h, place);
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;

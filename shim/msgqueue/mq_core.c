@@ -65,6 +65,14 @@ int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms)
 
 int mq_lock(struct mq_queue *q, int which) { return mq_lock_within(q, which, CESHIM_SHLOCK_GIVE_UP_MS); }
 
+void mq_lock_long(struct mq_queue *q, int which)
+{
+    if (which & MQ_LOCK_READ)
+        ceshim_shlock_mark_long(&q->h->read_lock);
+    if (which & MQ_LOCK_WRITE)
+        ceshim_shlock_mark_long(&q->h->write_lock);
+}
+
 void mq_unlock(struct mq_queue *q, int which)
 {
     if (which & MQ_LOCK_WRITE)

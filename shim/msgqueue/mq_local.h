@@ -80,6 +80,9 @@ void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers))
 int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms);
 int mq_lock(struct mq_queue *q, int which);
 void mq_unlock(struct mq_queue *q, int which);
+/* The locks held (which) are in a section of many kernel calls: waiters
+ * wait the longest bound (common/shlock.h). Until mq_unlock. */
+void mq_lock_long(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
 /* The condition a wait on this end is satisfied by: messages (read end) or
  * room (write end), a broken peer, or the handle being closed. */
