@@ -16,6 +16,7 @@
 #include "msgqueue/mq_local.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -23,6 +24,7 @@
 #include "common/process.h"
 
 #define CHUNK_NAME_MAX (CESHIM_BASE_MAX + 32)
+#define CLOSE_WAIT_MS 1000 /* the longest a call waits for the keepers it closes */
 
 static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 {
@@ -184,7 +186,10 @@ static BOOL keeper_is_self(const struct mq_keeper *k)
     return k->pid == ceshim_self_pid() && k->create_time == ceshim_self_create_time();
 }
 
-/* Closes the keeper's handle if it is a handle of chunk uid. */
+/* Closes the keeper's handle if it is a handle of chunk uid. In another
+ * process that takes a system APC under Wine, which never completes if the
+ * process is killed meanwhile: so those closes are only queued here (see
+ * mq_chunks_flush_closes). */
 static void keeper_close(struct mq_keeper k, uint64_t uid)
 {
     BOOL self = keeper_is_self(&k);
@@ -211,13 +216,86 @@ static void keeper_close(struct mq_keeper k, uint64_t uid)
         CloseHandle(process);
 }
 
-static void close_keepers(struct mq_chunk_header *c, uint64_t uid)
+/* Closes our keeper at once and queues the others' (under write_lock). */
+static void close_keepers(struct mq_queue *q, struct mq_chunk_header *c, uint64_t uid)
 {
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
         struct mq_keeper k = c->keepers[i];
         c->keepers[i].pid = 0;
-        if (k.pid)
+        if (!k.pid)
+            continue;
+        BOOL queued = FALSE;
+        if (!keeper_is_self(&k)) {
+            AcquireSRWLockExclusive(&q->closes_lock);
+            if (q->nclose < MQ_PENDING_CLOSES) {
+                q->closes[q->nclose].keeper = k;
+                q->closes[q->nclose].uid = uid;
+                q->nclose++;
+                queued = TRUE;
+            }
+            ReleaseSRWLockExclusive(&q->closes_lock);
+        }
+        if (!queued)
             keeper_close(k, uid);
+    }
+}
+
+struct close_work {
+    struct mq_pending_close what;
+    HANDLE done;
+    volatile LONG refs; /* the worker's and the waiter's */
+};
+
+static void close_work_put(struct close_work *w)
+{
+    if (InterlockedDecrement(&w->refs) == 0) {
+        CloseHandle(w->done);
+        free(w);
+    }
+}
+
+static DWORD WINAPI close_work_run(void *arg)
+{
+    struct close_work *w = arg;
+    keeper_close(w->what.keeper, w->what.uid);
+    SetEvent(w->done);
+    close_work_put(w);
+    return 0;
+}
+
+void mq_chunks_flush_closes(struct mq_queue *q)
+{
+    if (!q->nclose) /* a racy look: the common case costs nothing */
+        return;
+    struct mq_pending_close batch[MQ_PENDING_CLOSES];
+    AcquireSRWLockExclusive(&q->closes_lock);
+    uint32_t n = q->nclose;
+    memcpy(batch, q->closes, n * sizeof(batch[0]));
+    q->nclose = 0;
+    ReleaseSRWLockExclusive(&q->closes_lock);
+    /* Each on a pool thread: one stuck on a dying process (see
+     * keeper_close) holds up only itself, and this call for at most
+     * CLOSE_WAIT_MS. */
+    ULONGLONG deadline = GetTickCount64() + CLOSE_WAIT_MS;
+    for (uint32_t i = 0; i < n; i++) {
+        struct close_work *w = malloc(sizeof(*w));
+        HANDLE done = w ? CreateEventW(NULL, TRUE, FALSE, NULL) : NULL;
+        if (!done) {
+            free(w);
+            keeper_close(batch[i].keeper, batch[i].uid);
+            continue;
+        }
+        w->what = batch[i];
+        w->done = done;
+        w->refs = 2;
+        if (!QueueUserWorkItem(close_work_run, w, WT_EXECUTEDEFAULT)) {
+            w->refs = 1;
+            close_work_run(w);
+            continue;
+        }
+        ULONGLONG now = GetTickCount64();
+        WaitForSingleObject(done, now < deadline ? (DWORD)(deadline - now) : 0);
+        close_work_put(w);
     }
 }
 
@@ -279,7 +357,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     c->keepers[own].pid = ceshim_self_pid();
     BOOL ok = give_keepers(q, c, m, own);
     if (!ok) {
-        close_keepers(c, uid); /* ours included */
+        close_keepers(q, c, uid); /* ours included */
         ce_store64(&h->creating_uid, 0);
     }
     UnmapViewOfFile(c);
@@ -291,7 +369,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 {
     struct mq_chunk_header *c = open_chunk(q, uid, FALSE, NULL);
     if (c) {
-        close_keepers(c, uid);
+        close_keepers(q, c, uid);
         UnmapViewOfFile(c);
     }
 }

@@ -163,6 +163,7 @@ BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms)
     }
     after_count_change(q, r, w);
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
     return TRUE;
 }
 
@@ -423,6 +424,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         SetEvent(q->ev[MQ_END_READ]);
     }
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 
     HANDLE user = NULL;
     if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
@@ -444,6 +446,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
 
 fail:
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 fail_unlocked_error:
     mq_handle_discard(hnd);
     mq_queue_put(q);

@@ -31,6 +31,14 @@ struct mq_side {
     uint32_t seen_epoch; /* free_epoch when dead views were last dropped */
 };
 
+/* A keeper of another process to close, queued under write_lock and closed
+ * once the locks are released (mq_chunks_flush_closes). */
+#define MQ_PENDING_CLOSES 256
+struct mq_pending_close {
+    struct mq_keeper keeper;
+    uint64_t uid;
+};
+
 struct mq_queue {
     struct mq_queue *next;
     LONG refs;                /* handles of this process + operations in flight */
@@ -44,6 +52,9 @@ struct mq_queue {
     struct mq_side side[2];   /* indexed by MQ_END_READ / MQ_END_WRITE */
     uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
     uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
+    SRWLOCK closes_lock;      /* guards the two below */
+    uint32_t nclose;
+    struct mq_pending_close closes[MQ_PENDING_CLOSES];
 };
 
 struct mq_handle {
@@ -125,6 +136,9 @@ void mq_chunks_adopt(struct mq_queue *q);
 void mq_chunks_release(struct mq_queue *q);
 /* The last reference of this process is gone: unmaps every view. */
 void mq_chunks_unmap(struct mq_queue *q);
+/* With no shared lock held: closes the other processes' keepers queued by
+ * chunk destruction, each on a pool thread, waiting for them at most 1 s. */
+void mq_chunks_flush_closes(struct mq_queue *q);
 /* After a lock was taken over: finishes a chunk its dead creator left. */
 void mq_chunks_repair(struct mq_queue *q);
 

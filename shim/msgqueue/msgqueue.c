@@ -323,6 +323,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             break;
         waited = TRUE;
     }
+    mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
     SetLastError(error);
     return ok;
@@ -412,6 +413,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         if (!wait_for_end(hnd, timeout, start, &error))
             break;
     }
+    mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
     if (!ok)
         SetLastError(error);
@@ -461,6 +463,7 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
         SetLastError(ERROR_FILE_CORRUPT);
     }
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 out:
     if (hnd)
         mq_handle_put(hnd);
@@ -481,6 +484,7 @@ static BOOL close_queue(HANDLE hMsgQ)
         if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, hnd->end, -1);
             mq_unlock(q, MQ_LOCK_BOTH);
+            mq_chunks_flush_closes(q);
         }
         /* Wake this process's threads blocked on the handle: they see it
          * closed. (Other sleepers re-check and sleep again.) */

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KILLS_DEFAULT 100
+#define KILLS_DEFAULT 80
 #define MAX_MSG (64u * 1024u)
 #define MAX_WRITERS 4096u /* writer incarnations, so kills per run are below this */
 #define LOG_SIZE 65536u   /* reader -> parent report ring, entries */
@@ -230,7 +230,9 @@ typedef struct kill_run {
     cetest_proc child[2]; /* [0] writer, [1] reader */
     BOOL running[2];
     DWORD next_writer;
-    DWORD pid_reuses;
+    DWORD killed_pids[2 * MAX_WRITERS];
+    DWORD nkilled;
+    DWORD pid_reuses; /* children that got the pid of a child killed before */
 } kill_run;
 
 static BOOL start_child(kill_run *k, kill_ledger *l, int role)
@@ -245,6 +247,12 @@ static BOOL start_child(kill_run *k, kill_ledger *l, int role)
     if (role == 0)
         k->next_writer++;
     k->running[role] = TRUE;
+    for (DWORD i = 0; i < k->nkilled; i++) {
+        if (k->killed_pids[i] == k->child[role].pid) {
+            k->pid_reuses++;
+            break;
+        }
+    }
     return TRUE;
 }
 
@@ -260,6 +268,8 @@ static BOOL wait_ready(kill_run *k, kill_ledger *l, int role)
 
 static void kill_role(kill_run *k, int role)
 {
+    if (k->nkilled < 2 * MAX_WRITERS)
+        k->killed_pids[k->nkilled++] = k->child[role].pid;
     TerminateProcess(k->child[role].process, 1);
     WaitForSingleObject(k->child[role].process, 10000);
     cetest_collect(&k->child[role], 0, NULL, 0);
@@ -327,7 +337,6 @@ static void kill_readers_and_writers(DWORD max_messages)
         drain_reports(&c);
         Sleep((DWORD)(rand() % 4)); /* mid-copy, in the lock, making a chunk, blocked... */
         int role = rand() % 2;
-        DWORD pid = k.child[role].pid;
         kill_role(&k, role);
         killed[role]++;
         if (role == 1)
@@ -335,7 +344,6 @@ static void kill_readers_and_writers(DWORD max_messages)
         check_counts(r, (WORD)(role == 1 ? 1 : 2), (WORD)(role == 0 ? 1 : 2), kill);
         if (!start_child(&k, l, role))
             break;
-        k.pid_reuses += k.child[role].pid == pid;
     }
     CHECK_MSG(kill == kills, "only %lu of %lu kills done", kill, kills);
     /* The end: both children killed; the parent reads what is left. */
@@ -363,7 +371,7 @@ static void kill_readers_and_writers(DWORD max_messages)
     CHECK_MSG(l->wedged == 0 && l->corrupt == 0 && l->other_errors == 0,
               "children: %ld wedged calls, %ld damaged messages, %ld other errors; first: %s", l->wedged, l->corrupt,
               l->other_errors, l->note);
-    printf("%s queue: %lu kills (%lu writers, %lu readers; %lu pids reused at once); %lu messages checked, %lu taken "
+    printf("%s queue: %lu kills (%lu writers, %lu readers; %lu children got a killed child's pid); %lu messages checked, %lu taken "
            "by killed readers unreported; %ld calls, %ld wedged, latest return %ld ms after its timeout\n",
            max_messages ? "bounded" : "unbounded", killed[0] + killed[1], killed[0], killed[1], k.pid_reuses,
            c.checked, c.eaten, l->calls, l->wedged, l->max_late_ms);
