@@ -31,6 +31,7 @@
 #include "common/process.h"
 
 #define CHUNK_NAME_MAX (CESHIM_BASE_MAX + 32)
+#define CLOSE_WAIT_MS 1000 /* the longest a call waits for the keepers it closes */
 
 static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 {
@@ -135,6 +136,11 @@ static void own_close_all(struct mq_queue *q)
     q->nkeepers = q->keepers_cap = 0;
 }
 
+static BOOL keeper_is_self(const struct mq_keeper *k)
+{
+    return k->pid == ceshim_self_pid() && k->create_time == ceshim_self_create_time();
+}
+
 /* A chunk just mapped: the keeper another process gave this one (recorded
  * in the chunk's header at this process's index), if it is one, is
  * tracked from now on. */
@@ -144,7 +150,7 @@ static void own_adopt_given(struct mq_queue *q, const struct mq_chunk_header *c,
     if (i < 0)
         return;
     struct mq_keeper k = c->keepers[i];
-    if (k.pid == ceshim_self_pid() && k.handle && !own_has(q, uid, handle_of(k.handle)) &&
+    if (keeper_is_self(&k) && k.handle && !own_has(q, uid, handle_of(k.handle)) &&
         is_chunk_handle(q, handle_of(k.handle), uid))
         own_add(q, uid, handle_of(k.handle));
 }
@@ -305,13 +311,18 @@ void mq_chunks_unmap(struct mq_queue *q)
 
 /* ---- keepers --------------------------------------------------------------------- */
 
-/* Closes handle `value` of process pid if it is a handle of chunk uid. */
-static void keeper_close(struct mq_queue *q, uint32_t pid, uint32_t value, uint64_t uid)
+/* Closes the keeper's handle if it is a handle of chunk uid. In another
+ * process that takes a system APC under Wine, which never completes if the
+ * process is killed meanwhile: so those closes are only queued here (see
+ * mq_chunks_flush_closes). q, for our own keepers' private list, may be NULL
+ * for another process's keeper (a pool thread may outlive the queue). */
+static void keeper_close(struct mq_queue *q, struct mq_keeper k, uint64_t uid)
 {
-    BOOL self = pid == ceshim_self_pid();
-    HANDLE process = self ? GetCurrentProcess() : OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+    BOOL self = keeper_is_self(&k);
+    HANDLE process = self ? GetCurrentProcess() : ceshim_open_process_exact(k.pid, k.create_time, PROCESS_DUP_HANDLE);
     if (!process)
-        return; /* exited: its handles are gone */
+        return; /* exited (its pid free or another process's now): its handles are gone */
+    uint32_t value = k.handle;
     HANDLE dup = NULL;
     if (DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
         BOOL ours = FALSE;
@@ -322,7 +333,8 @@ static void keeper_close(struct mq_queue *q, uint32_t pid, uint32_t value, uint6
         }
         CloseHandle(dup);
         if (ours && self) {
-            own_forget(q, handle_of(value));
+            if (q)
+                own_forget(q, handle_of(value));
             CloseHandle(handle_of(value));
         }
         else if (ours && DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE,
@@ -333,13 +345,86 @@ static void keeper_close(struct mq_queue *q, uint32_t pid, uint32_t value, uint6
         CloseHandle(process);
 }
 
+/* Closes our keeper at once and queues the others' (under write_lock). */
 static void close_keepers(struct mq_queue *q, struct mq_chunk_header *c, uint64_t uid)
 {
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
         struct mq_keeper k = c->keepers[i];
         c->keepers[i].pid = 0;
-        if (k.pid)
-            keeper_close(q, k.pid, k.handle, uid);
+        if (!k.pid)
+            continue;
+        BOOL queued = FALSE;
+        if (!keeper_is_self(&k)) {
+            AcquireSRWLockExclusive(&q->closes_lock);
+            if (q->nclose < MQ_PENDING_CLOSES) {
+                q->closes[q->nclose].keeper = k;
+                q->closes[q->nclose].uid = uid;
+                q->nclose++;
+                queued = TRUE;
+            }
+            ReleaseSRWLockExclusive(&q->closes_lock);
+        }
+        if (!queued)
+            keeper_close(q, k, uid);
+    }
+}
+
+struct close_work {
+    struct mq_pending_close what;
+    HANDLE done;
+    volatile LONG refs; /* the worker's and the waiter's */
+};
+
+static void close_work_put(struct close_work *w)
+{
+    if (InterlockedDecrement(&w->refs) == 0) {
+        CloseHandle(w->done);
+        free(w);
+    }
+}
+
+static DWORD WINAPI close_work_run(void *arg)
+{
+    struct close_work *w = arg;
+    keeper_close(NULL, w->what.keeper, w->what.uid);
+    SetEvent(w->done);
+    close_work_put(w);
+    return 0;
+}
+
+void mq_chunks_flush_closes(struct mq_queue *q)
+{
+    if (!q->nclose) /* a racy look: the common case costs nothing */
+        return;
+    struct mq_pending_close batch[MQ_PENDING_CLOSES];
+    AcquireSRWLockExclusive(&q->closes_lock);
+    uint32_t n = q->nclose;
+    memcpy(batch, q->closes, n * sizeof(batch[0]));
+    q->nclose = 0;
+    ReleaseSRWLockExclusive(&q->closes_lock);
+    /* Each on a pool thread: one stuck on a dying process (see
+     * keeper_close) holds up only itself, and this call for at most
+     * CLOSE_WAIT_MS. */
+    ULONGLONG deadline = GetTickCount64() + CLOSE_WAIT_MS;
+    for (uint32_t i = 0; i < n; i++) {
+        struct close_work *w = malloc(sizeof(*w));
+        HANDLE done = w ? CreateEventW(NULL, TRUE, FALSE, NULL) : NULL;
+        if (!done) {
+            free(w);
+            keeper_close(NULL, batch[i].keeper, batch[i].uid);
+            continue;
+        }
+        w->what = batch[i];
+        w->done = done;
+        w->refs = 2;
+        if (!QueueUserWorkItem(close_work_run, w, WT_EXECUTEDEFAULT)) {
+            w->refs = 1;
+            close_work_run(w);
+            continue;
+        }
+        ULONGLONG now = GetTickCount64();
+        WaitForSingleObject(done, now < deadline ? (DWORD)(deadline - now) : 0);
+        close_work_put(w);
     }
 }
 
@@ -350,16 +435,20 @@ static BOOL give_keepers(struct mq_queue *q, struct mq_chunk_header *c, HANDLE m
     struct mq_header *h = q->h;
     for (uint32_t i = 0; i < MQ_MAX_PROCS && i < h->proc_slots; i++) {
         struct mq_proc p = h->procs[i];
-        if (!p.pid || (int)i == own || !ceshim_process_alive(p.pid, p.create_time))
-            continue; /* dead ones are swept soon */
-        HANDLE process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, p.pid), dup = NULL;
-        BOOL ok = process && DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE,
-                                             DUPLICATE_SAME_ACCESS);
-        if (process)
-            CloseHandle(process);
+        if (!p.pid || (int)i == own)
+            continue;
+        HANDLE process = ceshim_open_process_exact(p.pid, p.create_time, PROCESS_DUP_HANDLE), dup = NULL;
+        if (!process) {
+            if (ceshim_process_alive(p.pid, p.create_time))
+                return FALSE; /* alive, but not ours to give handles to */
+            continue;         /* dead (its pid maybe reused): swept soon */
+        }
+        BOOL ok = DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
+        CloseHandle(process);
         if (!ok)
             return FALSE;
         c->keepers[i].handle = value_of(dup);
+        c->keepers[i].create_time = p.create_time;
         c->keepers[i].pid = p.pid;
     }
     return TRUE;
@@ -373,6 +462,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     int own = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (own < 0)
         return 0;
+    mq_lock_long(q, MQ_LOCK_WRITE); /* a mapping, and a handle into every process */
     uint64_t uid = h->next_uid;
     h->next_uid = uid + 1;
     ce_store64(&h->creating_uid, uid);
@@ -393,6 +483,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     }
     mq_chunk_init(c, uid, ss);
     c->keepers[own].handle = value_of(m);
+    c->keepers[own].create_time = ceshim_self_create_time();
     c->keepers[own].pid = ceshim_self_pid();
     own_add(q, uid, m);
     BOOL ok = give_keepers(q, c, m, own);
@@ -417,6 +508,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 /* Under both locks: destroys chunk uid, no longer in the table. */
 static void destroy_chunk(struct mq_queue *q, uint64_t uid)
 {
+    mq_lock_long(q, MQ_LOCK_BOTH); /* closes a handle in every process */
     ce_store32(&q->h->free_epoch, ce_load32(&q->h->free_epoch) + 1);
     forget_uid(&q->side[MQ_END_READ], uid);
     forget_uid(&q->side[MQ_END_WRITE], uid);
@@ -432,8 +524,10 @@ void mq_chunks_repair(struct mq_queue *q)
     ce_store64(&h->creating_uid, 0);
     /* Installed: only the store of 0 was missing. Otherwise its creator
      * died first, and the keepers it gave go. */
-    if (!chunk_live(q, uid))
+    if (!chunk_live(q, uid)) {
+        mq_lock_long(q, MQ_LOCK_WRITE); /* closes a handle in every process */
         close_chunk(q, uid);
+    }
 }
 
 void mq_chunks_adopt(struct mq_queue *q)
@@ -444,6 +538,7 @@ void mq_chunks_adopt(struct mq_queue *q)
     int i = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (i < 0)
         return;
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
     for (uint32_t place = 0; place < live_places(q); place++) {
         uint64_t uid = live_uid(q, place);
         HANDLE m = NULL;
@@ -451,6 +546,7 @@ void mq_chunks_adopt(struct mq_queue *q)
         if (!c)
             continue;
         c->keepers[i].handle = value_of(m);
+        c->keepers[i].create_time = ceshim_self_create_time();
         c->keepers[i].pid = ceshim_self_pid();
         own_add(q, uid, m);
         UnmapViewOfFile(c);
@@ -461,7 +557,7 @@ void mq_chunks_release(struct mq_queue *q)
 {
     if (!q->side[0].mem.chunked)
         return;
-    uint32_t self = ceshim_self_pid();
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
     for (uint32_t place = 0; place < live_places(q); place++) {
         uint64_t uid = live_uid(q, place);
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;
@@ -469,9 +565,9 @@ void mq_chunks_release(struct mq_queue *q)
             continue;
         for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
             struct mq_keeper k = c->keepers[i];
-            if (k.pid == self) {
+            if (keeper_is_self(&k)) {
                 c->keepers[i].pid = 0;
-                keeper_close(q, self, k.handle, uid);
+                keeper_close(q, k, uid);
             }
         }
         UnmapViewOfFile(c);
@@ -554,14 +650,14 @@ void mq_chunks_retire(struct mq_queue *q)
     }
 }
 
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot)
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
     if (head / sd->mem.slot_size == old_slot)
         return;
-    if (!mq_lock(q, MQ_LOCK_WRITE))
-        return;
+    if (!mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms))
+        return; /* a later read retires them */
     mq_chunks_retire(q);
     mq_unlock(q, MQ_LOCK_WRITE);
 }

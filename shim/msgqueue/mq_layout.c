@@ -58,7 +58,7 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
              const uint16_t *name, uint32_t name_chars)
 {
     /* The lock words stay as they are: the caller holds them. */
-    uint32_t read_lock = h->read_lock, write_lock = h->write_lock;
+    uint64_t read_lock = h->read_lock, write_lock = h->write_lock;
     memset(h, 0, sizeof(*h));
     h->read_lock = read_lock;
     h->write_lock = write_lock;

@@ -64,24 +64,41 @@
  *   248     4     free_epoch       bumped when a chunk is destroyed
  *   252     4     ends_closed      bumped when an end loses its last handle
  *   256     520   name             UTF-16, MQ_NAME_MAX chars
- *   896     4     read_lock        pid of the owner, 0 = free   (a line of its own)
- *   960     4     write_lock       pid of the owner, 0 = free   (a line of its own)
+ *   896     8     read_lock        owner word, 0 = free         (a line of its own)
+ *   960     8     write_lock       owner word, 0 = free         (a line of its own)
  *   1024    2048  procs            MQ_MAX_PROCS records of struct mq_proc
  *   3072    1024  slot_uid         MQ_MAX_SLOTS chunk uids (chunked queues)
  *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
  *                 then, pre-committed only, the data ring (capacity bytes)
+ *
+ * Handle record (struct mq_proc), one per process with the queue open:
+ *   0       4     pid              0 = free record
+ *   4       2     readers          read handles of that process
+ *   6       2     writers          write handles
+ *   8       8     create_time      the process's creation time (FILETIME)
  *
  * Chunk mapping (struct mq_chunk_header, one page, then the slot's data):
  *   0       4     magic            MQ_CHUNK_MAGIC ("CEMK")
  *   4       4     version          MQ_LAYOUT_VERSION
  *   8       8     uid
  *   16      4     slot_size
- *   64      1024  keepers          {pid, handle value} per procs[] index
+ *   64      2048  keepers          {pid, handle value, creation time} per procs[] index
+ *   2112    1984  reserved
+ * Keeper (struct mq_keeper): 0 pid (4), 4 handle value (4), 8 creation time (8).
  * A chunk lives while any process holds a handle or view of it, and must
  * outlive the process that created it: its creator gives every process
  * with the queue open a handle of its own (a "keeper", recorded here), a
  * process opening the queue later takes keepers of the chunks that exist,
  * and whoever destroys the chunk closes them all.
+ *
+ * Owners. A lock word is the owner's pid and a 32-bit digest of its
+ * creation time in one 64-bit word (common/owner.h: pid at +0, digest at
+ * +4), taken with one 8-byte compare-and-swap (cmpxchg8b on i686: both
+ * words are 8-aligned, as the mapping is page-aligned). A handle record
+ * (struct mq_proc) and a keeper name their process by pid and full
+ * creation time. A pid that is alive but with another creation time is a
+ * dead process's: its lock is taken over, its record swept, its keeper
+ * skipped (its handles died with it).
  *
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
  * payload padded to 16. The kind of a message says how its payload was
@@ -145,9 +162,13 @@
 #include <stdint.h>
 
 #include "common/bulk_copy.h"
+#include "common/owner.h"
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 6u /* 6: read_sticky, write_sticky, ends_closed; 5: MQ_KIND_MSG_STREAMED records */
+/* 7: owner words (pid + creation time) in the locks, keepers with creation
+ * times; 6: read_sticky, write_sticky, ends_closed; 5: MQ_KIND_MSG_STREAMED
+ * records; 4: chunks that are given back */
+#define MQ_LAYOUT_VERSION 7u
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -230,17 +251,18 @@ struct mq_header {
     /* The locks have lines of their own: the other side polls the state
      * words, and a locked operation on a line it is reading waits for a
      * cross-core transfer that a plain store would not. */
-    uint32_t read_lock;
-    uint8_t pad_rl[60];
-    uint32_t write_lock;
-    uint8_t pad_wl[60];
+    uint64_t read_lock;
+    uint8_t pad_rl[56];
+    uint64_t write_lock;
+    uint8_t pad_wl[56];
     struct mq_proc procs[MQ_MAX_PROCS];
     uint64_t slot_uid[MQ_MAX_SLOTS];
 };
 
 struct mq_keeper {
     uint32_t pid;
-    uint32_t handle; /* a handle value in that process (32 bits in every bitness) */
+    uint32_t handle;      /* a handle value in that process (32 bits in every bitness) */
+    uint64_t create_time; /* of that process: a later one with its pid is not it */
 };
 
 struct mq_chunk_header {
@@ -250,7 +272,7 @@ struct mq_chunk_header {
     uint32_t slot_size;
     uint8_t reserved0[44];
     struct mq_keeper keepers[MQ_MAX_PROCS];
-    uint8_t reserved1[MQ_CHUNK_HEADER - 64 - 8 * MQ_MAX_PROCS];
+    uint8_t reserved1[MQ_CHUNK_HEADER - 64 - 16 * MQ_MAX_PROCS];
 };
 
 /* What one process has mapped of the ring (its own memory, trusted): the
@@ -289,6 +311,9 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sticky) == 64, "read_sticky at 
 MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, write_sticky) == 128, "write_sticky at 128");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 960, "write_lock at 960");
+MQ_STATIC_ASSERT(sizeof(((struct mq_header *)0)->read_lock) == 8, "lock words are 8 bytes");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) % 8 == 0 && offsetof(struct mq_header, write_lock) % 8 == 0,
+                 "lock words are 8-aligned (cmpxchg8b)");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, high_water) == 132, "high_water at 132");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 192, "alert_full at 192");
@@ -305,6 +330,9 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, slot_uid) == 3072, "slot_uid at 3072
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, uid) == 8, "chunk uid at 8");
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, slot_size) == 16, "chunk slot_size at 16");
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, keepers) == 64, "keepers at 64");
+MQ_STATIC_ASSERT(sizeof(struct mq_keeper) == 16, "mq_keeper is 16 bytes");
+MQ_STATIC_ASSERT(offsetof(struct mq_keeper, create_time) == 8, "keeper create_time at 8");
+MQ_STATIC_ASSERT(offsetof(struct mq_proc, create_time) == 8, "proc create_time at 8");
 MQ_STATIC_ASSERT(sizeof(struct mq_chunk_header) == MQ_CHUNK_HEADER, "chunk header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16 bytes");

@@ -9,7 +9,7 @@
 struct mq_header *fault_map_queue(const WCHAR *name, HANDLE *mapping, SIZE_T *size)
 {
     WCHAR object[512];
-    _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.m", name);
+    _snwprintf(object, 512, L"Local\\" CESHIM_LAYOUT_TAG L"qn.%ls.m", name);
     object[511] = 0;
     *mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, object);
     if (!*mapping)
@@ -37,6 +37,40 @@ void fault_unmap_queue(struct mq_header *h, HANDLE mapping)
     UnmapViewOfFile(h);
     CloseHandle(mapping);
 }
+
+BOOL fault_queue_open(fault_queue *q, const WCHAR *prefix, DWORD flags, DWORD max, DWORD cbmax)
+{
+    memset(q, 0, sizeof(*q));
+    cetest_unique_name(prefix, q->name, 128);
+    MSGQUEUEOPTIONS o = fault_options(flags, max, cbmax, TRUE);
+    q->r = CreateMsgQueue(q->name, &o);
+    o.bReadAccess = FALSE;
+    q->w = CreateMsgQueue(q->name, &o);
+    if (!q->r || !q->w)
+        return FALSE;
+    q->h = fault_map_queue(q->name, &q->mapping, &q->size);
+    return q->h != NULL;
+}
+
+void fault_queue_close(fault_queue *q)
+{
+    if (q->h)
+        fault_unmap_queue(q->h, q->mapping);
+    if (q->r)
+        CloseMsgQueue(q->r);
+    if (q->w)
+        CloseMsgQueue(q->w);
+}
+
+uint64_t fault_create_time(HANDLE process)
+{
+    FILETIME c, e, k, u;
+    if (!GetProcessTimes(process, &c, &e, &k, &u))
+        return 0;
+    return ((uint64_t)c.dwHighDateTime << 32) | c.dwLowDateTime;
+}
+
+uint64_t fault_owner_word(HANDLE process, DWORD pid) { return ceshim_owner_word(pid, fault_create_time(process)); }
 
 MSGQUEUEOPTIONS fault_options(DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read)
 {

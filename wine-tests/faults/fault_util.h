@@ -9,12 +9,31 @@
 #include "cetest.h"
 #include <msgqueue.h>
 
+#include "common/names.h"
+#include "common/owner.h"
 #include "msgqueue/mq_layout.h"
 
 /* Maps the section of the named queue `name` (plain characters only); NULL
  * if it does not exist. *size gets the view's size. */
 struct mq_header *fault_map_queue(const WCHAR *name, HANDLE *mapping, SIZE_T *size);
 void fault_unmap_queue(struct mq_header *h, HANDLE mapping);
+
+/* A process's creation time (FILETIME units), 0 if it cannot be read; and
+ * the lock word that process leaves when it holds a lock. */
+uint64_t fault_create_time(HANDLE process);
+uint64_t fault_owner_word(HANDLE process, DWORD pid);
+
+/* A named queue with a read and a write handle of this process, and its
+ * shared memory mapped. */
+typedef struct fault_queue {
+    WCHAR name[128];
+    HANDLE r, w;
+    HANDLE mapping;
+    SIZE_T size;
+    struct mq_header *h;
+} fault_queue;
+BOOL fault_queue_open(fault_queue *q, const WCHAR *prefix, DWORD flags, DWORD max, DWORD cbmax);
+void fault_queue_close(fault_queue *q); /* what was opened of it */
 
 /* Options for a queue. */
 MSGQUEUEOPTIONS fault_options(DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read);

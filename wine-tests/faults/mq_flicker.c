@@ -28,6 +28,7 @@ struct flicker_ctl {
     volatile LONG stop;    /* the hostile process stops */
     volatile LONG changes; /* damages made: a hostile value put in place (then maybe oscillated) */
     volatile LONG stores;  /* hostile stores, oscillations included */
+    volatile LONG chunk_changes; /* of them, in a chunk's mapping (it was found by name) */
     volatile LONG queues, ops, oks, errors;  /* summed over victims */
     volatile LONG handles_before, handles_after, views_before, views_after; /* the last victim's */
     WCHAR name[128];
@@ -51,6 +52,7 @@ static ULONG rng(ULONG *s)
 struct hostile {
     ULONG seed;
     LONG pending, pending_stores; /* not yet added to ctl->changes, ctl->stores */
+    volatile LONG *chunk_changes; /* ctl->chunk_changes */
     BOOL revive; /* oscillations also clear the corrupt mark the victim sets */
     WCHAR name[128];
     HANDLE mapping;
@@ -189,7 +191,7 @@ static BYTE *chunk_of(struct hostile *x, uint32_t s)
         return uid ? x->chunk : NULL;
     drop_chunk(x);
     WCHAR name[200];
-    _snwprintf(name, 200, L"Local\\ceshim.1.qn.%ls.c%llx", x->name, (unsigned long long)uid);
+    _snwprintf(name, 200, L"Local\\" CESHIM_LAYOUT_TAG L"qn.%ls.c%llx", x->name, (unsigned long long)uid);
     name[199] = 0;
     x->chunk_mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
     x->chunk = x->chunk_mapping ? MapViewOfFile(x->chunk_mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
@@ -275,8 +277,10 @@ static void flicker_once(struct hostile *x)
     } else if (x->chunked) {
         BYTE *c = chunk_of(x, rng(&x->seed));
         static const uint16_t chunk_fields[] = { 0, 4, 8, 16, 64, 72, 80, 88 }; /* magic..keepers */
-        if (c)
+        if (c) {
             flip32(x, c + chunk_fields[rng(&x->seed) % 8]);
+            InterlockedIncrement(x->chunk_changes);
+        }
     }
 }
 
@@ -293,6 +297,7 @@ CETEST_CHILD(flicker_hostile)
     struct hostile x;
     memset(&x, 0, sizeof(x));
     x.seed = GetCurrentProcessId();
+    x.chunk_changes = &ctl->chunk_changes;
     LONG seen = 0;
     ULONGLONG start = cetest_now_ms();
     while (!ctl->stop && cetest_now_ms() - start < 30u * 60u * 1000u) {
@@ -517,6 +522,7 @@ CETEST(mq_flicker, fields_changing_under_reads_and_writes_give_clean_errors)
            failed, ctl->ops, ctl->oks, ctl->errors, ctl->handles_before, ctl->handles_after, ctl->views_before,
            ctl->views_after);
     CHECK_MSG(ctl->queues > 0, "the victims used no damaged queue");
+    CHECK_MSG(ctl->chunk_changes > 0, "no change reached a chunk's mapping (%ld)", ctl->chunk_changes);
     UnmapViewOfFile(ctl);
     CloseHandle(ctl_mapping);
 }
