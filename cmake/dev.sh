@@ -175,7 +175,16 @@ bench)
 torture)
     deps
     build wine-x64
-    "$root/cmake/torture.sh" "$root/build/wine-x64"
+    status=0
+    "$root/cmake/torture.sh" "$root/build/wine-x64" || status=1
+    if wine32_ready; then
+        build wine-x86
+        "$root/cmake/torture.sh" "$root/build/wine-x86" || status=1
+    else
+        echo "i686 TORTURE NOT RUN: wine32:i386 could not be installed (see /tmp/ceshim-wine32-install.log)"
+        status=1
+    fi
+    exit $status
     ;;
 *)
     echo "usage: $0 deps|wine32|demo|test|bench|torture" >&2
