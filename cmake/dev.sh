@@ -149,7 +149,7 @@ package_archives() {
 
 # package_test VERSION: the archive test (cmake/tests/package-test.cmake with
 # ARCHIVE=), each bitness with the other as its cross peer. Without wine32
-# the 32-bit archive is built and its contents checked, but not run.
+# the 32-bit archive is built but not tested, and the run says so.
 package_test() {
     version=$1
     have32=0
@@ -170,11 +170,14 @@ package_test() {
                   -DPEER_ARCHIVE=$root/build/package/ceshim-$version-win$peer_bits.zip"
             scenarios="$scenarios cross"
         fi
+        if [ $bits = 32 ] && [ $have32 = 0 ]; then
+            echo "win32 ARCHIVE TEST NOT RUN: wine32 is not installed (the archive was built, not checked)."
+            continue
+        fi
         say "archive test: win$bits"
         cmake/wine-session.sh start "$prefix" >/dev/null
         for step in build $scenarios; do
             if [ $step = build ]; then set -- -DSTEP=build; else set -- -DSTEP=run -DSCENARIO=$step; fi
-            if [ $bits = 32 ] && [ $have32 = 0 ] && [ $step != build ]; then continue; fi
             # shellcheck disable=SC2086
             if cmake $args "$@" -P cmake/tests/package-test.cmake >"$work.$step.log" 2>&1; then
                 echo "win$bits $step: passed"
@@ -186,7 +189,6 @@ package_test() {
         done
         cmake/wine-session.sh stop "$prefix" >/dev/null
     done
-    [ $have32 = 1 ] || echo "win32 ARCHIVE NOT RUN: wine32 is not installed (its contents were checked and a consumer built)."
     [ -z "$failed" ] || { echo "archive test failed:$failed"; exit 1; }
     echo "archive test passed"
 }
