@@ -7,6 +7,8 @@
 #   shim/common/atomics.h    every operation (msvc-branches/atomics_use.c)
 #   shim/common/prefetch.h   (msvc-branches/prefetch_use.c)
 #   shim/common/bulk_copy.c  the whole file
+#   shim/msgqueue/mq_layout.c the queue layout, its static asserts under
+#                            MSVC's struct layout on both bitnesses
 # These files include no Windows header; with no MSVC SDK here, the few CRT
 # headers clang's intrin.h wants are one-line stubs made below. Then the
 # x86_64 code is read: loads and stores of shared words must not be locked
@@ -26,7 +28,7 @@ file(WRITE ${stubs}/string.h "#include <stddef.h>\nvoid *memcpy(void *, const vo
 
 set(failures "")
 set(units ${SOURCE}/cmake/tests/msvc-branches/atomics_use.c ${SOURCE}/cmake/tests/msvc-branches/prefetch_use.c
-          ${SOURCE}/shim/common/bulk_copy.c)
+          ${SOURCE}/shim/common/bulk_copy.c ${SOURCE}/shim/msgqueue/mq_layout.c)
 foreach(arch x86_64 i686)
   foreach(unit ${units})
     get_filename_component(name ${unit} NAME_WE)
@@ -37,7 +39,7 @@ foreach(arch x86_64 i686)
     if(arch STREQUAL "i686")
       list(APPEND features -msse2)
     endif()
-    if(name STREQUAL "prefetch_use")
+    if(name MATCHES "^(prefetch_use|mq_layout)$")
       list(APPEND features -mprfchw)
     endif()
     execute_process(COMMAND ${CLANG} --target=${arch}-pc-windows-msvc ${features} -fms-extensions -fms-compatibility
