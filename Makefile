@@ -1,5 +1,5 @@
 # Thin wrapper: the work is in cmake/dev.sh (usable without make, too).
-.PHONY: demo test bench torture deps clean
+.PHONY: demo test bench torture package deps clean
 demo:
 	@sh cmake/dev.sh demo
 test:
@@ -8,6 +8,8 @@ bench:
 	@sh cmake/dev.sh bench
 torture:
 	@sh cmake/dev.sh torture
+package:
+	@sh cmake/dev.sh package
 deps:
 	@sh cmake/dev.sh deps
 clean:

@@ -55,3 +55,19 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/CeShimConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/CeShimConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/CeShimServices.cmake
         DESTINATION ${CESHIM_INSTALL_CMAKEDIR})
+
+# The release archive (`cpack`, run by `make package`): the installed package
+# above plus README.md, one ZIP per bitness, ceshim-<version>-win64.zip or
+# -win32.zip, whose one top folder of the same name is the prefix to give
+# CMAKE_PREFIX_PATH. cmake/tests/package-test.cmake (ARCHIVE=) unpacks it
+# and checks it holds exactly what `cmake --install` gives.
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+set(CPACK_GENERATOR ZIP)
+set(CPACK_PACKAGE_NAME ceshim)
+set(CPACK_PACKAGE_VENDOR ceshim)
+set(CPACK_PACKAGE_FILE_NAME ceshim-${PROJECT_VERSION}-win${CESHIM_PACKAGE_BITS})
+set(CPACK_INCLUDE_TOPLEVEL_DIRECTORY ON)
+set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
+set(CPACK_SOURCE_GENERATOR "")
+set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/package)
+include(CPack)

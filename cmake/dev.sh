@@ -1,7 +1,7 @@
 #!/bin/sh
-# cmake/dev.sh deps|wine32|demo|test|bench|torture - what `make demo`, `make test`,
-# `make bench` and `make torture` run. Each installs the Debian packages it
-# needs first.
+# cmake/dev.sh deps|wine32|demo|test|bench|torture|package - what `make demo`,
+# `make test`, `make bench`, `make torture` and `make package` run. Each
+# installs the Debian packages it needs first.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -120,6 +120,80 @@ build() {
     rm -f "$log"
 }
 
+# package: the release archives, build/package/ceshim-<version>-win64.zip and
+# -win32.zip (cpack ZIP of the installed package), each from its own Release
+# build without tests (build/package-x64, build/package-x86), then the
+# archive test: each archive unpacked into a fresh folder, a CE project
+# (cmake/tests/consumer) built against it alone and run under Wine, and the
+# 64-bit consumer as client of the 32-bit archive's services host.
+package_archives() {
+    version=$(sed -n 's/^ *VERSION \([0-9][0-9.]*\)$/\1/p' CMakeLists.txt | head -n 1)
+    out="$root/build/package"
+    mkdir -p "$out"
+    for bits in 64 32; do
+        if [ $bits = 64 ]; then dir=package-x64 tc=mingw-w64-x86_64.cmake; else dir=package-x86 tc=mingw-w64-i686.cmake; fi
+        say "release archive: win$bits"
+        log="build-$dir.log"
+        {
+            cmake -S . -B "build/$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+                  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/$tc" \
+                  -DCESHIM_BUILD_TESTS=OFF -DCESHIM_BUILD_SAMPLES=OFF &&
+            cmake --build "build/$dir" &&
+            (cd "build/$dir" && cpack -G ZIP -B "$out")
+        } >"$log" 2>&1 || { cat "$log"; exit 1; }
+        rm -f "$log"
+        rm -rf "$out/_CPack_Packages"
+        ls -l "$out/ceshim-$version-win$bits.zip"
+    done
+    package_test "$version"
+}
+
+# package_test VERSION: the archive test (cmake/tests/package-test.cmake with
+# ARCHIVE=), each bitness with the other as its cross peer. Without wine32
+# the 32-bit archive is built but not tested, and the run says so.
+package_test() {
+    version=$1
+    have32=0
+    wine32_ready && have32=1
+    failed=""
+    for bits in 64 32; do
+        if [ $bits = 64 ]; then dir=package-x64 peer=package-x86 peer_bits=32
+        else dir=package-x86 peer=package-x64 peer_bits=64; fi
+        prefix="$root/build/$dir/wineprefix"
+        work="$root/build/package/test-win$bits"
+        args="-DBUILD_DIR=$root/build/$dir -DWORK_DIR=$work
+              -DARCHIVE=$root/build/package/ceshim-$version-win$bits.zip
+              -DCONSUMER_SOURCE=$root/cmake/tests/consumer -DGENERATOR=Ninja -DBITS=$bits
+              -DEMULATOR=$root/cmake/wine-run.sh|$prefix"
+        scenarios="version queue notify services"
+        if [ $have32 = 1 ]; then
+            args="$args -DPEER_BUILD_DIR=$root/build/$peer
+                  -DPEER_ARCHIVE=$root/build/package/ceshim-$version-win$peer_bits.zip"
+            scenarios="$scenarios cross"
+        fi
+        if [ $bits = 32 ] && [ $have32 = 0 ]; then
+            echo "win32 ARCHIVE TEST NOT RUN: wine32 is not installed (the archive was built, not checked)."
+            continue
+        fi
+        say "archive test: win$bits"
+        cmake/wine-session.sh start "$prefix" >/dev/null
+        for step in build $scenarios; do
+            if [ $step = build ]; then set -- -DSTEP=build; else set -- -DSTEP=run -DSCENARIO=$step; fi
+            # shellcheck disable=SC2086
+            if cmake $args "$@" -P cmake/tests/package-test.cmake >"$work.$step.log" 2>&1; then
+                echo "win$bits $step: passed"
+            else
+                echo "win$bits $step: FAILED (log: $work.$step.log)"; tail -n 30 "$work.$step.log"
+                failed="$failed win$bits.$step"
+                [ $step = build ] && break
+            fi
+        done
+        cmake/wine-session.sh stop "$prefix" >/dev/null
+    done
+    [ -z "$failed" ] || { echo "archive test failed:$failed"; exit 1; }
+    echo "archive test passed"
+}
+
 case "${1:-}" in
 deps)
     deps
@@ -166,6 +240,10 @@ demo)
     build wine-x64
     "$root/cmake/demo.sh" "$root/build/wine-x64"
     ;;
+package)
+    deps
+    package_archives
+    ;;
 bench)
     deps
     [ -d /usr/include/boost/interprocess ] || apt_install libboost-dev
@@ -187,7 +265,7 @@ torture)
     exit $status
     ;;
 *)
-    echo "usage: $0 deps|wine32|demo|test|bench|torture" >&2
+    echo "usage: $0 deps|wine32|demo|test|bench|torture|package" >&2
     exit 2
     ;;
 esac

@@ -15,11 +15,28 @@
 #     services  xyz_service.dll registered from a .reg, CreateFile(L"XYZ0:"),
 #               `ceservices list` from the package, IOCTL_PSL_NOTIFY
 #     cross     the other bitness's consumer as client of this bitness's host
+# ARCHIVE=<ceshim-V-winN.zip> (and PEER_ARCHIVE for the peer): the prefix is
+# the release archive unpacked into a fresh folder instead of the result of
+# `cmake --install`; STEP=build first checks that the archive holds exactly
+# what `cmake --install` of BUILD_DIR gives, in one top folder. With no such
+# file yet, cpack makes it from BUILD_DIR (ctest's package.archive.*).
 string(REPLACE "|" ";" EMULATOR "${EMULATOR}")
 set(prefix ${WORK_DIR}/prefix)
 set(deploy ${WORK_DIR}/build)
 set(peer_prefix ${WORK_DIR}/peer-prefix)
 set(peer_deploy ${WORK_DIR}/peer-build)
+# An archive's prefix: its one top folder, named as the archive.
+function(archive_prefix out archive unpacked)
+  get_filename_component(name ${archive} NAME)
+  string(REGEX REPLACE "\\.zip$" "" name "${name}")
+  set(${out} ${unpacked}/${name} PARENT_SCOPE)
+endfunction()
+if(ARCHIVE)
+  archive_prefix(prefix ${ARCHIVE} ${WORK_DIR}/unpacked)
+endif()
+if(PEER_ARCHIVE)
+  archive_prefix(peer_prefix ${PEER_ARCHIVE} ${WORK_DIR}/peer-unpacked)
+endif()
 get_filename_component(ceshim_source ${CONSUMER_SOURCE}/../../.. ABSOLUTE)
 # Only what the command line names may lead to a package.
 unset(ENV{CeShim_DIR})
@@ -86,10 +103,59 @@ function(installed_toolchain out pkg build_dir)
   endif()
 endfunction()
 
-# install_and_build(<build tree> <prefix> <consumer build dir>)
+# The files under dir, relative to it, sorted.
+function(tree_files out dir)
+  file(GLOB_RECURSE files RELATIVE ${dir} LIST_DIRECTORIES false ${dir}/*)
+  list(SORT files)
+  set(${out} "${files}" PARENT_SCOPE)
+endfunction()
+
+# unpack_archive(<zip> <build tree> <prefix>): the archive (made by cpack
+# from the build tree when missing) unpacked into a fresh folder; it must
+# hold exactly what `cmake --install` of the build tree gives, in one top
+# folder named as the archive (the prefix).
+function(unpack_archive archive build_dir pkg)
+  if(NOT EXISTS ${archive})
+    get_filename_component(dir ${archive} DIRECTORY)
+    get_filename_component(cmake_bin ${CMAKE_COMMAND} DIRECTORY)
+    run("" ${cmake_bin}/cpack -G ZIP --config ${build_dir}/CPackConfig.cmake -B ${dir})
+    give_up_if_failed()
+    if(NOT EXISTS ${archive})
+      message(FATAL_ERROR "cpack made no ${archive}:\n${last_output}")
+    endif()
+  endif()
+  get_filename_component(unpacked ${pkg} DIRECTORY)
+  file(REMOVE_RECURSE ${unpacked})
+  file(ARCHIVE_EXTRACT INPUT ${archive} DESTINATION ${unpacked})
+  file(GLOB top RELATIVE ${unpacked} ${unpacked}/*)
+  get_filename_component(name ${pkg} NAME)
+  if(NOT top STREQUAL name)
+    message(FATAL_ERROR "${archive} holds ${top} at its top, not one folder ${name}")
+  endif()
+  set(reference ${WORK_DIR}/reference-${name})
+  file(REMOVE_RECURSE ${reference})
+  run("" ${CMAKE_COMMAND} --install ${build_dir} --prefix ${reference})
+  give_up_if_failed()
+  tree_files(want ${reference})
+  tree_files(got ${pkg})
+  if(NOT got STREQUAL want)
+    string(REPLACE ";" "\n  " want "${want}")
+    string(REPLACE ";" "\n  " got "${got}")
+    message(FATAL_ERROR "${archive} does not hold exactly the installed package.\n"
+                        "installed:\n  ${want}\narchive:\n  ${got}")
+  endif()
+  list(LENGTH got count)
+  message("${archive}: ${count} files, the same as `cmake --install` gives")
+endfunction()
+
+# install_and_build(<build tree> <prefix> <consumer build dir> [<archive>])
 function(install_and_build build_dir pkg out_dir)
-  run("" ${CMAKE_COMMAND} --install ${build_dir} --prefix ${pkg})
-  foreach(f bin/ceshim.dll bin/ceservicesd.exe bin/ceservices.exe
+  if(ARGN)
+    unpack_archive(${ARGN} ${build_dir} ${pkg})
+  else()
+    run("" ${CMAKE_COMMAND} --install ${build_dir} --prefix ${pkg})
+  endif()
+  foreach(f share/doc/ceshim/README.md bin/ceshim.dll bin/ceservicesd.exe bin/ceservices.exe
             include/ceshim/ceshim.h include/ceshim/msgqueue.h include/ceshim/service.h
             include/ceshim/pkfuncs.h include/ceshim/pnp.h
             lib/cmake/CeShim/CeShimConfig.cmake lib/cmake/CeShim/CeShimTargets.cmake
@@ -179,9 +245,9 @@ endfunction()
 
 if(STEP STREQUAL "build")
   file(REMOVE_RECURSE ${WORK_DIR})
-  install_and_build(${BUILD_DIR} ${prefix} ${deploy})
+  install_and_build(${BUILD_DIR} ${prefix} ${deploy} ${ARCHIVE})
   if(PEER_BUILD_DIR)
-    install_and_build(${PEER_BUILD_DIR} ${peer_prefix} ${peer_deploy})
+    install_and_build(${PEER_BUILD_DIR} ${peer_prefix} ${peer_deploy} ${PEER_ARCHIVE})
     # One prefix per bitness: the other bitness's build refuses this package.
     installed_toolchain(peer_toolchain ${peer_prefix} ${PEER_BUILD_DIR})
     execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${WORK_DIR}/mismatch -G ${GENERATOR}

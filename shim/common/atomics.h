@@ -9,14 +9,32 @@
 #include <stdint.h>
 
 #if defined(_MSC_VER) && !defined(__clang__)
+/* MSVC, the same operations as the GCC branch and as cheap: x86 and x64
+ * loads are acquire and stores release by themselves, so plain accesses
+ * with a compiler barrier; interlocked operations only to modify. */
+#if !defined(_M_IX86) && !defined(_M_X64)
+#error "ceshim's MSVC atomics are for x86 and x64 (plain accesses are not acquire/release elsewhere)"
+#endif
 #include <intrin.h>
+#include <emmintrin.h> /* _mm_pause */
+_Static_assert(sizeof(long) == sizeof(uint32_t), "the _Interlocked* 32-bit operations take long");
+_Static_assert(sizeof(__int64) == sizeof(uint64_t), "64-bit words as __int64");
 static __inline uint32_t ce_load32(const volatile uint32_t *p) { uint32_t v = *p; _ReadWriteBarrier(); return v; }
 static __inline void ce_store32(volatile uint32_t *p, uint32_t v) { _ReadWriteBarrier(); *p = v; }
+/* One 8-byte access on x86 too (movq or fild/fistp), where a plain 64-bit
+ * access would be two; never a locked write, so a reader polling the
+ * writer's word never takes its cache line. */
 static __inline uint64_t ce_load64(const volatile uint64_t *p)
 {
-    return (uint64_t)_InterlockedCompareExchange64((volatile __int64 *)p, 0, 0);
+    uint64_t v = (uint64_t)__iso_volatile_load64((const volatile __int64 *)p);
+    _ReadWriteBarrier();
+    return v;
 }
-static __inline void ce_store64(volatile uint64_t *p, uint64_t v) { _InterlockedExchange64((volatile __int64 *)p, (__int64)v); }
+static __inline void ce_store64(volatile uint64_t *p, uint64_t v)
+{
+    _ReadWriteBarrier();
+    __iso_volatile_store64((volatile __int64 *)p, (__int64)v);
+}
 static __inline uint32_t ce_cas32(volatile uint32_t *p, uint32_t expected, uint32_t desired)
 {
     return (uint32_t)_InterlockedCompareExchange((volatile long *)p, (long)desired, (long)expected);
@@ -29,8 +47,19 @@ static __inline uint32_t ce_add32(volatile uint32_t *p, int32_t d)
 {
     return (uint32_t)_InterlockedExchangeAdd((volatile long *)p, d) + (uint32_t)d;
 }
-static __inline void ce_fence(void) { _ReadWriteBarrier(); _mm_mfence(); }
-/* MSVC's volatile reads are acquire loads (/volatile:ms, the x86 default). */
+/* A locked or to the stack, as the GCC branch (cheaper than mfence):
+ * __faststorefence on x64; on x86 a locked or to a local. */
+#if defined(_M_X64)
+static __inline void ce_fence(void) { _ReadWriteBarrier(); __faststorefence(); _ReadWriteBarrier(); }
+#else
+static __inline void ce_fence(void)
+{
+    volatile long local = 0;
+    _ReadWriteBarrier();
+    (void)_InterlockedOr(&local, 0);
+    _ReadWriteBarrier();
+}
+#endif
 static __inline void *ce_load_ptr(void *const volatile *p) { void *v = *p; _ReadWriteBarrier(); return v; }
 static __inline void ce_pause(void) { _mm_pause(); }
 #else

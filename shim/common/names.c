@@ -53,7 +53,10 @@ BOOL ceshim_base_from_handle(HANDLE h, WCHAR *base, WCHAR *suffix, size_t suffix
 {
     WCHAR name[CESHIM_BASE_MAX + 64];
     size_t chars;
-    if (!ceshim_handle_kernel_name(h, name, sizeof(name) / sizeof(name[0]), &chars) || chars == 0)
+    /* Queue ends are events. The type first: on Windows, asking the name of
+     * a synchronous file or pipe handle can block for good. */
+    if (!ceshim_handle_is_type(h, L"Event") ||
+        !ceshim_handle_kernel_name(h, name, sizeof(name) / sizeof(name[0]), &chars) || chars == 0)
         return FALSE;
     /* "\Sessions\N\BaseNamedObjects\ceshim.2.x.y.r" (or "\BaseNamedObjects\..."). */
     const WCHAR *leaf = wcsrchr(name, L'\\');

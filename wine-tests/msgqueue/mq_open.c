@@ -5,6 +5,7 @@
  */
 #include "mq_test.h"
 
+#include <stdio.h>
 #include <string.h>
 
 CETEST(mq_open, parameter_validation)
@@ -181,4 +182,41 @@ CETEST(mq_open, real_process_handle_and_own_pid)
         CloseHandle(self);
     MQ_CLOSE(w);
     MQ_CLOSE(r);
+}
+
+CETEST(mq_open, handle_that_is_no_queue_end_through_another_process_view)
+{
+    /* hSrcProc a process handle or ID: hMsgQ is read in that process.
+     * Neither a pipe (whose name Windows may never return) nor an object
+     * merely named like a queue end is a queue. */
+    HANDLE pipe_r = NULL, pipe_w = NULL;
+    REQUIRE(CreatePipe(&pipe_r, &pipe_w, NULL, 0));
+    WCHAR name[96];
+    _snwprintf(name, 96, L"Local\\ceshim.1.qn.mq_open_lookalike_%lu.r", GetCurrentProcessId());
+    name[95] = 0;
+    HANDLE lookalike = CreateSemaphoreW(NULL, 0, 1, name);
+    CHECK_MSG(lookalike != NULL, "CreateSemaphore(%ls): error %lu", name, GetLastError());
+    HANDLE self = OpenProcess(PROCESS_DUP_HANDLE, FALSE, GetCurrentProcessId());
+    CHECK_MSG(self != NULL, "OpenProcess: error %lu", GetLastError());
+    HANDLE srcs[2] = { self, (HANDLE)(ULONG_PTR)GetCurrentProcessId() };
+    HANDLE nots[2] = { pipe_r, lookalike };
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            if (!srcs[i] || !nots[j])
+                continue;
+            DWORD err;
+            HANDLE h = mq_open(srcs[i], nots[j], j == 0, &err);
+            CHECK_MSG(h == NULL, "hSrcProc %p, hMsgQ %s: opened %p", srcs[i], j ? "semaphore" : "pipe", h);
+            CHECK_MSG(err == ERROR_INVALID_PARAMETER, "hSrcProc %p, hMsgQ %s: last error %lu", srcs[i],
+                      j ? "semaphore" : "pipe", err);
+            if (h)
+                CloseMsgQueue(h);
+        }
+    }
+    if (self)
+        CloseHandle(self);
+    if (lookalike)
+        CloseHandle(lookalike);
+    CloseHandle(pipe_r);
+    CloseHandle(pipe_w);
 }
