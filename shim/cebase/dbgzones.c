@@ -15,17 +15,13 @@
 
 #define LINE_CHARS 1024
 
+/* Read at each call: debug output is not a hot path, and a program may
+ * turn it on for a part of its run. */
 static BOOL want_stderr(void)
 {
-    static volatile LONG cached = -1;
-    LONG v = cached;
-    if (v < 0) {
-        char value[16];
-        DWORD n = GetEnvironmentVariableA("CESHIM_DEBUGMSG", value, sizeof(value));
-        v = n > 0 && n < sizeof(value) && strcmp(value, "0") != 0;
-        cached = v;
-    }
-    return v != 0;
+    char value[16];
+    DWORD n = GetEnvironmentVariableA("CESHIM_DEBUGMSG", value, sizeof(value));
+    return n > 0 && n < sizeof(value) && strcmp(value, "0") != 0;
 }
 
 static void write_stderr(const WCHAR *text, int chars)
