@@ -12,6 +12,7 @@
 #include <ceshim.h>
 #include <pkfuncs.h>
 
+#include <stddef.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -87,18 +88,20 @@ static BOOL give(LPVOID out, DWORD out_size, const void *data, DWORD size, LPDWO
     return TRUE;
 }
 
+struct device_id_answer {
+    DEVICE_ID head;
+    char preset[sizeof(PRESET_ID) - 1];
+    BYTE platform[16];
+};
+
 static BOOL get_device_id(LPVOID out, DWORD out_size, LPDWORD returned)
 {
-    struct {
-        DEVICE_ID head;
-        char preset[sizeof(PRESET_ID) - 1];
-        BYTE platform[16];
-    } id;
+    struct device_id_answer id;
     memset(&id, 0, sizeof(id));
     id.head.dwSize = sizeof(id);
-    id.head.dwPresetIDOffset = offsetof(__typeof__(id), preset);
+    id.head.dwPresetIDOffset = offsetof(struct device_id_answer, preset);
     id.head.dwPresetIDBytes = sizeof(id.preset);
-    id.head.dwPlatformIDOffset = offsetof(__typeof__(id), platform);
+    id.head.dwPlatformIDOffset = offsetof(struct device_id_answer, platform);
     id.head.dwPlatformIDBytes = sizeof(id.platform);
     memcpy(id.preset, PRESET_ID, sizeof(id.preset));
     machine_uuid(id.platform);
