@@ -1,6 +1,7 @@
 #!/bin/sh
-# cmake/dev.sh deps|wine32|demo|test|bench - what `make demo`, `make test` and
-# `make bench` run. Each installs the Debian packages it needs first.
+# cmake/dev.sh deps|wine32|demo|test|bench|torture - what `make demo`, `make test`,
+# `make bench` and `make torture` run. Each installs the Debian packages it
+# needs first.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -171,8 +172,22 @@ bench)
     build wine-x64
     "$root/cmake/bench.sh" "$root/build/wine-x64"
     ;;
+torture)
+    deps
+    build wine-x64
+    status=0
+    "$root/cmake/torture.sh" "$root/build/wine-x64" || status=1
+    if wine32_ready; then
+        build wine-x86
+        "$root/cmake/torture.sh" "$root/build/wine-x86" || status=1
+    else
+        echo "i686 TORTURE NOT RUN: wine32:i386 could not be installed (see /tmp/ceshim-wine32-install.log)"
+        status=1
+    fi
+    exit $status
+    ;;
 *)
-    echo "usage: $0 deps|wine32|demo|test|bench" >&2
+    echo "usage: $0 deps|wine32|demo|test|bench|torture" >&2
     exit 2
     ;;
 esac

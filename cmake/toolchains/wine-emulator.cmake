@@ -4,7 +4,7 @@
 if(NOT CMAKE_CROSSCOMPILING_EMULATOR)
   find_program(CESHIM_WINE_PROGRAM NAMES wine)
   if(CESHIM_WINE_PROGRAM)
-    set(CMAKE_CROSSCOMPILING_EMULATOR
-        "${CMAKE_CURRENT_LIST_DIR}/../wine-run.sh;${CMAKE_BINARY_DIR}/wineprefix")
+    get_filename_component(_ceshim_wine_run "${CMAKE_CURRENT_LIST_DIR}/../wine-run.sh" ABSOLUTE)
+    set(CMAKE_CROSSCOMPILING_EMULATOR "${_ceshim_wine_run};${CMAKE_BINARY_DIR}/wineprefix")
   endif()
 endif()

@@ -21,6 +21,10 @@ static __inline uint32_t ce_cas32(volatile uint32_t *p, uint32_t expected, uint3
 {
     return (uint32_t)_InterlockedCompareExchange((volatile long *)p, (long)desired, (long)expected);
 }
+static __inline uint64_t ce_cas64(volatile uint64_t *p, uint64_t expected, uint64_t desired)
+{
+    return (uint64_t)_InterlockedCompareExchange64((volatile __int64 *)p, (__int64)desired, (__int64)expected);
+}
 static __inline uint32_t ce_add32(volatile uint32_t *p, int32_t d)
 {
     return (uint32_t)_InterlockedExchangeAdd((volatile long *)p, d) + (uint32_t)d;
@@ -36,6 +40,12 @@ static inline uint64_t ce_load64(const volatile uint64_t *p) { return __atomic_l
 static inline void ce_store64(volatile uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 /* Returns the value found; the swap happened if it equals expected. */
 static inline uint32_t ce_cas32(volatile uint32_t *p, uint32_t expected, uint32_t desired)
+{
+    __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return expected;
+}
+/* The same on 8 bytes (cmpxchg8b on i686: the word must be 8-aligned). */
+static inline uint64_t ce_cas64(volatile uint64_t *p, uint64_t expected, uint64_t desired)
 {
     __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     return expected;

@@ -55,7 +55,7 @@ BOOL ceshim_base_from_handle(HANDLE h, WCHAR *base, WCHAR *suffix, size_t suffix
     size_t chars;
     if (!ceshim_handle_kernel_name(h, name, sizeof(name) / sizeof(name[0]), &chars) || chars == 0)
         return FALSE;
-    /* "\Sessions\N\BaseNamedObjects\ceshim.1.x.y.r" (or "\BaseNamedObjects\..."). */
+    /* "\Sessions\N\BaseNamedObjects\ceshim.2.x.y.r" (or "\BaseNamedObjects\..."). */
     const WCHAR *leaf = wcsrchr(name, L'\\');
     leaf = leaf ? leaf + 1 : name;
     if (wcsncmp(leaf, CESHIM_LAYOUT_TAG, wcslen(CESHIM_LAYOUT_TAG)) != 0)

@@ -8,41 +8,68 @@
 #include "common/atomics.h"
 #include "common/process.h"
 
-enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint32_t *lock)
+#define SPIN_PAUSES 200
+#define CHECK_EVERY_MS 5 /* a liveness check costs a few kernel calls */
+
+enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_t give_up_ms)
 {
-    uint32_t self = ceshim_self_pid();
-    if (ce_cas32(lock, 0, self) == 0)
+    uint64_t self = ceshim_self_owner();
+    if (ce_cas64(lock, 0, self) == 0)
         return CESHIM_SHLOCK_ACQUIRED;
 
     ULONGLONG start = 0, last_check = 0;
     for (unsigned spins = 1;; spins++) {
-        uint32_t owner = ce_load32(lock);
-        if (owner == 0) {
-            if (ce_cas32(lock, 0, self) == 0)
+        uint64_t word = ce_load64(lock), owner = ceshim_owner_id(word);
+        if (word == 0) {
+            if (ce_cas64(lock, 0, self) == 0)
                 return CESHIM_SHLOCK_ACQUIRED;
             continue;
         }
-        if (spins < 200) {
+        if (owner != self && ceshim_owner_pid(owner) == ceshim_self_pid()) {
+            /* Our pid, not us: an earlier process with this pid died
+             * holding it. Nothing to wait for or to ask the kernel. */
+            if (ce_cas64(lock, word, self) == word)
+                return CESHIM_SHLOCK_TAKEN_OVER;
+            continue;
+        }
+        if (spins < SPIN_PAUSES) {
             ce_pause();
             continue;
         }
-        /* Long wait: yield the core, and now and then ask whether the
-         * owner is alive. */
+        /* Long wait: yield the core, and now and then (first at once) ask
+         * whether the owner is alive. A thread of this process (owner ==
+         * self) is alive by definition. */
         SwitchToThread();
         ULONGLONG now = GetTickCount64();
-        if (!start)
-            start = last_check = now;
-        if (now - last_check >= 5 && owner != self) {
+        if (!start) {
+            start = now;
+            last_check = now - CHECK_EVERY_MS;
+        }
+        if (owner != self && now - last_check >= CHECK_EVERY_MS) {
             last_check = now;
-            if (!ceshim_process_alive(owner, 0) && ce_cas32(lock, owner, self) == owner)
+            if (!ceshim_owner_alive(owner) && ce_cas64(lock, word, self) == word)
                 return CESHIM_SHLOCK_TAKEN_OVER;
         }
-        if (now - start > CESHIM_SHLOCK_GIVE_UP_MS)
+        uint32_t bound = (word & CESHIM_OWNER_LONG) && give_up_ms < CESHIM_SHLOCK_GIVE_UP_MS ? CESHIM_SHLOCK_GIVE_UP_MS
+                                                                                               : give_up_ms;
+        if (now - start > bound)
             return CESHIM_SHLOCK_FAILED;
     }
 }
 
-void ceshim_shlock_release(volatile uint32_t *lock)
+void ceshim_shlock_release(volatile uint64_t *lock)
 {
-    ce_store32(lock, 0);
+    ce_store64(lock, 0);
+}
+
+void ceshim_shlock_mark_long(volatile uint64_t *lock)
+{
+    ce_store64(lock, ceshim_self_owner() | CESHIM_OWNER_LONG);
+}
+
+uint32_t ceshim_shlock_bound(uint32_t timeout_ms)
+{
+    if (timeout_ms < CESHIM_SHLOCK_BRIEF_MS)
+        return CESHIM_SHLOCK_BRIEF_MS;
+    return timeout_ms > CESHIM_SHLOCK_GIVE_UP_MS ? CESHIM_SHLOCK_GIVE_UP_MS : timeout_ms;
 }

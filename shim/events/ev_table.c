@@ -54,7 +54,7 @@ static BOOL lock_table(void)
     }
     /* A dead owner left at most an entry whose state was never stored:
      * nothing to repair. */
-    if (ceshim_shlock_acquire(&table->lock) == CESHIM_SHLOCK_FAILED) {
+    if (ceshim_shlock_acquire(&table->lock, CESHIM_SHLOCK_GIVE_UP_MS) == CESHIM_SHLOCK_FAILED) {
         SetLastError(ERROR_BUSY);
         return FALSE;
     }

@@ -1,7 +1,7 @@
 /*
  * ev_table.h - event data shared by all processes of the session.
  *
- * One pagefile-backed mapping, Local\ceshim.1.evdata, holds a fixed
+ * One pagefile-backed mapping, Local\ceshim.2.evdata, holds a fixed
  * open-addressing hash table from an event object's kernel name to its
  * SetEventData value. Any process may write it, so every field is checked
  * before use; the crash-safe lock (common/shlock.h) guards changes, and an
@@ -13,10 +13,11 @@
  *   offset  size  header
  *   0       4     magic    EV_TABLE_MAGIC once initialised (0 before)
  *   4       4     version  EV_TABLE_VERSION
- *   8       4     lock     shlock word: owner pid, 0 = free
- *   12      4     capacity EV_TABLE_CAPACITY
- *   16      4     entry_size sizeof(struct ev_entry)
- *   20      44    reserved
+ *   8       8     lock     shlock owner word (pid and creation-time digest,
+ *                          common/owner.h), 0 = free; 8-aligned
+ *   16      4     capacity EV_TABLE_CAPACITY
+ *   20      4     entry_size sizeof(struct ev_entry)
+ *   24      40    reserved
  *   64      ...   entries[capacity]
  *
  *   offset  size  entry
@@ -35,7 +36,7 @@
 #include <windows.h>
 
 #define EV_TABLE_MAGIC    0x41445645u /* "EVDA" */
-#define EV_TABLE_VERSION  1u
+#define EV_TABLE_VERSION  2u /* 2: 64-bit owner word as the lock */
 #define EV_TABLE_CAPACITY 1024u
 #define EV_NAME_MAX       320u
 
@@ -44,10 +45,10 @@ enum { EV_FREE = 0, EV_USED = 1, EV_DELETED = 2 };
 struct ev_table_header {
     uint32_t magic;
     uint32_t version;
-    volatile uint32_t lock;
+    volatile uint64_t lock;
     uint32_t capacity;
     uint32_t entry_size;
-    uint32_t reserved[11];
+    uint32_t reserved[10];
 };
 
 struct ev_entry {
@@ -63,7 +64,9 @@ struct ev_entry {
 
 _Static_assert(sizeof(struct ev_table_header) == 64, "ev_table_header layout");
 _Static_assert(offsetof(struct ev_table_header, lock) == 8, "ev_table_header.lock");
-_Static_assert(offsetof(struct ev_table_header, entry_size) == 16, "ev_table_header.entry_size");
+_Static_assert(offsetof(struct ev_table_header, lock) % 8 == 0, "lock 8-aligned (cmpxchg8b on i686)");
+_Static_assert(offsetof(struct ev_table_header, capacity) == 16, "ev_table_header.capacity");
+_Static_assert(offsetof(struct ev_table_header, entry_size) == 20, "ev_table_header.entry_size");
 _Static_assert(offsetof(struct ev_entry, state) == 8, "ev_entry.state");
 _Static_assert(offsetof(struct ev_entry, data) == 16, "ev_entry.data");
 _Static_assert(offsetof(struct ev_entry, name) == 24, "ev_entry.name");

@@ -195,9 +195,7 @@ static HANDLE create_hidden(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial)
 {
     static volatile LONG counter;
     WCHAR id[64], base[CESHIM_BASE_MAX];
-    _snwprintf(id, 64, L"%lx.%llx.%lx", ceshim_self_pid(), (unsigned long long)ceshim_self_create_time(),
-               (unsigned long)InterlockedIncrement(&counter));
-    id[63] = 0;
+    ceshim_unique_id(id, InterlockedIncrement(&counter));
     ceshim_object_base(base, L"ev", id);
     HANDLE h = CreateEventW(sa, manual, initial, base);
     if (h)

@@ -12,17 +12,26 @@
  * goes back even while those processes are idle. A recorded handle value
  * is only closed after checking that, in that process, it still is a
  * handle of this very chunk: a damaged header cannot close anything else.
+ *
+ * Which keepers this process holds is also kept in its own memory (the
+ * ones it made, and the ones it was given, as it maps their chunks), so
+ * that they are all closed when the queue goes away in this process, even
+ * when damaged bookkeeping (slot table, chunk headers, process records)
+ * hides them.
  */
 #include "msgqueue/mq_local.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "common/atomics.h"
+#include "common/ntobject.h"
 #include "common/process.h"
 
 #define CHUNK_NAME_MAX (CESHIM_BASE_MAX + 32)
+#define CLOSE_WAIT_MS 1000 /* the longest a call waits for the keepers it closes */
 
 static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 {
@@ -32,6 +41,119 @@ static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 
 static HANDLE handle_of(uint32_t value) { return (HANDLE)(uintptr_t)value; }
 static uint32_t value_of(HANDLE h) { return (uint32_t)(uintptr_t)h; }
+
+static void mark_corrupt(struct mq_header *h) { ce_store32(&h->state, ce_load32(&h->state) | MQ_STATE_CORRUPT); }
+
+/* ---- this process's keepers, in its own memory ------------------------------------ */
+
+#define OWN_PRUNE_AT (2u * (MQ_MAX_SLOTS + 2u)) /* stale entries (closed by others) go then */
+
+/* Whether h is, in this process, a handle of chunk uid of q: the kernel's
+ * name of the object, which no shared byte can change. A kernel call. */
+static BOOL is_chunk_handle(const struct mq_queue *q, HANDLE h, uint64_t uid)
+{
+    WCHAR want[CHUNK_NAME_MAX], have[CHUNK_NAME_MAX + 64];
+    size_t len;
+    chunk_name(want, q, uid);
+    const WCHAR *leaf = wcschr(want, L'\\'); /* after "Local\" */
+    leaf = leaf ? leaf + 1 : want;
+    size_t n = wcslen(leaf);
+    if (!ceshim_handle_kernel_name(h, have, sizeof(have) / sizeof(have[0]), &len))
+        return FALSE;
+    return len > n && have[len - n - 1] == L'\\' && wcscmp(have + len - n, leaf) == 0;
+}
+
+static void own_remove_at(struct mq_queue *q, uint32_t i) { q->keepers[i] = q->keepers[--q->nkeepers]; }
+
+/* Drops what is no longer a keeper of ours (closed by the process that
+ * destroyed its chunk). Under keepers_lock. */
+static void own_prune(struct mq_queue *q)
+{
+    for (uint32_t i = q->nkeepers; i-- > 0;)
+        if (!is_chunk_handle(q, q->keepers[i].handle, q->keepers[i].uid))
+            own_remove_at(q, i);
+}
+
+static void own_add(struct mq_queue *q, uint64_t uid, HANDLE h)
+{
+    AcquireSRWLockExclusive(&q->keepers_lock);
+    /* A value seen again was closed and reused: the old entry is stale. */
+    for (uint32_t i = 0; i < q->nkeepers; i++)
+        if (q->keepers[i].handle == h)
+            own_remove_at(q, i--);
+    if (q->nkeepers >= OWN_PRUNE_AT)
+        own_prune(q);
+    if (q->nkeepers == q->keepers_cap) {
+        uint32_t cap = q->keepers_cap ? 2 * q->keepers_cap : 8;
+        struct mq_own_keeper *k = realloc(q->keepers, cap * sizeof(*k));
+        if (k) {
+            q->keepers = k;
+            q->keepers_cap = cap;
+        }
+    }
+    if (q->nkeepers < q->keepers_cap)
+        q->keepers[q->nkeepers++] = (struct mq_own_keeper){ uid, h };
+    ReleaseSRWLockExclusive(&q->keepers_lock);
+}
+
+static BOOL own_has(struct mq_queue *q, uint64_t uid, HANDLE h)
+{
+    BOOL found = FALSE;
+    AcquireSRWLockShared(&q->keepers_lock);
+    for (uint32_t i = 0; i < q->nkeepers && !found; i++)
+        found = q->keepers[i].handle == h && q->keepers[i].uid == uid;
+    ReleaseSRWLockShared(&q->keepers_lock);
+    return found;
+}
+
+static void own_forget(struct mq_queue *q, HANDLE h)
+{
+    AcquireSRWLockExclusive(&q->keepers_lock);
+    for (uint32_t i = 0; i < q->nkeepers; i++)
+        if (q->keepers[i].handle == h)
+            own_remove_at(q, i--);
+    ReleaseSRWLockExclusive(&q->keepers_lock);
+}
+
+/* Closes every keeper this process still holds (its last reference to the
+ * queue is gone). Others close keepers of ours only under both locks: the
+ * locks are taken, if they can be, while a handle is checked and closed. */
+static void own_close_all(struct mq_queue *q)
+{
+    own_prune(q);
+    if (q->nkeepers) {
+        DWORD error = GetLastError();
+        BOOL locked = mq_lock(q, MQ_LOCK_BOTH);
+        for (uint32_t i = 0; i < q->nkeepers; i++)
+            if (is_chunk_handle(q, q->keepers[i].handle, q->keepers[i].uid))
+                CloseHandle(q->keepers[i].handle);
+        if (locked)
+            mq_unlock(q, MQ_LOCK_BOTH);
+        SetLastError(error);
+    }
+    free(q->keepers);
+    q->keepers = NULL;
+    q->nkeepers = q->keepers_cap = 0;
+}
+
+static BOOL keeper_is_self(const struct mq_keeper *k)
+{
+    return k->pid == ceshim_self_pid() && k->create_time == ceshim_self_create_time();
+}
+
+/* A chunk just mapped: the keeper another process gave this one (recorded
+ * in the chunk's header at this process's index), if it is one, is
+ * tracked from now on. */
+static void own_adopt_given(struct mq_queue *q, const struct mq_chunk_header *c, uint64_t uid)
+{
+    int i = mq_proc_find(q->h, ceshim_self_pid(), ceshim_self_create_time());
+    if (i < 0)
+        return;
+    struct mq_keeper k = c->keepers[i];
+    if (keeper_is_self(&k) && k.handle && !own_has(q, uid, handle_of(k.handle)) &&
+        is_chunk_handle(q, handle_of(k.handle), uid))
+        own_add(q, uid, handle_of(k.handle));
+}
 
 /* ---- views ---------------------------------------------------------------------- */
 
@@ -67,7 +189,7 @@ static struct mq_chunk_header *open_chunk(struct mq_queue *q, uint64_t uid, BOOL
     if (!m)
         return NULL;
     void *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, whole ? 0 : MQ_CHUNK_HEADER);
-    uint32_t ss = q->h->slot_size;
+    uint32_t ss = q->side[0].mem.slot_size; /* as attached, not the header's */
     if (v && !mq_chunk_valid(v, whole ? mq_view_size(v) : (uint64_t)MQ_CHUNK_HEADER + ss, uid, ss)) {
         UnmapViewOfFile(v);
         v = NULL;
@@ -94,6 +216,7 @@ static uint8_t *chunk_data(struct mq_queue *q, struct mq_side *sd, uint64_t uid)
     uint8_t *v = (uint8_t *)open_chunk(q, uid, TRUE, NULL);
     if (!v)
         return NULL;
+    own_adopt_given(q, (const struct mq_chunk_header *)v, uid);
     if (sd->views[victim].view)
         forget_view(sd, victim);
     sd->views[victim].uid = uid;
@@ -112,47 +235,55 @@ static BOOL use_chunk(struct mq_queue *q, struct mq_side *sd, uint32_t s, uint64
     return TRUE;
 }
 
-/* The places a chunk can be: each slot, then the spare. live_uid(h, i)
- * for i < live_places(h) is the chunk there, or 0. */
-static uint32_t live_places(const struct mq_header *h)
+/* The places a chunk can be: each slot (as many as this process attached
+ * to), then the spare. live_uid(q, i) for i < live_places(q) is the chunk
+ * there, or 0. */
+static uint32_t live_places(const struct mq_queue *q) { return q->side[0].mem.nslots + 1; }
+
+static uint64_t live_uid(const struct mq_queue *q, uint32_t i)
 {
-    return (h->nslots < MQ_MAX_SLOTS ? h->nslots : MQ_MAX_SLOTS) + 1;
+    return i + 1 < live_places(q) ? ce_load64(&q->h->slot_uid[i]) : ce_load64(&q->h->spare_uid);
 }
 
-static uint64_t live_uid(const struct mq_header *h, uint32_t i)
+static BOOL chunk_live(const struct mq_queue *q, uint64_t uid)
 {
-    return i + 1 < live_places(h) ? ce_load64(&h->slot_uid[i]) : ce_load64(&h->spare_uid);
-}
-
-static BOOL chunk_live(const struct mq_header *h, uint64_t uid)
-{
-    for (uint32_t i = 0; i < live_places(h); i++)
-        if (live_uid(h, i) == uid)
+    for (uint32_t i = 0; i < live_places(q); i++)
+        if (live_uid(q, i) == uid)
             return TRUE;
     return FALSE;
 }
 
-void mq_chunks_attach(struct mq_queue *q)
+BOOL mq_chunks_attach(struct mq_queue *q)
 {
     struct mq_header *h = q->h;
-    BOOL chunked = (h->flags & MQ_FLAG_NOPRECOMMIT) != 0;
+    struct mq_ring_mem g;
+    if (!mq_mem_attach(&g, h, q->view_size))
+        return FALSE;
     struct mq_ring_mem *m = &q->side[0].mem;
-    if (q->attached && m->chunked == (uint32_t)chunked && m->nslots == h->nslots && m->slot_size == h->slot_size)
-        return;
+    if (q->attached && m->chunked == g.chunked && m->nslots == g.nslots && m->slot_size == g.slot_size &&
+        m->capacity == g.capacity && m->cb_max_message == g.cb_max_message && m->max_messages == g.max_messages &&
+        m->flags == g.flags)
+        return TRUE;
     for (int end = 0; end < 2; end++) {
         struct mq_side *sd = &q->side[end];
         for (int i = 0; i < MQ_VIEW_CACHE; i++)
             if (sd->views[i].view)
                 forget_view(sd, i);
         memset(&sd->mem, 0, sizeof(sd->mem));
-        sd->mem.chunked = chunked;
-        sd->mem.nslots = h->nslots;
-        sd->mem.slot_size = h->slot_size;
-        if (!chunked)
-            sd->mem.slot[0] = (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
+        sd->mem.chunked = g.chunked;
+        sd->mem.nslots = g.nslots;
+        sd->mem.slot_size = g.slot_size;
+        sd->mem.cb_max_message = g.cb_max_message;
+        sd->mem.max_messages = g.max_messages;
+        sd->mem.flags = g.flags;
+        sd->mem.capacity = g.capacity;
+        /* Validated: the view holds the header, the alert area and the ring. */
+        if (!g.chunked)
+            sd->mem.slot[0] = (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(g.cb_max_message);
         sd->seen_epoch = ce_load32(&h->free_epoch);
     }
     q->attached = TRUE;
+    return TRUE;
 }
 
 void mq_chunks_begin(struct mq_queue *q, int end)
@@ -165,7 +296,7 @@ void mq_chunks_begin(struct mq_queue *q, int end)
         return;
     sd->seen_epoch = epoch;
     for (int i = 0; i < MQ_VIEW_CACHE; i++)
-        if (sd->views[i].view && !chunk_live(q->h, sd->views[i].uid))
+        if (sd->views[i].view && !chunk_live(q, sd->views[i].uid))
             forget_view(sd, i);
 }
 
@@ -175,17 +306,23 @@ void mq_chunks_unmap(struct mq_queue *q)
         for (int i = 0; i < MQ_VIEW_CACHE; i++)
             if (q->side[end].views[i].view)
                 forget_view(&q->side[end], i);
+    own_close_all(q);
 }
 
 /* ---- keepers --------------------------------------------------------------------- */
 
-/* Closes handle `value` of process pid if it is a handle of chunk uid. */
-static void keeper_close(uint32_t pid, uint32_t value, uint64_t uid)
+/* Closes the keeper's handle if it is a handle of chunk uid. In another
+ * process that takes a system APC under Wine, which never completes if the
+ * process is killed meanwhile: so those closes are only queued here (see
+ * mq_chunks_flush_closes). q, for our own keepers' private list, may be NULL
+ * for another process's keeper (a pool thread may outlive the queue). */
+static void keeper_close(struct mq_queue *q, struct mq_keeper k, uint64_t uid)
 {
-    BOOL self = pid == ceshim_self_pid();
-    HANDLE process = self ? GetCurrentProcess() : OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+    BOOL self = keeper_is_self(&k);
+    HANDLE process = self ? GetCurrentProcess() : ceshim_open_process_exact(k.pid, k.create_time, PROCESS_DUP_HANDLE);
     if (!process)
-        return; /* exited: its handles are gone */
+        return; /* exited (its pid free or another process's now): its handles are gone */
+    uint32_t value = k.handle;
     HANDLE dup = NULL;
     if (DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
         BOOL ours = FALSE;
@@ -195,8 +332,11 @@ static void keeper_close(uint32_t pid, uint32_t value, uint64_t uid)
             UnmapViewOfFile(c);
         }
         CloseHandle(dup);
-        if (ours && self)
+        if (ours && self) {
+            if (q)
+                own_forget(q, handle_of(value));
             CloseHandle(handle_of(value));
+        }
         else if (ours && DuplicateHandle(process, handle_of(value), GetCurrentProcess(), &dup, 0, FALSE,
                                          DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS))
             CloseHandle(dup);
@@ -205,13 +345,86 @@ static void keeper_close(uint32_t pid, uint32_t value, uint64_t uid)
         CloseHandle(process);
 }
 
-static void close_keepers(struct mq_chunk_header *c, uint64_t uid)
+/* Closes our keeper at once and queues the others' (under write_lock). */
+static void close_keepers(struct mq_queue *q, struct mq_chunk_header *c, uint64_t uid)
 {
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
         struct mq_keeper k = c->keepers[i];
         c->keepers[i].pid = 0;
-        if (k.pid)
-            keeper_close(k.pid, k.handle, uid);
+        if (!k.pid)
+            continue;
+        BOOL queued = FALSE;
+        if (!keeper_is_self(&k)) {
+            AcquireSRWLockExclusive(&q->closes_lock);
+            if (q->nclose < MQ_PENDING_CLOSES) {
+                q->closes[q->nclose].keeper = k;
+                q->closes[q->nclose].uid = uid;
+                q->nclose++;
+                queued = TRUE;
+            }
+            ReleaseSRWLockExclusive(&q->closes_lock);
+        }
+        if (!queued)
+            keeper_close(q, k, uid);
+    }
+}
+
+struct close_work {
+    struct mq_pending_close what;
+    HANDLE done;
+    volatile LONG refs; /* the worker's and the waiter's */
+};
+
+static void close_work_put(struct close_work *w)
+{
+    if (InterlockedDecrement(&w->refs) == 0) {
+        CloseHandle(w->done);
+        free(w);
+    }
+}
+
+static DWORD WINAPI close_work_run(void *arg)
+{
+    struct close_work *w = arg;
+    keeper_close(NULL, w->what.keeper, w->what.uid);
+    SetEvent(w->done);
+    close_work_put(w);
+    return 0;
+}
+
+void mq_chunks_flush_closes(struct mq_queue *q)
+{
+    if (!q->nclose) /* a racy look: the common case costs nothing */
+        return;
+    struct mq_pending_close batch[MQ_PENDING_CLOSES];
+    AcquireSRWLockExclusive(&q->closes_lock);
+    uint32_t n = q->nclose;
+    memcpy(batch, q->closes, n * sizeof(batch[0]));
+    q->nclose = 0;
+    ReleaseSRWLockExclusive(&q->closes_lock);
+    /* Each on a pool thread: one stuck on a dying process (see
+     * keeper_close) holds up only itself, and this call for at most
+     * CLOSE_WAIT_MS. */
+    ULONGLONG deadline = GetTickCount64() + CLOSE_WAIT_MS;
+    for (uint32_t i = 0; i < n; i++) {
+        struct close_work *w = malloc(sizeof(*w));
+        HANDLE done = w ? CreateEventW(NULL, TRUE, FALSE, NULL) : NULL;
+        if (!done) {
+            free(w);
+            keeper_close(NULL, batch[i].keeper, batch[i].uid);
+            continue;
+        }
+        w->what = batch[i];
+        w->done = done;
+        w->refs = 2;
+        if (!QueueUserWorkItem(close_work_run, w, WT_EXECUTEDEFAULT)) {
+            w->refs = 1;
+            close_work_run(w);
+            continue;
+        }
+        ULONGLONG now = GetTickCount64();
+        WaitForSingleObject(done, now < deadline ? (DWORD)(deadline - now) : 0);
+        close_work_put(w);
     }
 }
 
@@ -222,16 +435,20 @@ static BOOL give_keepers(struct mq_queue *q, struct mq_chunk_header *c, HANDLE m
     struct mq_header *h = q->h;
     for (uint32_t i = 0; i < MQ_MAX_PROCS && i < h->proc_slots; i++) {
         struct mq_proc p = h->procs[i];
-        if (!p.pid || (int)i == own || !ceshim_process_alive(p.pid, p.create_time))
-            continue; /* dead ones are swept soon */
-        HANDLE process = OpenProcess(PROCESS_DUP_HANDLE, FALSE, p.pid), dup = NULL;
-        BOOL ok = process && DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE,
-                                             DUPLICATE_SAME_ACCESS);
-        if (process)
-            CloseHandle(process);
+        if (!p.pid || (int)i == own)
+            continue;
+        HANDLE process = ceshim_open_process_exact(p.pid, p.create_time, PROCESS_DUP_HANDLE), dup = NULL;
+        if (!process) {
+            if (ceshim_process_alive(p.pid, p.create_time))
+                return FALSE; /* alive, but not ours to give handles to */
+            continue;         /* dead (its pid maybe reused): swept soon */
+        }
+        BOOL ok = DuplicateHandle(GetCurrentProcess(), mapping, process, &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
+        CloseHandle(process);
         if (!ok)
             return FALSE;
         c->keepers[i].handle = value_of(dup);
+        c->keepers[i].create_time = p.create_time;
         c->keepers[i].pid = p.pid;
     }
     return TRUE;
@@ -245,10 +462,12 @@ static uint64_t create_chunk(struct mq_queue *q)
     int own = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (own < 0)
         return 0;
+    mq_lock_long(q, MQ_LOCK_WRITE); /* a mapping, and a handle into every process */
     uint64_t uid = h->next_uid;
     h->next_uid = uid + 1;
     ce_store64(&h->creating_uid, uid);
-    uint64_t size = (uint64_t)MQ_CHUNK_HEADER + h->slot_size;
+    uint32_t ss = q->side[0].mem.slot_size;
+    uint64_t size = (uint64_t)MQ_CHUNK_HEADER + ss;
     WCHAR name[CHUNK_NAME_MAX];
     chunk_name(name, q, uid);
     HANDLE m = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE | SEC_COMMIT, (DWORD)(size >> 32),
@@ -262,12 +481,14 @@ static uint64_t create_chunk(struct mq_queue *q)
         ce_store64(&h->creating_uid, 0);
         return 0;
     }
-    mq_chunk_init(c, uid, h->slot_size);
+    mq_chunk_init(c, uid, ss);
     c->keepers[own].handle = value_of(m);
+    c->keepers[own].create_time = ceshim_self_create_time();
     c->keepers[own].pid = ceshim_self_pid();
+    own_add(q, uid, m);
     BOOL ok = give_keepers(q, c, m, own);
     if (!ok) {
-        close_keepers(c, uid); /* ours included */
+        close_keepers(q, c, uid); /* ours included */
         ce_store64(&h->creating_uid, 0);
     }
     UnmapViewOfFile(c);
@@ -279,7 +500,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 {
     struct mq_chunk_header *c = open_chunk(q, uid, FALSE, NULL);
     if (c) {
-        close_keepers(c, uid);
+        close_keepers(q, c, uid);
         UnmapViewOfFile(c);
     }
 }
@@ -287,6 +508,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 /* Under both locks: destroys chunk uid, no longer in the table. */
 static void destroy_chunk(struct mq_queue *q, uint64_t uid)
 {
+    mq_lock_long(q, MQ_LOCK_BOTH); /* closes a handle in every process */
     ce_store32(&q->h->free_epoch, ce_load32(&q->h->free_epoch) + 1);
     forget_uid(&q->side[MQ_END_READ], uid);
     forget_uid(&q->side[MQ_END_WRITE], uid);
@@ -302,8 +524,10 @@ void mq_chunks_repair(struct mq_queue *q)
     ce_store64(&h->creating_uid, 0);
     /* Installed: only the store of 0 was missing. Otherwise its creator
      * died first, and the keepers it gave go. */
-    if (!chunk_live(h, uid))
+    if (!chunk_live(q, uid)) {
+        mq_lock_long(q, MQ_LOCK_WRITE); /* closes a handle in every process */
         close_chunk(q, uid);
+    }
 }
 
 void mq_chunks_adopt(struct mq_queue *q)
@@ -314,38 +538,47 @@ void mq_chunks_adopt(struct mq_queue *q)
     int i = mq_proc_find(h, ceshim_self_pid(), ceshim_self_create_time());
     if (i < 0)
         return;
-    for (uint32_t place = 0; place < live_places(h); place++) {
-        uint64_t uid = live_uid(h, place);
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
+    for (uint32_t place = 0; place < live_places(q); place++) {
+        uint64_t uid = live_uid(q, place);
         HANDLE m = NULL;
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, &m) : NULL;
         if (!c)
             continue;
         c->keepers[i].handle = value_of(m);
+        c->keepers[i].create_time = ceshim_self_create_time();
         c->keepers[i].pid = ceshim_self_pid();
+        own_add(q, uid, m);
         UnmapViewOfFile(c);
     }
 }
 
 void mq_chunks_release(struct mq_queue *q)
 {
-    struct mq_header *h = q->h;
     if (!q->side[0].mem.chunked)
         return;
-    uint32_t self = ceshim_self_pid();
-    for (uint32_t place = 0; place < live_places(h); place++) {
-        uint64_t uid = live_uid(h, place);
+    mq_lock_long(q, MQ_LOCK_BOTH); /* opens every chunk */
+    for (uint32_t place = 0; place < live_places(q); place++) {
+        uint64_t uid = live_uid(q, place);
         struct mq_chunk_header *c = uid ? open_chunk(q, uid, FALSE, NULL) : NULL;
         if (!c)
             continue;
         for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
             struct mq_keeper k = c->keepers[i];
-            if (k.pid == self) {
+            if (keeper_is_self(&k)) {
                 c->keepers[i].pid = 0;
-                keeper_close(self, k.handle, uid);
+                keeper_close(q, k, uid);
             }
         }
         UnmapViewOfFile(c);
     }
+    /* What damaged records hid (under both locks: no one closes ours now). */
+    AcquireSRWLockExclusive(&q->keepers_lock);
+    for (uint32_t i = 0; i < q->nkeepers; i++)
+        if (is_chunk_handle(q, q->keepers[i].handle, q->keepers[i].uid))
+            CloseHandle(q->keepers[i].handle);
+    q->nkeepers = 0;
+    ReleaseSRWLockExclusive(&q->keepers_lock);
 }
 
 /* ---- installing, mapping, retiring ---------------------------------------------------- */
@@ -356,7 +589,7 @@ enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s)
     /* A slot the head is in holds queued data: its chunk must exist. */
     uint64_t uid = s < sd->mem.nslots ? ce_load64(&q->h->slot_uid[s]) : 0;
     if (!sd->mem.chunked || !uid || !use_chunk(q, sd, s, uid)) {
-        q->h->state |= MQ_STATE_CORRUPT;
+        mark_corrupt(q->h);
         return MQ_CORRUPT;
     }
     return MQ_OK;
@@ -367,14 +600,14 @@ enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s)
     struct mq_header *h = q->h;
     struct mq_side *sd = &q->side[MQ_END_WRITE];
     if (!sd->mem.chunked || s >= sd->mem.nslots) {
-        h->state |= MQ_STATE_CORRUPT;
+        mark_corrupt(h);
         return MQ_CORRUPT;
     }
     uint64_t uid = ce_load64(&h->slot_uid[s]);
     if (uid) {
         if (use_chunk(q, sd, s, uid))
             return MQ_OK;
-        h->state |= MQ_STATE_CORRUPT; /* every process holds a keeper: only damage loses one */
+        mark_corrupt(h); /* every process holds a keeper: only damage loses one */
         return MQ_CORRUPT;
     }
     uint64_t spare = ce_load64(&h->spare_uid);
@@ -398,13 +631,14 @@ enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s)
 void mq_chunks_retire(struct mq_queue *q)
 {
     struct mq_header *h = q->h;
-    if (!q->side[0].mem.chunked || !mq_state_valid(h, q->view_size))
+    const struct mq_ring_mem *mem = &q->side[0].mem;
+    if (!mem->chunked || !mq_state_valid(h, mem))
         return;
-    for (uint32_t s = 0; s < h->nslots; s++) {
-        uint64_t uid = h->slot_uid[s];
-        if (!uid || !mq_slot_unused(h, s))
+    for (uint32_t s = 0; s < mem->nslots; s++) {
+        uint64_t uid = ce_load64(&h->slot_uid[s]);
+        if (!uid || !mq_slot_unused(h, mem, s))
             continue;
-        if (!h->spare_uid) {
+        if (!ce_load64(&h->spare_uid)) {
             /* One drained chunk is kept, so a queue that flows through its
              * slots does not create and destroy one each time. */
             ce_store64(&h->spare_uid, uid);
@@ -416,14 +650,14 @@ void mq_chunks_retire(struct mq_queue *q)
     }
 }
 
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot)
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
     if (head / sd->mem.slot_size == old_slot)
         return;
-    if (!mq_lock(q, MQ_LOCK_WRITE))
-        return;
+    if (!mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms))
+        return; /* a later read retires them */
     mq_chunks_retire(q);
     mq_unlock(q, MQ_LOCK_WRITE);
 }

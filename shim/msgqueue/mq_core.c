@@ -33,16 +33,27 @@ static struct mq_queue *queues;
 
 /* ---- the shared lock ------------------------------------------------------- */
 
-static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
+/* mq_repair with this process's geometry; before the queue is attached
+ * (an open), with the header's, validated now. */
+static enum mq_result repair(struct mq_queue *q)
 {
-    switch (ceshim_shlock_acquire(word)) {
+    if (q->attached)
+        return mq_repair(q->h, &q->side[0].mem);
+    struct mq_ring_mem g;
+    memset(&g, 0, sizeof(g));
+    return mq_mem_attach(&g, q->h, q->view_size) ? mq_repair(q->h, &g) : MQ_CORRUPT;
+}
+
+static BOOL lock_one(struct mq_queue *q, volatile uint64_t *word, uint32_t give_up_ms)
+{
+    switch (ceshim_shlock_acquire(word, give_up_ms)) {
     case CESHIM_SHLOCK_ACQUIRED:
         return TRUE;
     case CESHIM_SHLOCK_TAKEN_OVER:
         /* The owner died inside a critical section. Every update is one
          * store, so nothing is half done but a chunk being created; a
          * damaged state marks the queue corrupt. */
-        if (mq_repair(q->h, q->view_size) == MQ_OK && word == &q->h->write_lock)
+        if (repair(q) == MQ_OK && word == &q->h->write_lock)
             mq_chunks_repair(q);
         return TRUE;
     default:
@@ -51,16 +62,26 @@ static BOOL lock_one(struct mq_queue *q, volatile uint32_t *word)
     }
 }
 
-int mq_lock(struct mq_queue *q, int which)
+int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms)
 {
-    if ((which & MQ_LOCK_READ) && !lock_one(q, &q->h->read_lock))
+    if ((which & MQ_LOCK_READ) && !lock_one(q, &q->h->read_lock, give_up_ms))
         return FALSE;
-    if ((which & MQ_LOCK_WRITE) && !lock_one(q, &q->h->write_lock)) {
+    if ((which & MQ_LOCK_WRITE) && !lock_one(q, &q->h->write_lock, give_up_ms)) {
         if (which & MQ_LOCK_READ)
             ceshim_shlock_release(&q->h->read_lock);
         return FALSE;
     }
     return TRUE;
+}
+
+int mq_lock(struct mq_queue *q, int which) { return mq_lock_within(q, which, CESHIM_SHLOCK_GIVE_UP_MS); }
+
+void mq_lock_long(struct mq_queue *q, int which)
+{
+    if (which & MQ_LOCK_READ)
+        ceshim_shlock_mark_long(&q->h->read_lock);
+    if (which & MQ_LOCK_WRITE)
+        ceshim_shlock_mark_long(&q->h->write_lock);
 }
 
 void mq_unlock(struct mq_queue *q, int which)
@@ -125,12 +146,12 @@ BOOL mq_count_handles(struct mq_queue *q, int end, int delta)
     return TRUE;
 }
 
-void mq_sweep(struct mq_queue *q, BOOL force)
+BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms)
 {
     struct mq_header *h = q->h;
     ULONGLONG now = GetTickCount64();
     if (!force && now - ce_load64(&h->last_sweep_ms) < SWEEP_INTERVAL_MS)
-        return;
+        return TRUE;
     ce_store64(&h->last_sweep_ms, now);
 
     /* Liveness is checked outside the lock (it takes kernel calls); the
@@ -140,12 +161,15 @@ void mq_sweep(struct mq_queue *q, BOOL force)
     BOOL dead[MQ_MAX_PROCS] = { 0 };
     BOOL any = FALSE;
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
-        if (snapshot[i].pid && snapshot[i].pid != ceshim_self_pid() &&
-            !ceshim_process_alive(snapshot[i].pid, snapshot[i].create_time))
+        /* Our own pid included: a record of it with another creation time
+         * is an earlier process's. */
+        if (snapshot[i].pid && !ceshim_process_alive(snapshot[i].pid, snapshot[i].create_time))
             dead[i] = any = TRUE;
     }
-    if (!any || !mq_lock(q, MQ_LOCK_BOTH))
-        return;
+    if (!any)
+        return TRUE;
+    if (!mq_lock_within(q, MQ_LOCK_BOTH, give_up_ms))
+        return FALSE;
     uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
     for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
         struct mq_proc *p = &h->procs[i];
@@ -154,6 +178,8 @@ void mq_sweep(struct mq_queue *q, BOOL force)
     }
     after_count_change(q, r, w);
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
+    return TRUE;
 }
 
 static void release_own_records(struct mq_queue *q, int readers, int writers)
@@ -187,7 +213,7 @@ BOOL mq_end_ready(struct mq_handle *hnd)
      * reads, as reading would fail with ERROR_PIPE_NOT_CONNECTED. */
     if (hnd->end == MQ_END_READ)
         return ce_load32(&h->read_sticky) || mq_has_message(h);
-    return ce_load32(&h->write_sticky) || mq_has_room(h);
+    return ce_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
 }
 
 uint64_t mq_end_mark(struct mq_handle *hnd)
@@ -344,13 +370,7 @@ fail:
 }
 
 /* Finishes mapping: where the ring's slots are. Under the lock. */
-static BOOL queue_attach(struct mq_queue *q)
-{
-    if (!mq_header_valid(q->h, q->view_size))
-        return FALSE;
-    mq_chunks_attach(q);
-    return TRUE;
-}
+static BOOL queue_attach(struct mq_queue *q) { return mq_chunks_attach(q); }
 
 /* Chunk uids start at a different place for every queue, so a handle of
  * one queue's chunk is never taken for another's. */
@@ -382,8 +402,8 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         SetLastError(ERROR_OUTOFMEMORY);
         return NULL;
     }
-    mq_sweep(q, TRUE); /* so that "does the queue exist" is answered for the living */
-    if (!mq_lock(q, MQ_LOCK_BOTH))
+    /* Swept first, so that "does the queue exist" is answered for the living. */
+    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_GIVE_UP_MS) || !mq_lock(q, MQ_LOCK_BOTH))
         goto fail_unlocked;
     struct mq_header *h = q->h;
     DWORD error;
@@ -444,6 +464,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         }
     }
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 
     HANDLE user = NULL;
     if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
@@ -465,6 +486,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
 
 fail:
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 fail_unlocked_error:
     mq_handle_discard(hnd);
     mq_queue_put(q);

@@ -58,7 +58,7 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
              const uint16_t *name, uint32_t name_chars)
 {
     /* The lock words stay as they are: the caller holds them. */
-    uint32_t read_lock = h->read_lock, write_lock = h->write_lock;
+    uint64_t read_lock = h->read_lock, write_lock = h->write_lock;
     memset(h, 0, sizeof(*h));
     h->read_lock = read_lock;
     h->write_lock = write_lock;
@@ -79,20 +79,41 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
     ce_store32(&h->magic, MQ_MAGIC);
 }
 
-int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
+/* The header's geometry, each field loaded once: what is checked is what
+ * is used. */
+struct shape {
+    uint32_t magic, version, header_size, flags, max_messages, cb_max_message, state, slot_size, nslots;
+    uint64_t capacity;
+};
+
+static void shape_read(const struct mq_header *h, struct shape *g)
+{
+    g->magic = ce_load32(&h->magic);
+    g->version = ce_load32(&h->version);
+    g->header_size = ce_load32(&h->header_size);
+    g->flags = ce_load32(&h->flags);
+    g->max_messages = ce_load32(&h->max_messages);
+    g->cb_max_message = ce_load32(&h->cb_max_message);
+    g->state = ce_load32(&h->state);
+    g->slot_size = ce_load32(&h->slot_size);
+    g->nslots = ce_load32(&h->nslots);
+    g->capacity = ce_load64(&h->capacity);
+}
+
+static int shape_valid(const struct shape *g, uint64_t mapping_size)
 {
     if (mapping_size < MQ_HEADER_SIZE)
         return 0;
-    if (h->magic != MQ_MAGIC || h->version != MQ_LAYOUT_VERSION || h->header_size != MQ_HEADER_SIZE)
+    if (g->magic != MQ_MAGIC || g->version != MQ_LAYOUT_VERSION || g->header_size != MQ_HEADER_SIZE)
         return 0;
-    uint32_t cbmax = h->cb_max_message;
-    uint64_t cap = h->capacity;
-    if (cbmax == 0 || cbmax > MQ_MAX_NODE_SIZE || h->max_messages > MQ_MAX_NUM_NODES)
+    uint32_t cbmax = g->cb_max_message;
+    uint64_t cap = g->capacity;
+    if (cbmax == 0 || cbmax > MQ_MAX_NODE_SIZE || g->max_messages > MQ_MAX_NUM_NODES)
         return 0;
     if (cap < 2 * mq_record_size(cbmax) || cap % MQ_REC_ALIGN || cap > 0xffffffffu)
         return 0;
-    uint64_t ss = h->slot_size, n = h->nslots;
-    if (h->flags & MQ_FLAG_NOPRECOMMIT) {
+    uint64_t ss = g->slot_size, n = g->nslots;
+    if (g->flags & MQ_FLAG_NOPRECOMMIT) {
         /* Chunked: only the header and the alert slot are in this mapping. */
         if (n < 2 || n > MQ_MAX_SLOTS || ss < mq_record_size(cbmax) || ss > MQ_SLOT_MAX || (ss & (ss - 1)) ||
             ss < 4096 || cap != ss * n)
@@ -105,9 +126,41 @@ int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
         if (cap > mapping_size || MQ_HEADER_SIZE + mq_alert_area(cbmax) > mapping_size - cap)
             return 0;
     }
-    if (h->state & MQ_STATE_CORRUPT)
+    if (g->state & MQ_STATE_CORRUPT)
         return 0;
     return 1;
+}
+
+int mq_header_valid(const struct mq_header *h, uint64_t mapping_size)
+{
+    struct shape g;
+    shape_read(h, &g);
+    return shape_valid(&g, mapping_size);
+}
+
+int mq_mem_attach(struct mq_ring_mem *m, const struct mq_header *h, uint64_t mapping_size)
+{
+    struct shape g;
+    shape_read(h, &g);
+    if (!shape_valid(&g, mapping_size))
+        return 0;
+    m->chunked = (g.flags & MQ_FLAG_NOPRECOMMIT) != 0;
+    m->nslots = g.nslots;
+    m->slot_size = g.slot_size;
+    m->cb_max_message = g.cb_max_message;
+    m->max_messages = g.max_messages;
+    m->flags = g.flags;
+    m->capacity = g.capacity;
+    return 1;
+}
+
+int mq_header_matches(const struct mq_header *h, const struct mq_ring_mem *m)
+{
+    return m->capacity != 0 && ce_load32(&h->magic) == MQ_MAGIC && ce_load32(&h->version) == MQ_LAYOUT_VERSION &&
+           !(ce_load32(&h->state) & MQ_STATE_CORRUPT) && ce_load64(&h->capacity) == m->capacity &&
+           ce_load32(&h->cb_max_message) == m->cb_max_message && ce_load32(&h->max_messages) == m->max_messages &&
+           ce_load32(&h->slot_size) == m->slot_size && ce_load32(&h->nslots) == m->nslots &&
+           ((ce_load32(&h->flags) & MQ_FLAG_NOPRECOMMIT) != 0) == (m->chunked != 0);
 }
 
 static uint8_t *alert_slot(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE; }
@@ -119,7 +172,7 @@ static uint64_t make_state(uint32_t count, uint64_t offset) { return ((uint64_t)
 /* A damaged queue stays damaged: every later call fails the same way. */
 static enum mq_result corrupt(struct mq_header *h)
 {
-    h->state |= MQ_STATE_CORRUPT;
+    ce_store32(&h->state, ce_load32(&h->state) | MQ_STATE_CORRUPT);
     return MQ_CORRUPT;
 }
 
@@ -130,9 +183,9 @@ struct ring_view {
     uint64_t head, tail, cap;
 };
 
-static int view_of(const struct mq_header *h, uint64_t rs, uint64_t ws, struct ring_view *v)
+static int view_of(const struct mq_ring_mem *m, uint64_t rs, uint64_t ws, struct ring_view *v)
 {
-    v->cap = h->capacity;
+    v->cap = m->capacity;
     v->read = state_count(rs);
     v->written = state_count(ws);
     v->count = v->written - v->read;
@@ -140,33 +193,33 @@ static int view_of(const struct mq_header *h, uint64_t rs, uint64_t ws, struct r
     v->tail = state_offset(ws);
     if (v->head >= v->cap || v->tail >= v->cap || v->head % MQ_REC_ALIGN || v->tail % MQ_REC_ALIGN)
         return 0;
-    if (v->count > MQ_MAX_NUM_NODES + 1 || (h->max_messages && v->count > h->max_messages))
+    if (v->count > MQ_MAX_NUM_NODES + 1 || (m->max_messages && v->count > m->max_messages))
         return 0;
     if (v->count == 0 && v->head != v->tail)
         return 0;
     return 1;
 }
 
-static int take_view(const struct mq_header *h, struct ring_view *v)
+static int take_view(const struct mq_header *h, const struct mq_ring_mem *m, struct ring_view *v)
 {
-    return view_of(h, ce_load64(&h->rstate), ce_load64(&h->wstate), v);
+    return view_of(m, ce_load64(&h->rstate), ce_load64(&h->wstate), v);
 }
 
-int mq_state_valid(struct mq_header *h, uint64_t mapping_size)
+int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m)
 {
     struct ring_view v;
-    if (!mq_header_valid(h, mapping_size))
+    if (!mq_header_matches(h, m))
         return 0;
-    if (!take_view(h, &v) || h->alert_len > h->cb_max_message) {
+    if (!take_view(h, m, &v) || ce_load32(&h->alert_len) > m->cb_max_message) {
         corrupt(h);
         return 0;
     }
     return 1;
 }
 
-static int count_room(const struct mq_header *h, uint32_t count)
+static int count_room(const struct mq_ring_mem *m, uint32_t count)
 {
-    return h->max_messages == 0 ? count < MQ_MAX_NUM_NODES + 1 : count < h->max_messages;
+    return m->max_messages == 0 ? count < MQ_MAX_NUM_NODES + 1 : count < m->max_messages;
 }
 
 /* Where the slot holding ring offset off ends. Slots are the whole ring
@@ -208,19 +261,19 @@ static int place(const struct ring_view *v, uint64_t slot_size, uint64_t need, u
  * understates the free space, so it is re-read from shared memory only
  * when the cached view says "full" (or does not add up): streaming writers
  * then do not touch the reader's cache line for every message. */
-static enum mq_result writer_view(const struct mq_header *h, uint64_t *peer, uint32_t len,
-                                  struct ring_view *v, uint64_t *at, int *wrap)
+static enum mq_result writer_view(const struct mq_header *h, const struct mq_ring_mem *m, uint64_t *peer,
+                                  uint32_t len, struct ring_view *v, uint64_t *at, int *wrap)
 {
     uint64_t ws = ce_load64(&h->wstate);
     for (int fresh = peer == NULL;; fresh = 1) {
         uint64_t rs = fresh ? ce_load64(&h->rstate) : *peer;
         if (fresh && peer)
             *peer = rs;
-        if (view_of(h, rs, ws, v)) {
-            if (!count_room(h, v->count)) {
+        if (view_of(m, rs, ws, v)) {
+            if (!count_room(m, v->count)) {
                 if (fresh)
                     return MQ_FULL;
-            } else if (place(v, h->slot_size, mq_record_size(len), at, wrap)) {
+            } else if (place(v, m->slot_size, mq_record_size(len), at, wrap)) {
                 return MQ_OK;
             } else if (fresh) {
                 /* Capacity leaves room for max_messages records wherever
@@ -233,26 +286,19 @@ static enum mq_result writer_view(const struct mq_header *h, uint64_t *peer, uin
     }
 }
 
-enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
+enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t len, int alert,
                              uint64_t *peer)
 {
-    if (!mq_header_valid(h, mapping_size))
+    if (!mq_header_matches(h, mem))
         return MQ_CORRUPT;
-    if (len > h->cb_max_message)
+    if (len > mem->cb_max_message)
         return MQ_TOO_BIG;
     if (alert && !ce_load32(&h->alert_full))
         return MQ_OK;
     struct ring_view v;
     uint64_t at;
     int wrap;
-    return writer_view(h, peer, len, &v, &at, &wrap);
-}
-
-/* The caller's mapping agrees with the header's geometry. */
-static int mem_matches(const struct mq_header *h, const struct mq_ring_mem *m)
-{
-    return m->chunked == ((h->flags & MQ_FLAG_NOPRECOMMIT) != 0) && m->nslots == h->nslots &&
-           m->slot_size == h->slot_size && m->nslots <= MQ_MAX_SLOTS;
+    return writer_view(h, mem, peer, len, &v, &at, &wrap);
 }
 
 /* The caller's memory for ring offset off (inside a slot it has mapped,
@@ -272,27 +318,26 @@ static uint8_t *ring_at(const struct mq_header *h, const struct mq_ring_mem *m, 
     return p + (off & (m->slot_size - 1));
 }
 
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, struct mq_ring_mem *mem,
-                        const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
-                        uint64_t *peer, uint32_t *need_slot)
+enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void *data, uint32_t len,
+                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer, uint32_t *need_slot)
 {
     /* mq_write_plan's checks, without its second ring view. */
-    if (!mq_header_valid(h, mapping_size) || !mem_matches(h, mem))
+    if (!mq_header_matches(h, mem))
         return corrupt(h);
-    if (len > h->cb_max_message)
+    if (len > mem->cb_max_message)
         return MQ_TOO_BIG;
     if (alert && !ce_load32(&h->alert_full)) {
-        memcpy(alert_slot(h), data, len);
-        h->alert_len = len;
-        h->alert_flags = flags;
-        h->alert_writer = writer_pid;
+        memcpy(alert_slot(h), data, len); /* the alert area holds cb_max_message bytes */
+        ce_store32(&h->alert_len, len);
+        ce_store32(&h->alert_flags, flags);
+        ce_store32(&h->alert_writer, writer_pid);
         ce_store32(&h->alert_full, 1); /* publish */
         return MQ_OK;
     }
     struct ring_view v;
     uint64_t need = mq_record_size(len), at;
     int wrap;
-    enum mq_result r = writer_view(h, peer, len, &v, &at, &wrap);
+    enum mq_result r = writer_view(h, mem, peer, len, &v, &at, &wrap);
     if (r != MQ_OK)
         return r == MQ_CORRUPT ? corrupt(h) : r;
     /* Both places are checked before anything is written. */
@@ -322,55 +367,54 @@ enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, struct mq_ri
     /* The high-water mark needs the true count; the cached one may be
      * higher, so the reader's state is read fresh only when that matters. */
     uint32_t count = v.written + 1 - v.read;
-    if (count > h->high_water) {
+    if (count > ce_load32(&h->high_water)) {
         uint64_t rs = ce_load64(&h->rstate);
         if (peer)
             *peer = rs;
         count = v.written + 1 - state_count(rs);
-        if (count > h->high_water && count <= MQ_MAX_NUM_NODES + 1)
-            h->high_water = count;
+        if (count > ce_load32(&h->high_water) && count <= MQ_MAX_NUM_NODES + 1)
+            ce_store32(&h->high_water, count);
     }
     return MQ_OK;
 }
 
 /* The reader's view: its own state fresh, the writer's from *peer when
  * given; re-read when the cached view says "empty" (or does not add up). */
-static int reader_view(const struct mq_header *h, uint64_t *peer, struct ring_view *v)
+static int reader_view(const struct mq_header *h, const struct mq_ring_mem *m, uint64_t *peer, struct ring_view *v)
 {
     uint64_t rs = ce_load64(&h->rstate);
     for (int fresh = peer == NULL;; fresh = 1) {
         uint64_t ws = fresh ? ce_load64(&h->wstate) : *peer;
         if (fresh && peer)
             *peer = ws;
-        if (view_of(h, rs, ws, v) && (v->count > 0 || fresh))
+        if (view_of(m, rs, ws, v) && (v->count > 0 || fresh))
             return 1;
         if (fresh)
             return 0;
     }
 }
 
-enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem, void *buf,
-                       uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
-                       uint32_t *need_slot)
+enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void *buf, uint32_t buf_size,
+                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer, uint32_t *need_slot)
 {
-    if (!mq_header_valid(h, mapping_size) || !mem_matches(h, mem))
+    if (!mq_header_matches(h, mem))
         return corrupt(h);
-    uint32_t cbmax = h->cb_max_message;
+    uint32_t cbmax = mem->cb_max_message;
     if (ce_load32(&h->alert_full)) {
-        uint32_t n = h->alert_len;
+        uint32_t n = ce_load32(&h->alert_len);
         if (n > cbmax)
             return corrupt(h);
         uint32_t copy = n < buf_size ? n : buf_size;
         memcpy(buf, alert_slot(h), copy);
         *len = copy;
-        *flags = h->alert_flags;
-        *writer_pid = h->alert_writer;
+        *flags = ce_load32(&h->alert_flags);
+        *writer_pid = ce_load32(&h->alert_writer);
         ce_store32(&h->alert_full, 0);
         return copy < n ? MQ_TRUNCATED : MQ_OK;
     }
     for (int hops = 0; hops < 2; hops++) {
         struct ring_view v;
-        if (!reader_view(h, peer, &v))
+        if (!reader_view(h, mem, peer, &v))
             return corrupt(h);
         if (v.count == 0)
             return MQ_EMPTY;
@@ -412,16 +456,16 @@ void mq_discard(struct mq_header *h)
     ce_store64(&h->rstate, ce_load64(&h->wstate));
 }
 
-enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size)
+enum mq_result mq_repair(struct mq_header *h, const struct mq_ring_mem *mem)
 {
-    if (!mq_state_valid(h, mapping_size))
+    if (!mq_state_valid(h, mem))
         return MQ_CORRUPT;
     /* A chunk moves between the spare and a slot with two stores, the slot
      * first: a crash in between leaves it in both, and the slot keeps it. */
-    uint64_t spare = h->spare_uid;
-    for (uint32_t s = 0; spare && s < h->nslots; s++)
-        if (h->slot_uid[s] == spare)
-            h->spare_uid = spare = 0;
+    uint64_t spare = ce_load64(&h->spare_uid);
+    for (uint32_t s = 0; spare && s < mem->nslots; s++)
+        if (ce_load64(&h->slot_uid[s]) == spare)
+            ce_store64(&h->spare_uid, spare = 0);
     return MQ_OK;
 }
 
@@ -435,17 +479,16 @@ int mq_has_message(const struct mq_header *h)
     return ce_load32(&h->alert_full) || mq_count(h) != 0;
 }
 
-int mq_has_room(const struct mq_header *h)
+int mq_has_room(const struct mq_header *h, const struct mq_ring_mem *mem)
 {
-    return mq_write_plan(h, MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message) + h->capacity, 1, 0, NULL) !=
-           MQ_FULL;
+    return mq_write_plan(h, mem, 1, 0, NULL) != MQ_FULL;
 }
 
-int mq_slot_unused(const struct mq_header *h, uint32_t s)
+int mq_slot_unused(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t s)
 {
     struct ring_view v;
-    uint64_t ss = h->slot_size;
-    if (!ss || s >= h->nslots || !take_view(h, &v))
+    uint64_t ss = mem->slot_size;
+    if (!ss || s >= mem->nslots || !take_view(h, mem, &v))
         return 0;
     if (v.head / ss == s || v.tail / ss == s)
         return 0;
@@ -477,7 +520,7 @@ int mq_chunk_valid(const struct mq_chunk_header *c, uint64_t view_size, uint64_t
  * queues, and every read and write asks for the counts. */
 static uint32_t slots(const struct mq_header *h)
 {
-    uint32_t n = h->proc_slots;
+    uint32_t n = ce_load32(&h->proc_slots);
     return n < MQ_MAX_PROCS ? n : MQ_MAX_PROCS;
 }
 

@@ -64,24 +64,41 @@
  *   248     4     free_epoch       bumped when a chunk is destroyed
  *   252     4     ends_closed      bumped when an end loses its last handle
  *   256     520   name             UTF-16, MQ_NAME_MAX chars
- *   896     4     read_lock        pid of the owner, 0 = free   (a line of its own)
- *   960     4     write_lock       pid of the owner, 0 = free   (a line of its own)
+ *   896     8     read_lock        owner word, 0 = free         (a line of its own)
+ *   960     8     write_lock       owner word, 0 = free         (a line of its own)
  *   1024    2048  procs            MQ_MAX_PROCS records of struct mq_proc
  *   3072    1024  slot_uid         MQ_MAX_SLOTS chunk uids (chunked queues)
  *   4096          alert slot (cb_max_message bytes, rounded up to 4096),
  *                 then, pre-committed only, the data ring (capacity bytes)
+ *
+ * Handle record (struct mq_proc), one per process with the queue open:
+ *   0       4     pid              0 = free record
+ *   4       2     readers          read handles of that process
+ *   6       2     writers          write handles
+ *   8       8     create_time      the process's creation time (FILETIME)
  *
  * Chunk mapping (struct mq_chunk_header, one page, then the slot's data):
  *   0       4     magic            MQ_CHUNK_MAGIC ("CEMK")
  *   4       4     version          MQ_LAYOUT_VERSION
  *   8       8     uid
  *   16      4     slot_size
- *   64      1024  keepers          {pid, handle value} per procs[] index
+ *   64      2048  keepers          {pid, handle value, creation time} per procs[] index
+ *   2112    1984  reserved
+ * Keeper (struct mq_keeper): 0 pid (4), 4 handle value (4), 8 creation time (8).
  * A chunk lives while any process holds a handle or view of it, and must
  * outlive the process that created it: its creator gives every process
  * with the queue open a handle of its own (a "keeper", recorded here), a
  * process opening the queue later takes keepers of the chunks that exist,
  * and whoever destroys the chunk closes them all.
+ *
+ * Owners. A lock word is the owner's pid and a 32-bit digest of its
+ * creation time in one 64-bit word (common/owner.h: pid at +0, digest at
+ * +4), taken with one 8-byte compare-and-swap (cmpxchg8b on i686: both
+ * words are 8-aligned, as the mapping is page-aligned). A handle record
+ * (struct mq_proc) and a keeper name their process by pid and full
+ * creation time. A pid that is alive but with another creation time is a
+ * dead process's: its lock is taken over, its record swept, its keeper
+ * skipped (its handles died with it).
  *
  * Ring record: 16-byte header {len, flags, writer pid, kind} then the
  * payload padded to 16. The kind of a message says how its payload was
@@ -104,6 +121,39 @@
  * created anew starts with its word cleared. A waiter that noted
  * ends_closed and the peer's message count when it began is satisfied when
  * they change, even if another thread has reset the end since.
+ *
+ * Hostile peers. Any process that can open the mapping may change any
+ * byte of it at any moment, between a check and a use too; the rule is
+ * "snapshot, validate, use": a value from shared memory that bounds a
+ * copy, an offset or a loop is loaded once into a local, checked, and only
+ * the local is used. How each field is guarded:
+ *  - geometry (flags, max_messages, cb_max_message, capacity, slot_size,
+ *    nslots; magic, version, header_size): read once when a process
+ *    attaches, validated against the size of its own view, and kept in its
+ *    private struct mq_ring_mem. Every operation compares the header's
+ *    copy with it (a few compares, no kernel call) and fails with
+ *    MQ_CORRUPT on a difference, but bounds everything with the private
+ *    copy: a change after the compare cannot widen a copy or move a write.
+ *  - rstate, wstate: loaded once per operation; the offsets are checked
+ *    against the private capacity and alignment, the count against the
+ *    private max_messages. Records are then addressed through the
+ *    process's own slot pointers (offset < capacity, inside its own view).
+ *  - a ring record's header: copied into a local before it is checked (len
+ *    against the private cb_max_message and the slot's end; kind).
+ *  - alert_len / alert_full: loaded once; the length is checked against the
+ *    private cb_max_message (the alert area holds that many bytes).
+ *  - slot_uid[], spare_uid, creating_uid, next_uid: loaded once per use;
+ *    slot indices are bounded by the private nslots. A chunk is used only
+ *    through a view whose size was checked against the private slot_size.
+ *  - chunk headers (keepers): each entry is copied once; a handle value is
+ *    closed only after the kernel says it is a handle of that very chunk.
+ *    Which keeper handles this process holds is also kept in its private
+ *    memory, so they are closed at the end whatever the shared copy says.
+ *  - proc_slots: loaded once and clamped to MQ_MAX_PROCS; procs[] records
+ *    are counts only (a damaged one is swept or ignored).
+ *  - state, high_water, the sleeper counts and event mirrors, the sticky
+ *    words, ends_closed, free_epoch, last_sweep_ms: decisions only (a wrong value costs a wake-up, an error
+ *    or a sweep, never memory).
  */
 #ifndef CESHIM_MQ_LAYOUT_H
 #define CESHIM_MQ_LAYOUT_H
@@ -112,9 +162,13 @@
 #include <stdint.h>
 
 #include "common/bulk_copy.h"
+#include "common/owner.h"
 
 #define MQ_MAGIC 0x514D4543u /* "CEMQ" */
-#define MQ_LAYOUT_VERSION 6u /* 6: read_sticky, write_sticky, ends_closed; 5: MQ_KIND_MSG_STREAMED records */
+/* 7: owner words (pid + creation time) in the locks, keepers with creation
+ * times; 6: read_sticky, write_sticky, ends_closed; 5: MQ_KIND_MSG_STREAMED
+ * records; 4: chunks that are given back */
+#define MQ_LAYOUT_VERSION 7u
 #define MQ_HEADER_SIZE 4096u
 #define MQ_NAME_MAX 260u
 #define MQ_MAX_PROCS 128u
@@ -197,17 +251,18 @@ struct mq_header {
     /* The locks have lines of their own: the other side polls the state
      * words, and a locked operation on a line it is reading waits for a
      * cross-core transfer that a plain store would not. */
-    uint32_t read_lock;
-    uint8_t pad_rl[60];
-    uint32_t write_lock;
-    uint8_t pad_wl[60];
+    uint64_t read_lock;
+    uint8_t pad_rl[56];
+    uint64_t write_lock;
+    uint8_t pad_wl[56];
     struct mq_proc procs[MQ_MAX_PROCS];
     uint64_t slot_uid[MQ_MAX_SLOTS];
 };
 
 struct mq_keeper {
     uint32_t pid;
-    uint32_t handle; /* a handle value in that process (32 bits in every bitness) */
+    uint32_t handle;      /* a handle value in that process (32 bits in every bitness) */
+    uint64_t create_time; /* of that process: a later one with its pid is not it */
 };
 
 struct mq_chunk_header {
@@ -217,16 +272,22 @@ struct mq_chunk_header {
     uint32_t slot_size;
     uint8_t reserved0[44];
     struct mq_keeper keepers[MQ_MAX_PROCS];
-    uint8_t reserved1[MQ_CHUNK_HEADER - 64 - 8 * MQ_MAX_PROCS];
+    uint8_t reserved1[MQ_CHUNK_HEADER - 64 - 16 * MQ_MAX_PROCS];
 };
 
 /* What one process has mapped of the ring (its own memory, trusted): the
- * geometry it validated when it attached, and each slot's data; for a
- * process's writers, how they copy large messages in. */
+ * geometry it validated when it attached (mq_mem_attach), and each slot's
+ * data; for a process's writers, how they copy large messages in. Every
+ * bound on a copy, an offset or a loop comes from here, never from the
+ * header: the header's copy of the geometry is only compared with it. */
 struct mq_ring_mem {
     uint32_t chunked;
     uint32_t nslots;
     uint32_t slot_size;
+    uint32_t cb_max_message;
+    uint32_t max_messages;
+    uint32_t flags;    /* MQ_FLAG_* as created */
+    uint64_t capacity; /* nslots * slot_size; 0: not attached */
     uint64_t uid[MQ_MAX_SLOTS];  /* the chunk slot[i] belongs to (0 if not chunked) */
     uint8_t *slot[MQ_MAX_SLOTS]; /* slot_size bytes each, or NULL: not mapped */
     struct ce_bulk_writer copy;  /* writers only, under write_lock */
@@ -250,6 +311,9 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, read_sticky) == 64, "read_sticky at 
 MQ_STATIC_ASSERT(offsetof(struct mq_header, rstate) == 72, "rstate at 72");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, write_sticky) == 128, "write_sticky at 128");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, write_lock) == 960, "write_lock at 960");
+MQ_STATIC_ASSERT(sizeof(((struct mq_header *)0)->read_lock) == 8, "lock words are 8 bytes");
+MQ_STATIC_ASSERT(offsetof(struct mq_header, read_lock) % 8 == 0 && offsetof(struct mq_header, write_lock) % 8 == 0,
+                 "lock words are 8-aligned (cmpxchg8b)");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, high_water) == 132, "high_water at 132");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, wstate) == 136, "wstate at 136");
 MQ_STATIC_ASSERT(offsetof(struct mq_header, alert_full) == 192, "alert_full at 192");
@@ -266,6 +330,9 @@ MQ_STATIC_ASSERT(offsetof(struct mq_header, slot_uid) == 3072, "slot_uid at 3072
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, uid) == 8, "chunk uid at 8");
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, slot_size) == 16, "chunk slot_size at 16");
 MQ_STATIC_ASSERT(offsetof(struct mq_chunk_header, keepers) == 64, "keepers at 64");
+MQ_STATIC_ASSERT(sizeof(struct mq_keeper) == 16, "mq_keeper is 16 bytes");
+MQ_STATIC_ASSERT(offsetof(struct mq_keeper, create_time) == 8, "keeper create_time at 8");
+MQ_STATIC_ASSERT(offsetof(struct mq_proc, create_time) == 8, "proc create_time at 8");
 MQ_STATIC_ASSERT(sizeof(struct mq_chunk_header) == MQ_CHUNK_HEADER, "chunk header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_header) == MQ_HEADER_SIZE, "header is one page");
 MQ_STATIC_ASSERT(sizeof(struct mq_record) == MQ_REC_HEADER, "record header is 16 bytes");
@@ -295,12 +362,20 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
              uint64_t capacity, uint32_t slot_size, uint32_t nslots, uint64_t first_uid,
              const uint16_t *name, uint32_t name_chars);
 
-/* Checks what every operation relies on against the mapping's size. */
+/* Checks what every operation relies on against the mapping's size (each
+ * field read once). */
 int mq_header_valid(const struct mq_header *h, uint64_t mapping_size);
+/* Reads the header's geometry once, validates it against the size of the
+ * caller's view, and keeps it in m (the slots are left to the caller).
+ * 0 if invalid (m unchanged). */
+int mq_mem_attach(struct mq_ring_mem *m, const struct mq_header *h, uint64_t mapping_size);
+/* Whether the header still says what m holds (and is not marked corrupt):
+ * the per-operation check, a few compares. */
+int mq_header_matches(const struct mq_header *h, const struct mq_ring_mem *m);
 
-/* mq_header_valid plus the positions and the alert; marks a damaged queue
- * corrupt. */
-int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
+/* mq_header_matches plus the positions and the alert; marks a damaged
+ * queue corrupt. */
+int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m);
 
 /* `peer`, when not NULL, is the caller's cache of the other side's state
  * word (the reader's for writers, the writer's for readers), kept under the
@@ -313,15 +388,15 @@ int mq_state_valid(struct mq_header *h, uint64_t mapping_size);
 
 /* Whether a write of len bytes fits now: MQ_OK, MQ_FULL, MQ_TOO_BIG,
  * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
-enum mq_result mq_write_plan(const struct mq_header *h, uint64_t mapping_size, uint32_t len, int alert,
+enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t len, int alert,
                              uint64_t *peer);
 /* Enqueues (the caller holds write_lock). */
-enum mq_result mq_write(struct mq_header *h, uint64_t mapping_size, struct mq_ring_mem *mem,
+enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem,
                         const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
                         uint64_t *peer, uint32_t *need_slot);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
  * copied. The alert comes first. */
-enum mq_result mq_read(struct mq_header *h, uint64_t mapping_size, const struct mq_ring_mem *mem, void *buf,
+enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void *buf,
                        uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
                        uint32_t *need_slot);
 /* Drops every queued message and the alert (the caller holds both locks). */
@@ -329,14 +404,14 @@ void mq_discard(struct mq_header *h);
 /* After taking over a lock from a dead owner: every update is one store,
  * so there is nothing to redo but a spare chunk also left in a slot; checks
  * the state and marks a damaged queue. */
-enum mq_result mq_repair(struct mq_header *h, uint64_t mapping_size);
+enum mq_result mq_repair(struct mq_header *h, const struct mq_ring_mem *mem);
 /* Messages queued (the alert excluded). */
 uint32_t mq_count(const struct mq_header *h);
 int mq_has_message(const struct mq_header *h);
-int mq_has_room(const struct mq_header *h);
+int mq_has_room(const struct mq_header *h, const struct mq_ring_mem *mem);
 /* Whether slot s holds no queued byte and neither position is in it, so
  * its chunk may go (the caller holds both locks). */
-int mq_slot_unused(const struct mq_header *h, uint32_t s);
+int mq_slot_unused(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t s);
 
 /* Chunks: a fresh chunk header, and whether a chunk's view of view_size
  * bytes is chunk `uid` of a queue whose slots are slot_size bytes. */

@@ -31,6 +31,14 @@ struct mq_side {
     uint32_t seen_epoch; /* free_epoch when dead views were last dropped */
 };
 
+/* A keeper of another process to close, queued under write_lock and closed
+ * once the locks are released (mq_chunks_flush_closes). */
+#define MQ_PENDING_CLOSES 256
+struct mq_pending_close {
+    struct mq_keeper keeper;
+    uint64_t uid;
+};
+
 struct mq_queue {
     struct mq_queue *next;
     LONG refs;                /* handles of this process + operations in flight */
@@ -45,6 +53,18 @@ struct mq_queue {
     uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
     uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
     volatile LONG sleepers[2];  /* this process's threads in mq_sleep_begin..end, per end */
+    /* The keeper handles of chunks this process holds, in its own memory
+     * (mq_chunks.c): closed when the queue goes, whatever the shared
+     * records say. May name handles others closed since (checked first). */
+    SRWLOCK keepers_lock;
+    struct mq_own_keeper {
+        uint64_t uid;
+        HANDLE handle;
+    } *keepers;
+    uint32_t nkeepers, keepers_cap;
+    SRWLOCK closes_lock;      /* guards the two below */
+    uint32_t nclose;
+    struct mq_pending_close closes[MQ_PENDING_CLOSES];
 };
 
 struct mq_handle {
@@ -76,8 +96,14 @@ void mq_for_each_queue(void (*fn)(struct mq_queue *q, int readers, int writers))
 #define MQ_LOCK_READ 1
 #define MQ_LOCK_WRITE 2
 #define MQ_LOCK_BOTH 3
-int mq_lock(struct mq_queue *q, int which); /* FALSE with the last error set */
+/* FALSE with the last error set (ERROR_BUSY: a live process held the lock
+ * for give_up_ms; common/shlock.h). mq_lock waits the longest bound. */
+int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms);
+int mq_lock(struct mq_queue *q, int which);
 void mq_unlock(struct mq_queue *q, int which);
+/* The locks held (which) are in a section of many kernel calls: waiters
+ * wait the longest bound (common/shlock.h). Until mq_unlock. */
+void mq_lock_long(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
 /* Whether the end is signaled (spec 1.12; mq_layout.h, "Signals"):
  * messages (read end) or room (write end), its sticky word, a broken
@@ -96,8 +122,9 @@ void mq_end_reset(struct mq_queue *q, int end);
  * call must be paired with mq_sleep_end. */
 BOOL mq_sleep_begin(struct mq_handle *hnd);
 void mq_sleep_end(struct mq_handle *hnd);
-/* Sweeps the records of dead processes when due (or always with force). */
-void mq_sweep(struct mq_queue *q, BOOL force);
+/* Sweeps the records of dead processes when due (or always with force).
+ * FALSE with ERROR_BUSY if the locks stayed busy for give_up_ms. */
+BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms);
 /* DLL_PROCESS_DETACH at process exit: release this process's records. */
 void mq_process_exit(void);
 /* After making an end ready: wakes its sleepers (or fixes a reset event). */
@@ -107,8 +134,10 @@ BOOL mq_count_handles(struct mq_queue *q, int end, int delta);
 uint64_t mq_view_size(void *view);
 
 /* Chunks of on-demand rings (mq_chunks.c). */
-/* Sets up both sides' mappings for the header's geometry (under both locks). */
-void mq_chunks_attach(struct mq_queue *q);
+/* Sets up both sides' mappings for the header's geometry, read once and
+ * validated against this process's view (under both locks). FALSE if the
+ * header is not valid. */
+BOOL mq_chunks_attach(struct mq_queue *q);
 /* Before an operation of one side, under its lock: drops views of chunks
  * destroyed since. */
 void mq_chunks_begin(struct mq_queue *q, int end);
@@ -119,15 +148,19 @@ enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s);
 enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s);
 /* After a read of a chunked queue, under read_lock: if the head left slot
  * old_slot, retires what nothing is in. */
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot);
+void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms);
 /* Under both locks: keeps or destroys the chunks of slots nothing is in. */
 void mq_chunks_retire(struct mq_queue *q);
 /* Under both locks: this process's record of the queue was just created
  * (take keepers of the existing chunks) or removed (close ours). */
 void mq_chunks_adopt(struct mq_queue *q);
 void mq_chunks_release(struct mq_queue *q);
-/* The last reference of this process is gone: unmaps every view. */
+/* The last reference of this process is gone: unmaps every view and
+ * closes every keeper handle this process still holds. */
 void mq_chunks_unmap(struct mq_queue *q);
+/* With no shared lock held: closes the other processes' keepers queued by
+ * chunk destruction, each on a pool thread, waiting for them at most 1 s. */
+void mq_chunks_flush_closes(struct mq_queue *q);
 /* After a lock was taken over: finishes a chunk its dead creator left. */
 void mq_chunks_repair(struct mq_queue *q);
 

@@ -8,6 +8,7 @@
 #include <ceshim.h>
 
 #include "common/close_hooks.h"
+#include "common/shlock.h"
 #include "common/trace.h"
 #include "msgqueue/mq_local.h"
 
@@ -106,7 +107,7 @@ static DWORD wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **
          * closing (spec 1.11), which only a sweep notices. */
         for (DWORD i = 0; i < count; i++)
             if (queues[i])
-                mq_sweep(queues[i]->q, FALSE);
+                mq_sweep(queues[i]->q, FALSE, CESHIM_SHLOCK_BRIEF_MS);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/atomics.h"
 #include "common/process.h"
+#include "common/shlock.h"
 #include "common/spin.h"
 #include "common/trace.h"
 #include "msgqueue/mq_local.h"
@@ -49,9 +50,7 @@ HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions)
          * in their own kind so no CE name can collide with them. */
         static volatile LONG counter;
         WCHAR id[64];
-        _snwprintf(id, 64, L"%lx.%llx.%lx", ceshim_self_pid(), (unsigned long long)ceshim_self_create_time(),
-                   (unsigned long)InterlockedIncrement(&counter));
-        id[63] = 0;
+        ceshim_unique_id(id, InterlockedIncrement(&counter));
         ceshim_object_base(base, L"qu", id);
     }
     rq.base = base;
@@ -174,7 +173,7 @@ static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
     if (mq_sleep_begin(hnd)) {
         DWORD slice = remaining < SLICE_MS ? remaining : SLICE_MS;
         if (WaitForSingleObject(hnd->q->ev[hnd->end], slice) == WAIT_TIMEOUT)
-            mq_sweep(hnd->q, FALSE); /* a silent peer may be dead */
+            mq_sweep(hnd->q, FALSE, CESHIM_SHLOCK_BRIEF_MS); /* a silent peer may be dead */
     }
     mq_sleep_end(hnd);
 }
@@ -207,15 +206,15 @@ static BOOL wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, 
 }
 
 /* Each try of a read or write: the handle still open, dead peers swept
- * when due, and this side's lock taken. FALSE with *error set otherwise. */
-static BOOL attempt_begin(struct mq_handle *hnd, int lock, DWORD *error)
+ * when due, and this side's lock taken, each waiting at most give_up_ms
+ * for a live holder. FALSE with *error set otherwise. */
+static BOOL attempt_begin(struct mq_handle *hnd, int lock, uint32_t give_up_ms, DWORD *error)
 {
     if (hnd->closed) {
         *error = ERROR_INVALID_HANDLE;
         return FALSE;
     }
-    mq_sweep(hnd->q, FALSE);
-    if (!mq_lock(hnd->q, lock)) {
+    if (!mq_sweep(hnd->q, FALSE, give_up_ms) || !mq_lock_within(hnd->q, lock, give_up_ms)) {
         *error = GetLastError();
         return FALSE;
     }
@@ -252,7 +251,7 @@ static HANDLE writer_token(uint32_t pid)
 /* One read under read_lock, mapping the chunks it needs; a head that left
  * a chunk's slot lets that chunk go. */
 static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint32_t *len, uint32_t *flags,
-                                uint32_t *writer)
+                                uint32_t *writer, uint32_t give_up_ms)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     mq_chunks_begin(q, MQ_END_READ);
@@ -260,7 +259,7 @@ static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint3
     enum mq_result r;
     for (int tries = 0;; tries++) {
         uint32_t need = 0;
-        r = mq_read(q->h, q->view_size, &sd->mem, buf, size, len, flags, writer, &q->writer_state_seen, &need);
+        r = mq_read(q->h, &sd->mem, buf, size, len, flags, writer, &q->writer_state_seen, &need);
         if (r != MQ_NEED_SLOT)
             break;
         if (tries == 3 || (r = mq_chunk_for_read(q, need)) != MQ_OK) {
@@ -269,7 +268,7 @@ static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint3
         }
     }
     if ((r == MQ_OK || r == MQ_TRUNCATED) && sd->mem.chunked)
-        mq_chunks_after_read(q, old_slot);
+        mq_chunks_after_read(q, old_slot, give_up_ms);
     return r;
 }
 
@@ -286,22 +285,23 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
     DWORD timeout = clamp_timeout(dwTimeout);
+    uint32_t give_up_ms = ceshim_shlock_bound(timeout);
     ULONGLONG start = GetTickCount64();
     DWORD error;
     BOOL ok = FALSE, waited = FALSE;
     for (;;) {
-        if (!attempt_begin(hnd, MQ_LOCK_READ, &error))
+        if (!attempt_begin(hnd, MQ_LOCK_READ, give_up_ms, &error))
             break;
         uint32_t len = 0, flags = 0, writer = 0;
         enum mq_result r;
-        if (!mq_header_valid(h, q->view_size)) {
+        if (!mq_header_matches(h, &q->side[MQ_END_READ].mem)) {
             r = MQ_CORRUPT;
-        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
+        } else if (!(q->side[MQ_END_READ].mem.flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
             mq_unlock(q, MQ_LOCK_READ);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
         } else {
-            r = read_once(q, lpBuffer, cbBufferSize, &len, &flags, &writer);
+            r = read_once(q, lpBuffer, cbBufferSize, &len, &flags, &writer, give_up_ms);
             /* Empty (this read waits, or times out at once), or a message
              * taken: either resets the read end (spec 1.12). */
             if (r == MQ_OK || r == MQ_TRUNCATED || r == MQ_EMPTY)
@@ -327,6 +327,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             break;
         waited = TRUE;
     }
+    mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
     SetLastError(error);
     return ok;
@@ -359,7 +360,7 @@ static enum mq_result write_once(struct mq_queue *q, const void *data, DWORD siz
     mq_chunks_begin(q, MQ_END_WRITE);
     for (int tries = 0;; tries++) {
         uint32_t need = 0;
-        enum mq_result r = mq_write(q->h, q->view_size, &sd->mem, data, size, flags, ceshim_self_pid(), alert,
+        enum mq_result r = mq_write(q->h, &sd->mem, data, size, flags, ceshim_self_pid(), alert,
                                     &q->reader_state_seen, &need);
         if (r != MQ_NEED_SLOT)
             return r;
@@ -383,18 +384,20 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
     struct mq_header *h = q->h;
     int alert = (dwFlags & MSGQUEUE_MSGALERT) != 0;
     DWORD timeout = clamp_timeout(dwTimeout);
+    uint32_t give_up_ms = ceshim_shlock_bound(timeout);
     ULONGLONG start = GetTickCount64();
     DWORD error = ERROR_SUCCESS;
     BOOL ok = FALSE;
     for (;;) {
-        if (!attempt_begin(hnd, MQ_LOCK_WRITE, &error))
+        if (!attempt_begin(hnd, MQ_LOCK_WRITE, give_up_ms, &error))
             break;
         enum mq_result r;
-        if (!mq_header_valid(h, q->view_size)) {
+        const struct mq_ring_mem *mem = &q->side[MQ_END_WRITE].mem;
+        if (!mq_header_matches(h, mem)) {
             r = MQ_CORRUPT;
-        } else if (cbDataSize > h->cb_max_message) {
+        } else if (cbDataSize > mem->cb_max_message) {
             r = MQ_TOO_BIG;
-        } else if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
+        } else if (!(mem->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
             mq_unlock(q, MQ_LOCK_WRITE);
             error = ERROR_PIPE_NOT_CONNECTED;
             break;
@@ -417,6 +420,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         if (!wait_for_end(hnd, timeout, start, &error))
             break;
     }
+    mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
     if (!ok)
         SetLastError(error);
@@ -448,14 +452,16 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
     }
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
-    mq_sweep(q, TRUE); /* counts are exact for the living */
-    if (!mq_lock(q, MQ_LOCK_BOTH))
+    /* Counts are exact for the living. A call that may not wait: a live
+     * holder of the locks gets the brief bound. */
+    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_BRIEF_MS) || !mq_lock_within(q, MQ_LOCK_BOTH, CESHIM_SHLOCK_BRIEF_MS))
         goto out;
-    if (mq_state_valid(h, q->view_size)) {
+    const struct mq_ring_mem *mem = &q->side[0].mem;
+    if (mq_state_valid(h, mem)) {
         uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
-        lpInfo->dwFlags = h->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
-        lpInfo->dwMaxMessages = h->max_messages;
-        lpInfo->cbMaxMessage = h->cb_max_message;
+        lpInfo->dwFlags = mem->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
+        lpInfo->dwMaxMessages = mem->max_messages;
+        lpInfo->cbMaxMessage = mem->cb_max_message;
         lpInfo->dwCurrentMessages = mq_count(h);
         lpInfo->dwMaxQueueMessages = h->high_water;
         lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);
@@ -465,6 +471,7 @@ BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
         SetLastError(ERROR_FILE_CORRUPT);
     }
     mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
 out:
     if (hnd)
         mq_handle_put(hnd);
@@ -485,6 +492,7 @@ static BOOL close_queue(HANDLE hMsgQ)
         if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, hnd->end, -1);
             mq_unlock(q, MQ_LOCK_BOTH);
+            mq_chunks_flush_closes(q);
         }
         /* Wake this process's threads blocked on the handle: they see it
          * closed. Only when some sleep: a handle closed while its end

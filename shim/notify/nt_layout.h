@@ -2,7 +2,7 @@
  * nt_layout.h - the session-wide registry of device and power
  * notifications, in shared memory.
  *
- * One pagefile-backed mapping, Local\ceshim.1.notify.registry.m, created by
+ * One pagefile-backed mapping, Local\ceshim.2.notify.registry.m, created by
  * the first process that uses a notification call and alive while any such
  * process runs. It holds the advertised device interfaces (which outlive
  * the process that advertised them, as on CE) and every registration of
@@ -14,9 +14,10 @@
  *   0       4       magic           NT_MAGIC ("CENT"); 0 until initialised
  *   4       4       version         NT_LAYOUT_VERSION
  *   8       4       size            sizeof(struct nt_registry)
- *   12      4       lock            pid of the owner (common/shlock.h)
- *   16      4       next_serial     last registration serial handed out
- *   20      44      reserved
+ *   12      4       next_serial     last registration serial handed out
+ *   16      8       lock            owner word: pid and creation-time digest
+ *                                   (common/shlock.h, common/owner.h), 8-aligned
+ *   24      40      reserved
  *   64      40960   ifaces          NT_MAX_IFACES x struct nt_iface (160)
  *   41024   114688  regs            NT_MAX_REGS x struct nt_reg (448)
  *   155712          end
@@ -37,7 +38,7 @@
 #include "common/names.h"
 
 #define NT_MAGIC 0x544E4543u /* "CENT" */
-#define NT_LAYOUT_VERSION 1u
+#define NT_LAYOUT_VERSION 2u /* 2: 64-bit owner word as the lock */
 #define NT_MAX_IFACES 256u
 #define NT_MAX_REGS 256u
 #define NT_NAME_MAX 64u  /* MAX_DEVCLASS_NAMELEN */
@@ -73,9 +74,9 @@ struct nt_header {
     uint32_t magic;
     uint32_t version;
     uint32_t size;
-    uint32_t lock;
     uint32_t next_serial;
-    uint8_t reserved[44];
+    uint64_t lock;
+    uint8_t reserved[40];
 };
 
 struct nt_registry {
@@ -86,7 +87,8 @@ struct nt_registry {
 
 _Static_assert(NT_BASE_MAX == CESHIM_BASE_MAX, "a registration holds a whole base name");
 _Static_assert(sizeof(struct nt_header) == 64, "header is 64 bytes");
-_Static_assert(offsetof(struct nt_header, lock) == 12, "lock at 12");
+_Static_assert(offsetof(struct nt_header, next_serial) == 12, "next_serial at 12");
+_Static_assert(offsetof(struct nt_header, lock) == 16, "lock at 16 (8-aligned: cmpxchg8b on i686)");
 _Static_assert(sizeof(struct nt_iface) == 160, "nt_iface is 160 bytes");
 _Static_assert(offsetof(struct nt_iface, name) == 32, "iface name at 32");
 _Static_assert(sizeof(struct nt_reg) == 448, "nt_reg is 448 bytes");

@@ -47,7 +47,7 @@ static struct nt_registry *lock_registry(DWORD *error)
     struct nt_registry *r = registry;
     /* A dead owner leaves only whole records (see nt_layout.h): taking
      * the lock over needs no repair. */
-    if (ceshim_shlock_acquire(&r->hdr.lock) == CESHIM_SHLOCK_FAILED) {
+    if (ceshim_shlock_acquire(&r->hdr.lock, CESHIM_SHLOCK_GIVE_UP_MS) == CESHIM_SHLOCK_FAILED) {
         *error = ERROR_BUSY;
         return NULL;
     }
@@ -177,7 +177,7 @@ BOOL nt_reg_remove(uint32_t slot, uint32_t serial)
     if (!r)
         return FALSE;
     struct nt_reg *g = &r->regs[slot];
-    BOOL found = g->serial == serial && g->pid == ceshim_self_pid();
+    BOOL found = g->serial == serial && g->pid == ceshim_self_pid() && g->create_time == ceshim_self_create_time();
     if (found)
         ce_store32(&g->serial, 0);
     unlock_registry(r);
@@ -202,8 +202,8 @@ void nt_sweep(void)
     }
     for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
         const struct nt_reg *s = &snapshot[i];
-        if (!s->serial || s->pid == ceshim_self_pid())
-            continue;
+        if (!s->serial || (s->pid == ceshim_self_pid() && s->create_time == ceshim_self_create_time()))
+            continue; /* ours; our pid with another creation time is an earlier process's */
         /* One liveness check per process, whatever its number of records. */
         BOOL known = FALSE;
         for (uint32_t j = 0; j < i && !known; j++) {
@@ -221,7 +221,8 @@ void nt_sweep(void)
     if (r) {
         for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
             struct nt_reg *g = &r->regs[i];
-            if (dead[i] && g->serial == snapshot[i].serial && g->pid == snapshot[i].pid)
+            if (dead[i] && g->serial == snapshot[i].serial && g->pid == snapshot[i].pid &&
+                g->create_time == snapshot[i].create_time)
                 ce_store32(&g->serial, 0);
         }
         unlock_registry(r);

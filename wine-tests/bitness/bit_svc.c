@@ -320,3 +320,81 @@ CETEST(bitness_services, client_of_the_other_bitness_is_served_and_psl_notified)
     }
     svc_test_end(&t);
 }
+
+/* Both hosts run (mixed_config boots a service in each), and TSE0: is
+ * configured twice, with this build's tse.dll (Order 3) and the other
+ * build's (Order 4). A device name is one service in the session, so
+ * whichever host loads it second gets ERROR_DEVICE_IN_USE. */
+CETEST(bitness_services, one_device_name_loads_in_one_host_only)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    WCHAR own_dll[MAX_PATH], peer_dll[MAX_PATH], dll[MAX_PATH] = L"";
+    svc_test_dll_path(L"tse.dll", own_dll);
+    bit_peer_pathw(L"tse.dll", peer_dll, MAX_PATH);
+    if (mixed_config(&t, TRUE) && CHECK(svc_test_config(&t, L"DupOwn", L"tse.dll", L"TSE", 0, 3, ~0u, ~0u)) &&
+        CHECK(svc_test_config(&t, L"DupPeer", L"tse.dll", L"TSE", 0, 4, ~0u, ~0u)) &&
+        CHECK(use_peer_dll(&t, L"DupPeer", L"tse.dll"))) {
+        /* Boot: this bitness's host loads DupOwn first; the other host,
+         * booting DupPeer, finds the name taken. */
+        CHECK_EQ(svc_test_count_listed(L"TSE0:", dll), 1);
+        CHECK_MSG(_wcsicmp(dll, own_dll) == 0, "TSE0: is %ls, want %ls", dll, own_dll);
+        CHECK_EQ(svc_test_count_listed(L"TSB0:", dll), 1); /* the other host runs */
+        SetLastError(0xdeadbeef);
+        HANDLE dup = ActivateService(L"DupPeer", 0);
+        CHECK_PTR_EQ(dup, NULL);
+        CHECK_LASTERROR(ERROR_DEVICE_IN_USE);
+
+        /* This host lets go; the other bitness's host can have the name,
+         * and now this host is the second. */
+        HANDLE h = svc_test_open(L"TSE0:");
+        if (h != INVALID_HANDLE_VALUE) {
+            host_of(h, BIT_OWN_BITS);
+            SetLastError(0xdeadbeef);
+            CHECK_MSG(DeregisterService(h), "DeregisterService(TSE0: file handle) failed, error %lu", GetLastError());
+            CloseHandle(h);
+        }
+        SetLastError(0xdeadbeef);
+        HANDLE peer = ActivateService(L"DupPeer", 0);
+        CHECK_MSG(peer != NULL, "ActivateService(DupPeer) after the unload: error %lu", GetLastError());
+        SetLastError(0xdeadbeef);
+        dup = ActivateService(L"DupOwn", 0);
+        CHECK_PTR_EQ(dup, NULL);
+        CHECK_LASTERROR(ERROR_DEVICE_IN_USE);
+        CHECK_EQ(svc_test_count_listed(L"TSE0:", dll), 1);
+        CHECK_MSG(_wcsicmp(dll, peer_dll) == 0, "TSE0: is %ls, want %ls", dll, peer_dll);
+        h = svc_test_open(L"TSE0:");
+        if (h != INVALID_HANDLE_VALUE) {
+            host_of(h, BIT_PEER_BITS);
+            CloseHandle(h);
+        }
+    }
+    svc_test_end(&t);
+}
+
+/* TSA1: is configured twice: this bitness's entry names a DLL that is not
+ * there (its boot load fails, ERROR_MOD_NOT_FOUND), the other bitness's
+ * loads. CreateFile finds the one that loaded; ActivateService of the
+ * broken entry now finds the name taken (checked before any load). */
+CETEST(bitness_services, a_name_that_failed_here_opens_in_the_other_host)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    WCHAR host[MAX_PATH];
+    bit_peer_pathw(L"ceservicesd.exe", host, MAX_PATH);
+    SetEnvironmentVariableW(peer_host_variable(), host);
+    if (CHECK(svc_test_config(&t, L"BrokenOwn", L"tsa_not_built.dll", L"TSA", 1, 1, ~0u, ~0u)) &&
+        CHECK(svc_test_config(&t, L"PeerTsa", L"tsa.dll", L"TSA", 1, 2, ~0u, ~0u)) &&
+        CHECK(use_peer_dll(&t, L"PeerTsa", L"tsa.dll"))) {
+        HANDLE h = svc_test_open(L"TSA1:");
+        if (h != INVALID_HANDLE_VALUE) {
+            host_of(h, BIT_PEER_BITS);
+            CloseHandle(h);
+        }
+        SetLastError(0xdeadbeef);
+        HANDLE ha = ActivateService(L"BrokenOwn", 0);
+        CHECK_PTR_EQ(ha, NULL);
+        CHECK_LASTERROR(ERROR_DEVICE_IN_USE);
+    }
+    svc_test_end(&t);
+}

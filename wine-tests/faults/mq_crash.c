@@ -1,7 +1,8 @@
 /*
  * mq_crash.c - processes killed with TerminateProcess at any moment (inside
  * a write, holding the lock, blocked) never deadlock the others, never leave
- * a half-written message readable, and drop out of the handle counts.
+ * a half-written message readable, and drop out of the handle counts. The
+ * random kills of many readers and writers are in mq_kill.c.
  */
 #include "fault_util.h"
 
@@ -9,43 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STRESS_ROUNDS 150
-#define STRESS_ROUNDS_UNBOUNDED 100
-#define MAX_MSG (64u * 1024u)
 
 /* ---- children ------------------------------------------------------------ */
 
 static void open_name(WCHAR *name, const char *arg)
 {
     MultiByteToWideChar(CP_UTF8, 0, arg, -1, name, 128);
-}
-
-/* Writes checked messages of random sizes as fast as the queue takes them,
- * until killed. argv: queue name, writer id, dwMaxMessages. */
-CETEST_CHILD(crash_writer)
-{
-    WCHAR name[128];
-    REQUIRE(argc == 3);
-    open_name(name, argv[0]);
-    DWORD id = (DWORD)atoi(argv[1]), max = (DWORD)atoi(argv[2]);
-    MSGQUEUEOPTIONS o = fault_options(MSGQUEUE_ALLOW_BROKEN, max, MAX_MSG, FALSE);
-    HANDLE w = CreateMsgQueue(name, &o);
-    REQUIRE(w != NULL);
-    fault_msg *m = malloc(MAX_MSG);
-    REQUIRE(m != NULL);
-    srand(GetCurrentProcessId());
-    for (DWORD seq = 0;; seq++) {
-        DWORD len = FAULT_MSG_HEADER + (DWORD)(((unsigned)rand() * 7919u) % (MAX_MSG - FAULT_MSG_HEADER));
-        fault_fill(m, id, seq, len);
-        BOOL ok;
-        /* An unbounded queue holds 32 MiB; a full one says so at once. */
-        while (!(ok = WriteMsgQueue(w, m, len, 30000, 0)) && max == 0 && GetLastError() == ERROR_OUTOFMEMORY)
-            Sleep(1);
-        if (!ok) {
-            CHECK_MSG(FALSE, "write %lu failed, error %lu", seq, GetLastError());
-            return;
-        }
-    }
 }
 
 /* Opens one end by name, says so through the event named argv[1], then
@@ -78,7 +48,8 @@ CETEST_CHILD(crash_lock_holder)
     SIZE_T size;
     struct mq_header *h = fault_map_queue(name, &mapping, &size);
     REQUIRE(h != NULL);
-    REQUIRE(InterlockedCompareExchange((volatile LONG *)&h->write_lock, (LONG)GetCurrentProcessId(), 0) == 0);
+    LONG64 me = (LONG64)fault_owner_word(GetCurrentProcess(), GetCurrentProcessId());
+    REQUIRE(InterlockedCompareExchange64((volatile LONG64 *)&h->write_lock, me, 0) == 0);
     BYTE *ring = (BYTE *)h + MQ_HEADER_SIZE + ((h->cb_max_message + 4095) / 4096) * 4096;
     struct mq_record rec = { 40, 0, GetCurrentProcessId(), MQ_KIND_MSG };
     uint32_t tail = (uint32_t)h->wstate; /* the tail offset; the count is above it */
@@ -173,68 +144,6 @@ static DWORD WINAPI blocked_call_thread(void *arg)
 }
 
 /* ---- tests --------------------------------------------------------------------- */
-
-/* Writers are killed one after another at random moments while the
- * parent checks every message they completed. */
-static void kill_writers(DWORD max_messages, DWORD rounds)
-{
-    WCHAR name[128];
-    char name8[256];
-    cetest_unique_name(L"crash", name, 128);
-    utf8(name, name8);
-    MSGQUEUEOPTIONS o = fault_options(MSGQUEUE_ALLOW_BROKEN, max_messages, MAX_MSG, TRUE);
-    HANDLE r = CreateMsgQueue(name, &o);
-    REQUIRE(r != NULL);
-    fault_msg *m = malloc(MAX_MSG);
-    REQUIRE(m != NULL);
-    srand(1234);
-    DWORD total = 0, round;
-    for (round = 0; round < rounds && !cetest_failures(); round++) {
-        cetest_proc child;
-        if (!cetest_spawn(&child, 0, "crash_writer", "%s %lu %lu", name8, round, max_messages))
-            break;
-        DWORD expect = 0, n, flags;
-        /* Read a few messages, so that the writer is mid-stream ... */
-        DWORD k = (DWORD)(rand() % 8);
-        for (DWORD i = 0; i < k; i++) {
-            if (!ReadMsgQueue(r, m, MAX_MSG, &n, 10000, &flags))
-                break;
-            CHECK_MSG(fault_valid(m, n) && m->writer == round && m->seq == expect,
-                      "round %lu: message %lu: len %lu writer %lu seq %lu", round, expect, n, m->writer, m->seq);
-            expect++;
-        }
-        /* ... then kill it at a random moment: copying, holding the lock,
-         * creating a chunk, or blocked on a full queue. */
-        Sleep((DWORD)(rand() % 4));
-        kill_child(&child);
-        /* Everything it completed is whole and in order; nothing half. */
-        while (ReadMsgQueue(r, m, MAX_MSG, &n, 0, &flags)) {
-            CHECK_MSG(fault_valid(m, n) && m->writer == round && m->seq == expect,
-                      "round %lu: message %lu: len %lu writer %lu seq %lu", round, expect, n, m->writer, m->seq);
-            expect++;
-        }
-        CHECK_EQ(GetLastError(), ERROR_TIMEOUT);
-        DWORD took = fault_wait_counts(r, 1, 0, 1000);
-        CHECK_MSG(took != ~0u, "round %lu: the killed writer still counts after 1 s", round);
-        total += expect;
-    }
-    CHECK_MSG(round == rounds, "only %lu of %lu rounds ran", round, rounds);
-    printf("%lu messages from %lu killed writers checked\n", total, round);
-    free(m);
-    CloseMsgQueue(r);
-}
-
-CETEST(mq_crash, writers_killed_at_random_points_never_expose_half_messages)
-{
-    kill_writers(16, STRESS_ROUNDS);
-}
-
-/* The same with a queue that grows chunk by chunk: writers also die while
- * making, installing or reusing a chunk, and what they queued survives them. */
-CETEST(mq_crash, unbounded_writers_killed_at_random_points_lose_nothing)
-{
-    kill_writers(0, STRESS_ROUNDS_UNBOUNDED);
-}
 
 CETEST(mq_crash, blocked_reader_wakes_when_the_last_writer_is_killed)
 {

@@ -10,39 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct hostile_queue {
-    WCHAR name[128];
-    HANDLE r, w;
-    HANDLE mapping;
-    SIZE_T size;
-    struct mq_header *h;
-} hostile_queue;
+typedef fault_queue hostile_queue;
 
 static BOOL hostile_open(hostile_queue *q, DWORD flags, DWORD max, DWORD cbmax)
 {
-    memset(q, 0, sizeof(*q));
-    cetest_unique_name(L"hostile", q->name, 128);
-    MSGQUEUEOPTIONS o = fault_options(flags, max, cbmax, TRUE);
-    q->r = CreateMsgQueue(q->name, &o);
-    o.bReadAccess = FALSE;
-    q->w = CreateMsgQueue(q->name, &o);
-    if (!q->r || !q->w)
+    if (!fault_queue_open(q, L"hostile", flags, max, cbmax))
         return FALSE;
     for (int i = 0; i < 3; i++)
         WriteMsgQueue(q->w, "message", 7, 0, 0);
-    q->h = fault_map_queue(q->name, &q->mapping, &q->size);
-    return q->h != NULL;
+    return TRUE;
 }
 
-static void hostile_close(hostile_queue *q)
-{
-    if (q->h)
-        fault_unmap_queue(q->h, q->mapping);
-    if (q->r)
-        CloseMsgQueue(q->r);
-    if (q->w)
-        CloseMsgQueue(q->w);
-}
+static void hostile_close(hostile_queue *q) { fault_queue_close(q); }
 
 static BYTE *ring_of(struct mq_header *h, DWORD cbmax)
 {
@@ -221,8 +200,9 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
 {
     hostile_queue q;
     REQUIRE(hostile_open(&q, 0, 8, 64));
-    /* A live owner that never lets go (here: this process itself). */
-    q.h->read_lock = GetCurrentProcessId();
+    /* A live owner that never lets go (here: this process itself, pid and
+     * creation time, as another of its threads would hold it). */
+    q.h->read_lock = fault_owner_word(GetCurrentProcess(), GetCurrentProcessId());
     char buf[64];
     DWORD n, f;
     ULONGLONG start = cetest_now_ms();
@@ -234,4 +214,94 @@ CETEST(mq_hostile, lock_held_by_a_live_process_gives_up_with_an_error)
     q.h->read_lock = 0;
     CHECK(ReadMsgQueue(q.r, buf, sizeof(buf), &n, 0, &f));
     hostile_close(&q);
+}
+
+/* ---- damaged chunk bookkeeping leaks nothing ----------------------------------- */
+
+enum leak_damage { LEAK_NONE, LEAK_SLOT_TABLE, LEAK_KEEPERS, LEAK_OWN_RECORD, LEAK_CORRUPT, LEAK_KINDS };
+static const char *const leak_damage_names[] = { "none", "slot table wiped", "chunk keepers wiped",
+                                                 "own process record wiped", "marked corrupt, slots wiped" };
+
+/* Wipes the keeper records of every chunk the slot table names; how many. */
+static int wipe_keepers(const WCHAR *queue, struct mq_header *h)
+{
+    int wiped = 0;
+    for (uint32_t s = 0; s < h->nslots && s < MQ_MAX_SLOTS; s++) {
+        if (!h->slot_uid[s])
+            continue;
+        WCHAR name[200];
+        _snwprintf(name, 200, L"Local\\" CESHIM_LAYOUT_TAG L"qn.%ls.c%llx", queue, (unsigned long long)h->slot_uid[s]);
+        name[199] = 0;
+        HANDLE m = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
+        struct mq_chunk_header *c = m ? MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER) : NULL;
+        if (c) {
+            memset(c->keepers, 0, sizeof(c->keepers));
+            UnmapViewOfFile(c);
+            wiped++;
+        }
+        if (m)
+            CloseHandle(m);
+    }
+    return wiped;
+}
+
+/* An unbounded queue with a few chunks in use (and one spare), damaged,
+ * then closed. */
+static void chunked_queue_damaged(enum leak_damage damage)
+{
+    static BYTE msg[16384], got[16384];
+    WCHAR name[128];
+    cetest_unique_name(L"leak", name, 128);
+    MSGQUEUEOPTIONS o = fault_options(0, 0, sizeof(msg), TRUE);
+    HANDLE r = CreateMsgQueue(name, &o);
+    o.bReadAccess = FALSE;
+    HANDLE w = CreateMsgQueue(name, &o);
+    if (!CHECK_MSG(r && w, "%s: create failed, error %lu", leak_damage_names[damage], GetLastError()))
+        return;
+    DWORD n, flags;
+    for (int i = 0; i < 64; i++)
+        CHECK(WriteMsgQueue(w, msg, sizeof(msg), 0, 0));
+    for (int i = 0; i < 20; i++)
+        CHECK(ReadMsgQueue(r, got, sizeof(got), &n, 0, &flags));
+    HANDLE mapping;
+    SIZE_T size;
+    struct mq_header *h = damage ? fault_map_queue(name, &mapping, &size) : NULL;
+    if (h) {
+        if (damage == LEAK_KEEPERS) {
+            int wiped = wipe_keepers(name, h);
+            CHECK_MSG(wiped > 0, "no chunk's keepers found to wipe (%d)", wiped);
+        }
+        if (damage == LEAK_OWN_RECORD)
+            for (uint32_t i = 0; i < MQ_MAX_PROCS; i++)
+                if (h->procs[i].pid == GetCurrentProcessId())
+                    h->procs[i].pid = 0;
+        if (damage == LEAK_CORRUPT)
+            h->state |= MQ_STATE_CORRUPT;
+        if (damage == LEAK_SLOT_TABLE || damage == LEAK_CORRUPT) {
+            memset(h->slot_uid, 0, sizeof(h->slot_uid));
+            h->spare_uid = 0;
+        }
+        fault_unmap_queue(h, mapping);
+    }
+    CHECK(CloseMsgQueue(r));
+    CHECK(CloseMsgQueue(w));
+}
+
+CETEST(mq_hostile, damaged_chunk_bookkeeping_leaks_no_handles_or_views)
+{
+    /* The baseline after undamaged queues (what a first use keeps for
+     * good is counted in). */
+    for (int i = 0; i < 3; i++)
+        chunked_queue_damaged(LEAK_NONE);
+    DWORD handles = fault_count_handles(), views = fault_count_views();
+    for (int kind = LEAK_NONE; kind < LEAK_KINDS; kind++) {
+        for (int i = 0; i < 10; i++)
+            chunked_queue_damaged((enum leak_damage)kind);
+        DWORD now_handles = fault_count_handles(), now_views = fault_count_views();
+        CHECK_MSG(now_handles == handles && now_views == views,
+                  "after 10 queues with %s: %lu handles, %lu views; %lu and %lu before", leak_damage_names[kind],
+                  now_handles, now_views, handles, views);
+        handles = now_handles;
+        views = now_views;
+    }
 }

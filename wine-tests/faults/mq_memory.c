@@ -34,7 +34,7 @@ static uint64_t next_chunk_uid(const WCHAR *name)
 static HANDLE open_chunk_object(const WCHAR *name, uint64_t uid, DWORD access)
 {
     WCHAR object[512];
-    _snwprintf(object, 512, L"Local\\ceshim.1.qn.%ls.c%llx", name, (unsigned long long)uid);
+    _snwprintf(object, 512, L"Local\\" CESHIM_LAYOUT_TAG L"qn.%ls.c%llx", name, (unsigned long long)uid);
     object[511] = 0;
     return OpenFileMappingW(access, FALSE, object);
 }
@@ -367,6 +367,7 @@ CETEST(mq_memory, a_process_opening_later_keeps_the_chunks)
 static DWORD forge_keepers(const WCHAR *name, uint64_t next_uid, HANDLE victim)
 {
     DWORD forged = 0;
+    uint64_t own_create_time = fault_create_time(GetCurrentProcess());
     for (uint64_t uid = next_uid > 400 ? next_uid - 400 : 1; uid < next_uid; uid++) {
         HANDLE m = open_chunk_object(name, uid, FILE_MAP_ALL_ACCESS);
         if (!m)
@@ -374,7 +375,9 @@ static DWORD forge_keepers(const WCHAR *name, uint64_t next_uid, HANDLE victim)
         struct mq_chunk_header *c = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, MQ_CHUNK_HEADER);
         if (c) {
             for (DWORD i = 0; i < MQ_MAX_PROCS; i++) {
+                /* This very process, so only the chunk check can refuse. */
                 c->keepers[i].pid = GetCurrentProcessId();
+                c->keepers[i].create_time = own_create_time;
                 c->keepers[i].handle = (uint32_t)(uintptr_t)victim;
             }
             forged++;

@@ -33,18 +33,17 @@ static void fuzz_chunked(const uint8_t *data, size_t size, uint32_t knobs)
     mq_init(h, MQ_FLAG_NOPRECOMMIT, max, cb, cap, ss, n, 1, NULL, 0);
     struct mq_ring_mem mem;
     memset(&mem, 0, sizeof(mem));
-    mem.chunked = 1;
-    mem.nslots = n;
-    mem.slot_size = ss;
+    if (!mq_mem_attach(&mem, h, mapping_size) || !mem.chunked || mem.nslots != n || mem.slot_size != ss)
+        abort(); /* a fresh queue must attach with its own geometry */
     uint32_t next = 0;
     uint8_t buf[3000];
     for (size_t i = 0; i + 2 < size; i += 3) {
         uint32_t op = data[i], arg = data[i + 1] | (uint32_t)data[i + 2] << 8, need = 0, len, flags, writer;
         enum mq_result r;
         if (op < 0x70) {
-            r = mq_write(h, mapping_size, &mem, source, 1 + arg % cb, 0, 7, op < 4, NULL, &need);
+            r = mq_write(h, &mem, source, 1 + arg % cb, 0, 7, op < 4, NULL, &need);
         } else if (op < 0xe0) {
-            r = mq_read(h, mapping_size, &mem, buf, 1 + arg % sizeof(buf), &len, &flags, &writer, NULL, &need);
+            r = mq_read(h, &mem, buf, 1 + arg % sizeof(buf), &len, &flags, &writer, NULL, &need);
             if ((r == MQ_OK || r == MQ_TRUNCATED) && len > sizeof(buf))
                 abort();
         } else {
@@ -52,7 +51,7 @@ static void fuzz_chunked(const uint8_t *data, size_t size, uint32_t knobs)
             uint32_t at = (op & 1) ? 24 + arg % 232 : 3072 + arg % 1024;
             if (i + 4 < size)
                 memcpy(mapping + at, data + i + 3, 2);
-            r = mq_repair(h, mapping_size);
+            r = mq_repair(h, &mem);
         }
         if (r == MQ_NEED_SLOT) {
             if (need >= n)
@@ -61,7 +60,7 @@ static void fuzz_chunked(const uint8_t *data, size_t size, uint32_t knobs)
             mem.uid[need] = h->slot_uid[need];
         }
         for (uint32_t s = 0; s < n; s++)
-            (void)mq_slot_unused(h, s);
+            (void)mq_slot_unused(h, &mem, s);
     }
     free(mapping);
 }
@@ -114,7 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t write_len = 1 + ((knobs >> 16) % 4096) + ((knobs & 0x80) ? CE_BULK_MIN : 0);
 
     (void)mq_header_valid(h, mapping_size);
-    (void)mq_state_valid(h, mapping_size);
     (void)mq_has_message(h);
     (void)mq_total_readers(h);
     (void)mq_total_writers(h);
@@ -128,27 +126,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The caller's memory: a pre-committed ring inside the mapping, or (if
      * the header says chunked) up to two chunk buffers handed out as the
      * operations ask for slots, holding input bytes too. The geometry is
-     * taken from the header only when it validates, as the shim does. */
+     * taken from the header only when it validates, as the shim does; else
+     * the operations get an unattached one and must refuse. */
     static struct mq_ring_mem mem;
     memset(&mem, 0, sizeof(mem));
     int chunks_given = 0;
-    if (mq_header_valid(h, mapping_size)) {
-        mem.chunked = (h->flags & MQ_FLAG_NOPRECOMMIT) != 0;
-        mem.nslots = h->nslots;
-        mem.slot_size = h->slot_size;
+    if (mq_mem_attach(&mem, h, mapping_size)) {
         if (!mem.chunked)
-            mem.slot[0] = mapping + MQ_HEADER_SIZE + mq_alert_area(h->cb_max_message);
+            mem.slot[0] = mapping + MQ_HEADER_SIZE + mq_alert_area(mem.cb_max_message);
+        /* Now and then the header changes after the attach (a hostile
+         * peer): the operations must go by what was attached. */
+        if (knobs & 0x100)
+            memcpy(mapping + 12 + (knobs >> 9) % 40, data + (size > 4 ? 4 : 0), size >= 8 ? 4 : 0);
     } else {
         mem.nslots = 1;
         mem.slot_size = 4096;
     }
+    (void)mq_state_valid(h, &mem);
     for (int c = 0; c < 2; c++)
         for (size_t i = 0; i < sizeof(chunk[c]); i++)
             chunk[c][i] = size ? data[(i * 7 + (size_t)c) % size] : 0;
 
     for (int i = 0; i < 6 && buf; i++) {
         uint32_t len, flags, writer, need = 0;
-        enum mq_result r = mq_read(h, mapping_size, &mem, buf, buf_size, &len, &flags, &writer, wpeer, &need);
+        enum mq_result r = mq_read(h, &mem, buf, buf_size, &len, &flags, &writer, wpeer, &need);
         if ((r == MQ_OK || r == MQ_TRUNCATED) && len > buf_size)
             abort(); /* copied more than the buffer holds */
         if (r == MQ_NEED_SLOT) {
@@ -159,19 +160,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r == MQ_CORRUPT || r == MQ_EMPTY)
             break;
     }
-    (void)mq_write_plan(h, mapping_size, write_len, (int)(knobs & 1), rpeer);
+    (void)mq_write_plan(h, &mem, write_len, (int)(knobs & 1), rpeer);
     for (int i = 0; i < 3; i++) {
         uint32_t need = 0;
-        enum mq_result r = mq_write(h, mapping_size, &mem, source, write_len, 0, 42, (int)(knobs & 1), rpeer,
-                                    &need);
+        enum mq_result r = mq_write(h, &mem, source, write_len, 0, 42, (int)(knobs & 1), rpeer, &need);
         if (r != MQ_NEED_SLOT || !give_slot(&mem, h, need, &chunks_given))
             break;
     }
     for (uint32_t s = 0; s < MQ_MAX_SLOTS + 2; s++)
-        (void)mq_slot_unused(h, s);
+        (void)mq_slot_unused(h, &mem, s);
     (void)mq_chunk_valid((const struct mq_chunk_header *)chunk[0], sizeof(chunk[0]), knobs, 4096);
-    (void)mq_repair(h, mapping_size);
-    (void)mq_has_room(h);
+    (void)mq_repair(h, &mem);
+    (void)mq_has_room(h, &mem);
     mq_proc_add(h, 1234, 5678, 1, 1);
     mq_proc_add(h, 1234, 5678, 1, -1);
     free(buf);

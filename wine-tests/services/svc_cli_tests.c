@@ -256,6 +256,23 @@ CETEST(services_cli, silent_and_debugger_options_keep_stdout_empty)
     instance_end(&in);
 }
 
+/* `load` of a service whose DLL cannot load prints the loader's error:
+ * DllMain said FALSE (ERROR_DLL_INIT_FAILED, 1114), or a DLL it imports
+ * from is nowhere (ERROR_MOD_NOT_FOUND, 126). */
+CETEST(services_cli, load_prints_the_loaders_error)
+{
+    struct svc_test t;
+    svc_test_begin(&t);
+    REQUIRE(svc_test_config(&t, L"DllMainFails", L"tsvc_dllfail.dll", L"TSV", 0, ~0u, ~0u, ~0u));
+    REQUIRE(svc_test_config(&t, L"ImportMissing", L"tsvc_noimport.dll", L"TSU", 0, ~0u, ~0u, ~0u));
+    char out[4096];
+    CHECK_EQ(run_cli(L"load DllMainFails", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x0000045a");
+    CHECK_EQ(run_cli(L"load ImportMissing", out, sizeof(out)), 1);
+    contains(out, "Operation failed.  Error code 0x0000007e");
+    svc_test_end(&t);
+}
+
 /* The commands that talk to the services host, against a test service. */
 CETEST(services_cli, list_start_stop_help_unload_load_and_shutdown)
 {

@@ -222,9 +222,9 @@ SVC_TEST(services_client_activate, dlls_breaking_the_export_rules_are_invalid_fu
         CHECK(svc_open(devices[i]) == INVALID_HANDLE_VALUE);
         CHECK_LASTERROR(ERROR_DEV_NOT_EXIST);
     }
-    SetLastError(0xdeadbeef); /* a DLL that is not there */
+    SetLastError(0xdeadbeef); /* a DLL that is not there: the loader's error (docs/decisions.md) */
     CHECK_PTR_EQ(ActivateService(L"NoFile", 0), NULL);
-    CHECK_LASTERROR(ERROR_FILE_NOT_FOUND);
+    CHECK_LASTERROR(ERROR_MOD_NOT_FOUND);
 }
 
 SVC_TEST(services_client_activate, init_returning_zero_is_open_failed_and_frees_the_dll)

@@ -115,6 +115,26 @@ static inline DWORD svc_test_host_pid(const struct svc_test *t, DWORD bits)
     return pid;
 }
 
+/* How many times EnumServices (every host) lists device (L"TSA0:"); the
+ * Dll of the last such entry into dll (may be NULL). */
+static inline DWORD svc_test_count_listed(const WCHAR *device, WCHAR *dll)
+{
+    BYTE buf[8192];
+    DWORD entries = 0, len = sizeof(buf), n = 0;
+    SetLastError(0xdeadbeef);
+    BOOL ok = EnumServices(buf, &entries, &len);
+    CHECK_MSG(ok, "EnumServices failed, error %lu", GetLastError());
+    const ServiceEnumInfo *e = (const ServiceEnumInfo *)buf;
+    for (DWORD i = 0; ok && i < entries; i++) {
+        if (wcscmp(e[i].szPrefix, device) == 0) {
+            n++;
+            if (dll)
+                wcscpy(dll, e[i].szDllName);
+        }
+    }
+    return n;
+}
+
 /* CreateFileW(device) for read and write; a failure is recorded with the
  * error. */
 static inline HANDLE svc_test_open_at(const WCHAR *device, const char *file, int line)

@@ -60,14 +60,17 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
     DWORD bits = SVC_OWN_BITS;
     enum svc_host_need need = is_desktop_device(device) ? SVC_HOST_RUNNING : SVC_HOST_START;
     BOOL made = svc_transact(&call, &res, bits, &host, need, error);
-    /* Not ours: the other bitness's host, if one runs (a host booting
-     * services of the other bitness starts it). */
-    if (!device_found(made, &res, *error)) {
+    /* Not opened here: the other bitness's host, if one runs (a host
+     * booting services of the other bitness starts it), may have the name
+     * (say our DLL for it failed to load and the other bitness's did).
+     * Its success wins; its error only if we have no such device. */
+    if (!made || !res.ok) {
         struct svc_result peer;
         uint64_t peer_host = 0;
         DWORD peer_error;
         BOOL peer_made = svc_transact(&call, &peer, SVC_PEER_BITS, &peer_host, SVC_HOST_RUNNING, &peer_error);
-        if (peer_made && device_found(peer_made, &peer, peer_error)) {
+        if (peer_made &&
+            (peer.ok || (!device_found(made, &res, *error) && device_found(peer_made, &peer, peer_error)))) {
             made = TRUE;
             res = peer;
             host = peer_host;

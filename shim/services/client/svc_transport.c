@@ -113,8 +113,9 @@ static BOOL host_path(DWORD bits, WCHAR *path)
 }
 
 /* Starts the host of `bits` and waits until it serves or dies. Its
- * standard handles are NUL, so it never holds a caller's pipes open (a
- * test runner would wait for them). A host starting the other bitness's
+ * standard handles are NUL and it has no console, so it never holds a
+ * caller's pipes open (a test runner would wait for them; under Wine the
+ * host also lets go of the Unix stderr it inherits, svc_quiet.c). A host starting the other bitness's
  * host passes --no-peer: that one must not start it back. */
 static BOOL host_launch(DWORD bits, DWORD *error)
 {
@@ -146,7 +147,10 @@ static BOOL host_launch(DWORD bits, DWORD *error)
     SIZE_T attr_bytes = 0;
     InitializeProcThreadAttributeList(NULL, 1, 0, &attr_bytes);
     BYTE attr_buf[128];
-    DWORD flags = CREATE_NO_WINDOW | CREATE_NEW_PROCESS_GROUP;
+    /* No console at all: under Wine, CREATE_NO_WINDOW starts a headless
+     * conhost.exe for it, and that one, like every Wine child, inherits
+     * our Unix stderr and keeps a `2>&1 | cat` pipeline open. */
+    DWORD flags = DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP;
     if (nul != INVALID_HANDLE_VALUE && attr_bytes <= sizeof(attr_buf)) {
         si.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)attr_buf;
         if (InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &attr_bytes) &&

@@ -3,6 +3,7 @@
  */
 #include <windows.h>
 #include <sddl.h>
+#include <wctype.h>
 #include <stdio.h>
 
 #include "services/common/svc_config.h"
@@ -45,6 +46,17 @@ void svc_connect_queue_name(WCHAR *out, DWORD bits)
     WCHAR ns[SVC_INSTANCE_MAX + 1];
     namespace_part(ns, ARRAYSIZE(ns));
     _snwprintf(out, SVC_OBJECT_NAME_MAX, L"ceshim.svc%ls.%ls.connect", ns, arch_part(bits));
+    out[SVC_OBJECT_NAME_MAX - 1] = 0;
+}
+
+void svc_device_claim_name(WCHAR *out, const WCHAR *device)
+{
+    WCHAR ns[SVC_INSTANCE_MAX + 1], dev[5];
+    namespace_part(ns, ARRAYSIZE(ns));
+    for (int i = 0; i < 4; i++)
+        dev[i] = device[i] ? towupper(device[i]) : L'_';
+    dev[4] = 0;
+    _snwprintf(out, SVC_OBJECT_NAME_MAX, L"Local\\ceshim.svc%ls.device.%ls", ns, dev);
     out[SVC_OBJECT_NAME_MAX - 1] = 0;
 }
 

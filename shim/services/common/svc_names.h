@@ -20,6 +20,10 @@ void svc_object_name(WCHAR *out, DWORD bits, const WCHAR *what);
 void svc_slot_name(WCHAR *out, DWORD bits, DWORD pid, DWORD tid, DWORD serial, const WCHAR *suffix);
 /* The connect queue's message-queue name, L"ceshim.svc<ns>.<arch>.connect". */
 void svc_connect_queue_name(WCHAR *out, DWORD bits);
+/* out = L"Local\\ceshim.svc<ns>.device.<ABC0>": the session-wide claim of
+ * device name "ABC0:", the same for both bitnesses (upper case: CE's
+ * device names ignore case). */
+void svc_device_claim_name(WCHAR *out, const WCHAR *device);
 /* Security attributes whose DACL admits the current user only (built once;
  * NULL, meaning the default DACL, if the token cannot be read). */
 SECURITY_ATTRIBUTES *svc_user_only_sa(void);

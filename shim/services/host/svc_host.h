@@ -37,6 +37,7 @@ struct svc_service {
     svc_seek_fn seek;
     svc_ioctl_fn ioctl;
     struct svc_ports *ports;    /* a super service's ports (svc_ports.c); NULL if none */
+    HANDLE claim;               /* the session-wide claim of `device` (both bitnesses' hosts) */
 };
 
 /* ---- svc_services.c ---- */
@@ -52,10 +53,12 @@ struct svc_service *svc_service_by_device(const WCHAR *device);
 void svc_service_put(struct svc_service *svc);
 /* Fills up to cap entries; returns how many services there are. */
 DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid);
-/* Loads every configured service without DEVFLAGS_NOLOAD, in Order. */
 /* Loads the boot services in Order; returns how many are DLLs of the other
  * bitness (ERROR_BAD_EXE_FORMAT), left to the other bitness's host. */
 DWORD svc_services_boot(void);
+/* Why the boot service named `device` ("ABC0:") did not load; 0 if it did
+ * or none is configured. */
+DWORD svc_services_boot_error(const WCHAR *device);
 /* The host of `bits` runs: found, or started and ready (client side,
  * svc_transport.c). */
 BOOL svc_host_ensure(DWORD bits, DWORD *error);
@@ -114,6 +117,10 @@ void svc_host_log(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+
+/* ---- svc_quiet.c ---- */
+/* Under Wine on Linux, points the Unix fd 2 we inherited at /dev/null. */
+void svc_host_release_unix_stderr(void);
 
 /* ---- svc_worker.c ---- */
 /* Serves one client thread's slot until it leaves, dies or the host stops. */

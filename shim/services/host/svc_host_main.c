@@ -23,10 +23,11 @@ static HANDLE stop_event;
 static struct svc_host_block *host_block; /* published once it is filled in */
 static HANDLE ready_event;
 static BOOL verbose;
+static HANDLE log_file; /* -l FILE or CESHIM_SERVICES_LOG: NULL if none */
 
 void svc_host_log(const char *fmt, ...)
 {
-    if (!verbose && ceshim_trace_sink == CESHIM_TRACE_OFF)
+    if (!verbose && !log_file && ceshim_trace_sink == CESHIM_TRACE_OFF)
         return;
     char line[512];
     va_list ap;
@@ -34,10 +35,33 @@ void svc_host_log(const char *fmt, ...)
     _vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     line[sizeof(line) - 1] = 0;
+    if (log_file) {
+        char out[600];
+        SYSTEMTIME t;
+        GetSystemTime(&t);
+        int n = _snprintf(out, sizeof(out), "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ ceservicesd[%lu]: %s\r\n", t.wYear,
+                          t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond, t.wMilliseconds,
+                          (unsigned long)GetCurrentProcessId(), line);
+        if (n < 0 || n >= (int)sizeof(out))
+            n = (int)sizeof(out) - 1;
+        DWORD written;
+        WriteFile(log_file, out, (DWORD)n, &written, NULL); /* one write a line: appends stay whole */
+    }
     if (verbose)
         fprintf(stderr, "ceservicesd: %s\n", line);
-    else
+    if (ceshim_trace_sink != CESHIM_TRACE_OFF)
         ceshim_trace_write("ceservicesd: %s", line);
+}
+
+/* Opens the log file for appending (shared: hosts of both bitnesses and
+ * successive hosts may write the same file). */
+static BOOL open_log(const WCHAR *path)
+{
+    log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (log_file == INVALID_HANDLE_VALUE)
+        log_file = NULL;
+    return log_file != NULL;
 }
 
 void svc_host_request_shutdown(void)
@@ -89,23 +113,43 @@ static void accept_clients(HANDLE queue, uint64_t self_start)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ceservicesd [-v]\n"
+    fprintf(stderr, "usage: ceservicesd [-v] [-l FILE]\n"
                     "  The ceshim services host (CE's services.exe). Clients start it on demand;\n"
-                    "  run it yourself to watch it (-v logs to stderr). `ceservices shutdown` stops it.\n");
+                    "  run it yourself to watch it. `ceservices shutdown` stops it.\n"
+                    "  -v       log to stderr\n"
+                    "  -l FILE  append the log to FILE (on-demand hosts: CESHIM_SERVICES_LOG=FILE)\n"
+                    "  CESHIM_TRACE=debug sends the log to the debugger (OutputDebugString).\n");
     return 2;
 }
 
 CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
 {
-    BOOL may_start_peer = TRUE;
+    BOOL may_start_peer = TRUE, on_demand = FALSE;
+    const WCHAR *log_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (wcscmp(argv[i], L"-v") == 0)
             verbose = TRUE;
+        else if (wcscmp(argv[i], L"-l") == 0 && i + 1 < argc)
+            log_path = argv[++i];
         else if (wcscmp(argv[i], L"--no-peer") == 0)
             may_start_peer = FALSE; /* the other bitness's host starts us: it runs */
-        else if (wcscmp(argv[i], L"--on-demand") != 0)
+        else if (wcscmp(argv[i], L"--on-demand") == 0)
+            on_demand = TRUE;
+        else
             return usage();
     }
+    WCHAR env_log[MAX_PATH];
+    DWORD env_len = GetEnvironmentVariableW(L"CESHIM_SERVICES_LOG", env_log, MAX_PATH);
+    if (!log_path && env_len && env_len < MAX_PATH)
+        log_path = env_log;
+    if (log_path && !open_log(log_path))
+        fprintf(stderr, "ceservicesd: cannot open the log %ls (error %lu)\n", log_path,
+                (unsigned long)GetLastError());
+    /* Started by a client: hold nothing of the client's output (Wine hands
+     * us its Unix stderr; svc_quiet.c). A host run by hand keeps its
+     * terminal. */
+    if (on_demand)
+        svc_host_release_unix_stderr();
     WCHAR name[SVC_OBJECT_NAME_MAX];
     SECURITY_ATTRIBUTES *sa = svc_user_only_sa();
     /* A bare Dll name is found beside ceservicesd.exe (CE: \Windows), never

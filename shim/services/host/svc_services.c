@@ -9,6 +9,7 @@
 
 #include <service.h>
 
+#include "services/common/svc_names.h"
 #include "services/host/svc_host.h"
 
 #define SERVICES_MAX 256
@@ -16,6 +17,22 @@
 static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct svc_service *table[SERVICES_MAX]; /* loaded or loading, by id - 1 */
 static uint32_t next_gen = 1;
+
+/* Why boot services did not load, by device name (under table_lock): a
+ * CreateFile of one gets the load's error, not "no such device". */
+#define BOOT_FAILURES_MAX 32
+static struct boot_failure {
+    WCHAR device[6];
+    DWORD error;
+} boot_failures[BOOT_FAILURES_MAX];
+
+static struct boot_failure *boot_failure_locked(const WCHAR *device)
+{
+    for (int i = 0; i < BOOT_FAILURES_MAX; i++)
+        if (boot_failures[i].error && _wcsicmp(boot_failures[i].device, device) == 0)
+            return &boot_failures[i];
+    return NULL;
+}
 
 /* ---- the table ------------------------------------------------------------------- */
 
@@ -58,6 +75,29 @@ static void unreserve(struct svc_service *svc)
     if (svc->id && table[svc->id - 1] == svc)
         table[svc->id - 1] = NULL;
     ReleaseSRWLockExclusive(&table_lock);
+    if (svc->claim) {
+        CloseHandle(svc->claim); /* the name is free for every host again */
+        svc->claim = NULL;
+    }
+}
+
+/* A device name is unique in the session, across the hosts of both
+ * bitnesses: the host that loads "ABC0:" holds a named object for it
+ * until the unload (or its death). Whoever creates it first has it. */
+static DWORD claim_device_name(struct svc_service *svc)
+{
+    WCHAR name[SVC_OBJECT_NAME_MAX];
+    svc_device_claim_name(name, svc->device);
+    HANDLE h = CreateEventW(svc_user_only_sa(), TRUE, FALSE, name);
+    DWORD err = GetLastError();
+    if (h && err == ERROR_ALREADY_EXISTS) {
+        CloseHandle(h);
+        return ERROR_DEVICE_IN_USE;
+    }
+    if (!h) /* access denied: another user's object squats the name */
+        return err == ERROR_ACCESS_DENIED ? ERROR_DEVICE_IN_USE : err;
+    svc->claim = h;
+    return ERROR_SUCCESS;
 }
 
 static struct svc_service *pin_locked(struct svc_service *s)
@@ -118,9 +158,14 @@ static DWORD load_and_init(struct svc_service *svc)
 {
     svc->module = LoadLibraryW(svc->dll);
     if (!svc->module) {
+        /* The loader's own reason, not CE5's blanket ERROR_FILE_NOT_FOUND:
+         * a missing DLL or dependency (ERROR_MOD_NOT_FOUND), a DllMain
+         * that failed (ERROR_DLL_INIT_FAILED) or crashed, the other
+         * bitness (ERROR_BAD_EXE_FORMAT: the other host loads it). See
+         * docs/decisions.md. */
         DWORD e = GetLastError();
         svc_host_log("cannot load %ls (error %lu)", svc->dll, (unsigned long)e);
-        return e == ERROR_BAD_EXE_FORMAT ? e : ERROR_FILE_NOT_FOUND;
+        return e ? e : ERROR_MOD_NOT_FOUND;
     }
     RESOLVE(init, svc_init_fn, "Init");
     RESOLVE(deinit, svc_ctx_fn, "Deinit");
@@ -185,6 +230,10 @@ static DWORD run_lifecycle(struct svc_service *svc, BOOL init)
 static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
 {
     DWORD err = reserve(svc);
+    if (!err && (err = claim_device_name(svc)) != ERROR_SUCCESS) {
+        svc_host_log("%ls is taken in this session (error %lu)", svc->device, (unsigned long)err);
+        unreserve(svc);
+    }
     if (err) {
         HeapFree(GetProcessHeap(), 0, svc);
         return err;
@@ -201,6 +250,11 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
         return err;
     }
     svc_ports_start(svc); /* a super service (SERVICE_INIT_STOPPED) gets its ports */
+    AcquireSRWLockExclusive(&table_lock);
+    struct boot_failure *old = boot_failure_locked(svc->device);
+    if (old)
+        old->error = 0; /* it loads now */
+    ReleaseSRWLockExclusive(&table_lock);
     InterlockedExchange(&svc->dying, 0);
     svc_host_log("loaded %ls as %ls", svc->dll, svc->device);
     *out = svc;
@@ -315,6 +369,37 @@ DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid)
     return n;
 }
 
+DWORD svc_services_boot_error(const WCHAR *device)
+{
+    AcquireSRWLockShared(&table_lock);
+    struct boot_failure *f = boot_failure_locked(device);
+    DWORD error = f ? f->error : 0;
+    ReleaseSRWLockShared(&table_lock);
+    return error;
+}
+
+/* Remembers a boot load's failure, except where the device is (or may be)
+ * served after all: by the other bitness's host, or by whoever holds the
+ * name; or where it ran and went as configured (DEVFLAGS_UNLOAD). */
+static void boot_failure_note(const svc_config *cfg, DWORD error)
+{
+    if (error == ERROR_BAD_EXE_FORMAT || error == ERROR_DEVICE_IN_USE || error == ERROR_INTERNAL_ERROR)
+        return;
+    WCHAR device[6];
+    _snwprintf(device, 6, L"%.3ls%lu:", cfg->prefix, (unsigned long)cfg->index);
+    device[5] = 0;
+    AcquireSRWLockExclusive(&table_lock);
+    struct boot_failure *f = boot_failure_locked(device);
+    for (int i = 0; !f && i < BOOT_FAILURES_MAX; i++)
+        if (!boot_failures[i].error)
+            f = &boot_failures[i];
+    if (f) {
+        wcscpy(f->device, device);
+        f->error = error;
+    }
+    ReleaseSRWLockExclusive(&table_lock);
+}
+
 DWORD svc_services_boot(void)
 {
     svc_config *list = NULL;
@@ -328,8 +413,10 @@ DWORD svc_services_boot(void)
         DWORD err = svc_services_activate(list[i].name, &svc);
         if (err == ERROR_BAD_EXE_FORMAT)
             foreign++; /* the other bitness's host loads it */
-        if (err)
+        if (err) {
             svc_host_log("boot: %ls not loaded (error %lu)", list[i].name, (unsigned long)err);
+            boot_failure_note(&list[i], err);
+        }
     }
     if (list)
         HeapFree(GetProcessHeap(), 0, list);

@@ -64,7 +64,9 @@ static void op_open(struct worker *w, const struct svc_request *rq, struct svc_r
     }
     struct svc_service *svc = svc_service_by_device(device);
     if (!svc) {
-        reply(rp, FALSE, ERROR_DEV_NOT_EXIST);
+        /* A boot service that failed to load says why. */
+        DWORD why = svc_services_boot_error(device);
+        reply(rp, FALSE, why ? why : ERROR_DEV_NOT_EXIST);
         return;
     }
     uint32_t id = 0, gen = 0;

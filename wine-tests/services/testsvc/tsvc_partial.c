@@ -7,6 +7,9 @@
  *   tsvc_openonly.dll TSY  Open without Close                -> refused, ERROR_INVALID_FUNCTION
  *   tsvc_preclose.dll TSZ  PreClose without PreDeinit        -> refused, ERROR_INVALID_FUNCTION
  *   tsvc_minimal.dll  TSW  Init, Deinit, IOControl only      -> valid (no Open: not openable)
+ *   tsvc_dllfail.dll  TSV  as minimal; DllMain says FALSE   -> LoadLibrary fails, ERROR_DLL_INIT_FAILED
+ *   tsvc_noimport.dll TSU  as minimal; imports from a DLL that is nowhere to be found
+ *                                                            -> LoadLibrary fails, ERROR_MOD_NOT_FOUND
  * The valid one answers IOCTL_SERVICE_STATUS (SERVICE_STATE_ON) only.
  */
 #include <windows.h>
@@ -20,9 +23,25 @@
 #define TSVC_CAT(a, b) TSVC_CAT2(a, b)
 #define TSVC_ENTRY(name) TSVC_CAT(TSVC_PREFIX, name)
 
+#ifdef TSVC_IMPORTS_ABSENT
+__declspec(dllimport) DWORD tsvc_absent_value(void); /* tsvc_absent.dll, kept out of bin/ */
+#define TSVC_INIT_EXTRA() (tsvc_absent_value() & 0)
+#else
+#define TSVC_INIT_EXTRA() 0
+#endif
+
+#ifdef TSVC_DLLMAIN_FAILS
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
+{
+    (void)instance;
+    (void)reserved;
+    return reason != DLL_PROCESS_ATTACH;
+}
+#endif
+
 DWORD TSVC_ENTRY(_Init)(DWORD dwData)
 {
-    return dwData + 1;
+    return dwData + 1 + TSVC_INIT_EXTRA();
 }
 
 BOOL TSVC_ENTRY(_Deinit)(DWORD dwData)
