@@ -47,3 +47,18 @@ set(CE_ce_own_debugmsg_EXIT 0)
 set(CE_ce_own_debugmsg_ARGS "")
 set(CE_ce_own_debugmsg_EXPECT "own DEBUGMSG: used|ceshim RETAILMSG: kept")
 set(CE_ce_own_debugmsg_ENV "CESHIM_DEBUGMSG=1")
+
+# ce_add_program(name source_dir ceshim_target): the program built as a CE
+# team builds it: the ceshim target, warnings as errors, ceshim's headers as
+# plain -I (a warning they cause is seen), nothing else.
+function(ce_add_program name source_dir ceshim_target)
+  add_executable(${name} ${source_dir}/${CE_${name}_SOURCE})
+  target_link_libraries(${name} PRIVATE ${ceshim_target})
+  target_compile_definitions(${name} PRIVATE ${CE_${name}_DEFINES})
+  if(MSVC)
+    target_compile_options(${name} PRIVATE /W4 /WX)
+  else()
+    target_compile_options(${name} PRIVATE -Wall -Wextra -Werror)
+  endif()
+  set_property(TARGET ${name} PROPERTY NO_SYSTEM_FROM_IMPORTED ON)
+endfunction()
