@@ -18,13 +18,21 @@ include(CMakePackageConfigHelpers)
 set(CESHIM_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/CeShim)
 set(CESHIM_INSTALL_DATADIR ${CMAKE_INSTALL_DATADIR}/ceshim)
 
-install(TARGETS ceshim ceservicesd ceservices EXPORT CeShimTargets
+set(_ceshim_install_targets ceshim ceservicesd ceservices)
+if(TARGET ceshim_entry)
+  list(APPEND _ceshim_install_targets ceshim_entry) # CE's WinMain with mingw (shim/cebase/ce_entry.c)
+endif()
+install(TARGETS ${_ceshim_install_targets} EXPORT CeShimTargets
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/headers/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ceshim
         FILES_MATCHING PATTERN "*.h")
+# The case spellings CE code uses (generated on case-sensitive hosts only).
+if(CESHIM_HEADER_SPELLINGS_DIR)
+  install(DIRECTORY ${CESHIM_HEADER_SPELLINGS_DIR}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ceshim)
+endif()
 install(EXPORT CeShimTargets NAMESPACE CeShim:: DESTINATION ${CESHIM_INSTALL_CMAKEDIR})
 
 # Toolchain files for the user's own project, with the Wine wrapper they

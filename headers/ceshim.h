@@ -3,7 +3,8 @@
  * (the CeShim::ceshim target adds -include ceshim.h or /FIceshim.h).
  *
  * It gives CE code what CE's <windows.h> gave it: message queues, events,
- * notifications, thread priorities, services' device calls. OAK-only items (pkfuncs.h: IOCTL_PSL_NOTIFY,
+ * notifications, thread priorities, services' device calls, and the CE
+ * base layer (ceshim_cebase.h: WinMain, debug zones, CE constants...). OAK-only items (pkfuncs.h: IOCTL_PSL_NOTIFY,
  * DEVICE_PSL_NOTIFY, DLL_PROCESS_EXITING ...) are deliberately NOT included
  * here, because CE application code defines them itself without guards.
  */
@@ -47,6 +48,7 @@
 #include <ceshim_notify.h>  /* RequestDeviceNotifications, AdvertiseInterface (CE winbase.h); CeShimInjectPowerEvent */
 #include <ceshim_winbase.h> /* CeSetThreadPriority, CreateFileForMapping; routes CreateEvent, CreateFileMapping */
 #include <ceshim_devio.h>   /* routes CreateFile, DeviceIoControl, ReadFile, WriteFile, SetFilePointer for services */
+#include <ceshim_cebase.h>  /* CE's WinMain, dbgapi.h, CE constants and winbase.h calls, registry paths, wide printf */
 
 #ifdef __cplusplus
 extern "C" {

@@ -65,6 +65,26 @@ typedef struct _POWER_BROADCAST_POWER_INFO {
 HANDLE RequestPowerNotifications(HANDLE hMsgQ, DWORD Flags);
 DWORD StopPowerNotifications(HANDLE h);
 
+/* SetSystemPowerState's Options. */
+#ifndef POWER_FORCE
+#define POWER_FORCE 0x00001000
+#endif
+
+/* The system power state as ceshim keeps it (one per machine session,
+ * initially "on" / POWER_STATE_ON). SetSystemPowerState records the new
+ * state and sends PBT_TRANSITION to every power notification queue; the
+ * desktop itself is never suspended, reset or turned off. The states are
+ * CE's standard ones: on, useridle, systemidle, suspend, off, reset,
+ * unattended, critical, boot (another name: ERROR_FILE_NOT_FOUND);
+ * psState NULL takes the state from StateFlags. Both return a Win32 error
+ * code (ERROR_SUCCESS) and set it as the last error. */
+/* Desktop's <winbase.h> declares SetSystemPowerState(BOOL, BOOL) (which
+ * suspends the machine): the CE call is exported as
+ * CeShimSetSystemPowerState and CE code's name is mapped to it here. */
+#define SetSystemPowerState CeShimSetSystemPowerState
+DWORD SetSystemPowerState(LPCWSTR psState, DWORD StateFlags, DWORD Options);
+DWORD GetSystemPowerState(LPWSTR pBuffer, DWORD dwBufChars, PDWORD pdwFlags);
+
 #ifdef __cplusplus
 }
 #endif

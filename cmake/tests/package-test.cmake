@@ -15,6 +15,8 @@
 #     services  xyz_service.dll registered from a .reg, CreateFile(L"XYZ0:"),
 #               `ceservices list` from the package, IOCTL_PSL_NOTIFY
 #     cross     the other bitness's consumer as client of this bitness's host
+#     cebase    the CE base layer's CE-style sources (WinMain, debug zones,
+#               KernelIoControl, registry paths, swprintf, header case)
 # ARCHIVE=<ceshim-V-winN.zip> (and PEER_ARCHIVE for the peer): the prefix is
 # the release archive unpacked into a fresh folder instead of the result of
 # `cmake --install`; STEP=build first checks that the archive holds exactly
@@ -157,7 +159,7 @@ function(install_and_build build_dir pkg out_dir)
   endif()
   foreach(f share/doc/ceshim/README.md bin/ceshim.dll bin/ceservicesd.exe bin/ceservices.exe
             include/ceshim/ceshim.h include/ceshim/msgqueue.h include/ceshim/service.h
-            include/ceshim/pkfuncs.h include/ceshim/pnp.h
+            include/ceshim/pkfuncs.h include/ceshim/pnp.h include/ceshim/dbgapi.h
             lib/cmake/CeShim/CeShimConfig.cmake lib/cmake/CeShim/CeShimTargets.cmake
             lib/cmake/CeShim/CeShimServices.cmake
             share/ceshim/toolchains/mingw-w64-x86_64.cmake share/ceshim/toolchains/mingw-w64-i686.cmake
@@ -195,6 +197,14 @@ function(install_and_build build_dir pkg out_dir)
       endif()
     endforeach()
   endforeach()
+  # CE code's header spellings, generated on case-sensitive hosts.
+  if(NOT CMAKE_HOST_WIN32 AND NOT CMAKE_HOST_APPLE)
+    foreach(f Msgqueue.h Pkfuncs.h Service.h Windows.h)
+      if(NOT EXISTS ${pkg}/include/ceshim/${f})
+        message(FATAL_ERROR "the installed package lacks include/ceshim/${f}")
+      endif()
+    endforeach()
+  endif()
   # Deployed as documented: the program, its service DLL and the runtime.
   foreach(f ce_consumer.exe xyz_service.dll ceshim.dll ceservicesd.exe ceservices.exe)
     if(NOT EXISTS ${out_dir}/${f})
@@ -314,6 +324,38 @@ elseif(STEP STREQUAL "run" AND SCENARIO STREQUAL "cross")
     run_win("XYZ0:[^\n]*xyz_service\\.dll" ${peer_deploy}/ceservices.exe list)
   endif()
   end_instance(${peer_deploy}/ceservices.exe)
+elseif(STEP STREQUAL "run" AND SCENARIO STREQUAL "cebase")
+  # Each CE source's exit code and output, as in-tree (ce_programs.cmake).
+  include(${ceshim_source}/wine-tests/cebase/ce_sources/ce_programs.cmake)
+  set(wrapper "")
+  if(EMULATOR)
+    list(GET EMULATOR 1 wineprefix)
+    set(wrapper ${prefix}/share/ceshim/wine-run.sh ${wineprefix})
+  endif()
+  foreach(name IN LISTS CE_PROGRAMS)
+    string(REPLACE "|" ";" args "${CE_${name}_ARGS}")
+    string(REPLACE "|" ";" expects "${CE_${name}_EXPECT}")
+    string(REPLACE "|" ";" envs "${CE_${name}_ENV}")
+    foreach(pair IN LISTS envs)
+      string(REGEX MATCH "^([^=]+)=(.*)$" _ "${pair}")
+      set(ENV{${CMAKE_MATCH_1}} "${CMAKE_MATCH_2}")
+    endforeach()
+    execute_process(COMMAND ${wrapper} ${deploy}/${name}.exe ${args} RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE all ERROR_VARIABLE all TIMEOUT 120)
+    message("$ ${name} ${args}: exit ${rc}\n${all}")
+    if(NOT rc STREQUAL "${CE_${name}_EXIT}")
+      set(failures "${failures}\n- ${name}: exit ${rc}, expected ${CE_${name}_EXIT}")
+    endif()
+    foreach(expect IN LISTS expects)
+      if(NOT all MATCHES "${expect}")
+        set(failures "${failures}\n- ${name}: output lacks /${expect}/")
+      endif()
+    endforeach()
+    foreach(pair IN LISTS envs)
+      string(REGEX MATCH "^([^=]+)=" _ "${pair}")
+      unset(ENV{${CMAKE_MATCH_1}})
+    endforeach()
+  endforeach()
 else()
   message(FATAL_ERROR "package-test.cmake: unknown STEP=${STEP} SCENARIO=${SCENARIO}")
 endif()

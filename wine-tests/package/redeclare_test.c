@@ -31,6 +31,30 @@ HANDLE GetOwnerProcess(void);
 HANDLE RequestDeviceNotifications(const GUID *devclass, HANDLE hMsgQ, BOOL fAll);
 BOOL StopDeviceNotifications(HANDLE h);
 
+/* The CE base layer's items, as CE code declares and defines them itself
+ * (CE's SDK left KernelIoControl and the HAL IOCTLs to the OAK). */
+BOOL KernelIoControl(DWORD dwIoControlCode, LPVOID lpInBuf, DWORD nInBufSize, LPVOID lpOutBuf,
+                     DWORD nOutBufSize, LPDWORD lpBytesReturned);
+void NKDbgPrintfW(LPCWSTR lpszFmt, ...);
+BOOL WINAPI GetSystemPowerStatusEx(PSYSTEM_POWER_STATUS_EX pstatus, BOOL fUpdate);
+#define FILE_DEVICE_HAL 0x00000101
+#define IOCTL_HAL_GET_DEVICEID CTL_CODE(FILE_DEVICE_HAL, 21, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define VER_PLATFORM_WIN32_CE 3
+#define SPI_GETPLATFORMTYPE 257
+#define SPI_GETOEMINFO 258
+
+CETEST(package, redeclared_ce_base_items_compile_and_link)
+{
+    BYTE id[128];
+    DWORD got = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(KernelIoControl(IOCTL_HAL_GET_DEVICEID, NULL, 0, id, sizeof(id), &got));
+    CHECK(got > 20 && got <= sizeof(id));
+    SYSTEM_POWER_STATUS_EX s;
+    CHECK(GetSystemPowerStatusEx(&s, FALSE));
+    NKDbgPrintfW(L"redeclared NKDbgPrintfW %s\r\n", L"ok");
+}
+
 CETEST(package, redeclared_ce_functions_compile_and_link)
 {
     CHECK_EQ(IOCTL_PSL_NOTIFY, 0x010303FFu);
