@@ -16,6 +16,28 @@
 BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWORD code, LPVOID in, DWORD in_len,
                            LPVOID out, DWORD out_len, LPDWORD returned);
 
+BOOL svc_transact_load(const struct svc_call *call, struct svc_result *res, DWORD *bits, uint64_t *host)
+{
+    DWORD error;
+    *bits = SVC_OWN_BITS;
+    *host = 0;
+    BOOL made = svc_transact(call, res, *bits, host, SVC_HOST_START, &error);
+    if (made && !res->ok && res->error == ERROR_BAD_EXE_FORMAT) {
+        *bits = SVC_PEER_BITS;
+        *host = 0;
+        made = svc_transact(call, res, *bits, host, SVC_HOST_START, &error);
+    }
+    if (!made) {
+        SetLastError(error);
+        return FALSE;
+    }
+    if (!res->ok) {
+        SetLastError(res->error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* A call that creates a service in the host; its key handle, or NULL. A
  * DLL of the other bitness does not load in our host
  * (ERROR_BAD_EXE_FORMAT): the other bitness's host, started if need be,
@@ -23,22 +45,10 @@ BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWOR
 static HANDLE service_create(struct svc_call *call)
 {
     struct svc_result res;
-    uint64_t host = 0;
-    DWORD error, bits = SVC_OWN_BITS;
-    BOOL made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
-    if (made && !res.ok && res.error == ERROR_BAD_EXE_FORMAT) {
-        bits = SVC_PEER_BITS;
-        host = 0;
-        made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
-    }
-    if (!made) {
-        SetLastError(error);
+    uint64_t host;
+    DWORD bits;
+    if (!svc_transact_load(call, &res, &bits, &host))
         return NULL;
-    }
-    if (!res.ok) {
-        SetLastError(res.error);
-        return NULL;
-    }
     struct svc_handle_info info = { SVC_HANDLE_SERVICE, bits, host, res.value, res.value2 };
     return svc_handle_add(&info);
 }

@@ -1,0 +1,395 @@
+/*
+ * dm_host.c - CE's device manager inside the services host: stream
+ * drivers named by a registry key (HKLM\Drivers\... with the services'
+ * per-user and instance roots), their Active key HKLM\Drivers\Active\NN,
+ * prefixed or naked (DEVFLAGS_NAKEDENTRIES) entry points called __cdecl,
+ * ActivateDeviceEx and DeactivateDevice. The instance table, the name
+ * claims, the opens, the calls and IOCTL_PSL_NOTIFY are the services'
+ * (svc_services.c, svc_opens.c, svc_worker.c): a driver is a service
+ * entry with a `driver` part. See docs/decisions.md, "Stream drivers".
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <devload.h>
+
+#include "services/common/svc_names.h"
+#include "services/host/svc_host.h"
+
+#define ACTIVE_MAX 10000 /* Drivers\Active\00 .. 9999 */
+
+struct dm_driver {
+    WCHAR key[DEVKEY_LEN];   /* the device key, HKLM-relative, as activated */
+    WCHAR active[32];        /* L"Drivers\\Active\\NN" */
+    HKEY active_root;        /* where that key is (NULL: not created) */
+    char entry_prefix[8];    /* "ABC_", or "" for naked entries / no Prefix */
+    uint64_t param;          /* lpvParam, a client address passed on unchanged */
+    DWORD client_info;
+    dm_init_fn init;
+    uint8_t *regini;         /* a heap copy of the request's REGINI records */
+    DWORD regini_len, regini_count;
+};
+
+/* ---- the device key: the services' roots, for a path --------------------------------- */
+
+/* Opens the driver key `path` (HKLM-relative): with CESHIM_SERVICES_INSTANCE
+ * only HKCU\Software\ceshim\Instances\<word>\<path>; else HKCU\<path>,
+ * then HKLM\<path> (as svc_config.c's roots). */
+static LONG open_device_key(const WCHAR *path, HKEY *out)
+{
+    WCHAR word[SVC_INSTANCE_MAX], full[64 + DEVKEY_LEN];
+    if (svc_instance_word(word)) {
+        _snwprintf(full, ARRAYSIZE(full), L"Software\\ceshim\\Instances\\%ls\\%ls", word, path);
+        full[ARRAYSIZE(full) - 1] = 0;
+        return RegOpenKeyExW(HKEY_CURRENT_USER, full, 0, KEY_READ, out);
+    }
+    LONG rc = RegOpenKeyExW(HKEY_CURRENT_USER, path, 0, KEY_READ, out);
+    if (rc == ERROR_FILE_NOT_FOUND)
+        rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, out);
+    return rc;
+}
+
+static BOOL read_sz(HKEY k, const WCHAR *name, WCHAR *out, DWORD cch)
+{
+    DWORD type = 0, bytes = (cch - 1) * sizeof(WCHAR);
+    memset(out, 0, cch * sizeof(WCHAR));
+    return RegQueryValueExW(k, name, NULL, &type, (BYTE *)out, &bytes) == ERROR_SUCCESS &&
+           (type == REG_SZ || type == REG_EXPAND_SZ) && out[0];
+}
+
+static BOOL read_dword(HKEY k, const WCHAR *name, DWORD *out)
+{
+    DWORD type = 0, bytes = sizeof(*out);
+    return RegQueryValueExW(k, name, NULL, &type, (BYTE *)out, &bytes) == ERROR_SUCCESS && type == REG_DWORD &&
+           bytes == sizeof(*out);
+}
+
+struct driver_config {
+    WCHAR dll[MAX_PATH];
+    WCHAR prefix[4]; /* "" when absent */
+    DWORD index;     /* ~0u when absent */
+    DWORD flags;
+};
+
+static DWORD read_config(const WCHAR *path, struct driver_config *cfg)
+{
+    HKEY k;
+    LONG rc = open_device_key(path, &k);
+    if (rc)
+        return rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : (DWORD)rc;
+    DWORD err = ERROR_SUCCESS;
+    WCHAR prefix[DEVPREFIX_LEN];
+    if (!read_sz(k, DEVLOAD_DLLNAME_VALNAME, cfg->dll, MAX_PATH))
+        err = ERROR_INVALID_PARAMETER;
+    cfg->prefix[0] = 0;
+    if (!err && read_sz(k, DEVLOAD_PREFIX_VALNAME, prefix, DEVPREFIX_LEN)) {
+        /* Three characters, as CE's names are built (PipeLib's "PD0" too). */
+        if (wcslen(prefix) != 3 || !iswalnum(prefix[0]) || !iswalnum(prefix[1]) || !iswalnum(prefix[2]))
+            err = ERROR_INVALID_PARAMETER;
+        else
+            wcscpy(cfg->prefix, prefix);
+    }
+    if (!read_dword(k, DEVLOAD_INDEX_VALNAME, &cfg->index))
+        cfg->index = ~0u;
+    if (!read_dword(k, DEVLOAD_FLAGS_VALNAME, &cfg->flags))
+        cfg->flags = 0;
+    RegCloseKey(k);
+    return err;
+}
+
+/* ---- the Active key ------------------------------------------------------------------- */
+
+static LONG set_sz(HKEY k, const WCHAR *name, const WCHAR *text)
+{
+    return RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)text, (DWORD)((wcslen(text) + 1) * sizeof(WCHAR)));
+}
+
+static LONG set_dword(HKEY k, const WCHAR *name, DWORD v)
+{
+    return RegSetValueExW(k, name, 0, REG_DWORD, (const BYTE *)&v, sizeof(v));
+}
+
+/* The lowest free Drivers\Active\NN under root, created volatile (it goes
+ * with the session if the host dies). Creation tells "free" atomically
+ * across hosts. */
+static LONG create_active(HKEY root, struct dm_driver *d, HKEY *out)
+{
+    HKEY parent;
+    /* The parent stays non-volatile: driver keys may live under Drivers. */
+    LONG rc = RegCreateKeyExW(root, DEVLOAD_ACTIVE_KEY, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &parent, NULL);
+    if (rc)
+        return rc;
+    for (int n = 0; n < ACTIVE_MAX; n++) {
+        WCHAR sub[8];
+        DWORD disposition = 0;
+        HKEY k;
+        _snwprintf(sub, ARRAYSIZE(sub), L"%02d", n);
+        rc = RegCreateKeyExW(parent, sub, 0, NULL, REG_OPTION_VOLATILE, KEY_ALL_ACCESS, NULL, &k, &disposition);
+        if (rc)
+            break;
+        if (disposition == REG_CREATED_NEW_KEY) {
+            _snwprintf(d->active, ARRAYSIZE(d->active), L"%ls\\%ls", DEVLOAD_ACTIVE_KEY, sub);
+            d->active[ARRAYSIZE(d->active) - 1] = 0;
+            *out = k;
+            RegCloseKey(parent);
+            return ERROR_SUCCESS;
+        }
+        RegCloseKey(k);
+    }
+    RegCloseKey(parent);
+    return rc ? rc : ERROR_TOO_MANY_OPEN_FILES;
+}
+
+/* Writes the ActivateDeviceEx REGINI records into k. */
+static LONG write_regini(HKEY k, const struct dm_driver *d)
+{
+    uint64_t off = 0;
+    for (DWORD i = 0; i < d->regini_count; i++) {
+        struct dm_regini_rec rec;
+        memcpy(&rec, d->regini + off, sizeof(rec)); /* validated by dm_op_activate */
+        const WCHAR *name = (const WCHAR *)(d->regini + off + sizeof(rec));
+        const BYTE *data = d->regini + off + sizeof(rec) + (uint64_t)rec.name_chars * sizeof(WCHAR);
+        LONG rc = RegSetValueExW(k, name, 0, rec.type, data, rec.data_len);
+        if (rc)
+            return rc;
+        off = DM_ALIGN4(off + sizeof(rec) + (uint64_t)rec.name_chars * sizeof(WCHAR) + rec.data_len);
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD dm_active_create(struct svc_service *svc)
+{
+    struct dm_driver *d = svc->driver;
+    HKEY k, root = HKEY_LOCAL_MACHINE;
+    LONG rc = create_active(root, d, &k);
+    if (rc == ERROR_ACCESS_DENIED) { /* Windows without admin rights: see docs/decisions.md */
+        root = HKEY_CURRENT_USER;
+        rc = create_active(root, d, &k);
+    }
+    if (rc)
+        return (DWORD)rc;
+    d->active_root = root;
+    WCHAR full[16];
+    rc = set_dword(k, DEVLOAD_HANDLE_VALNAME, dm_handle_encode(SVC_OWN_BITS, svc->id, svc->gen));
+    if (!rc)
+        rc = set_sz(k, DEVLOAD_DEVKEY_VALNAME, d->key);
+    if (!rc)
+        rc = set_dword(k, DEVLOAD_CLIENTINFO_VALNAME, d->client_info);
+    if (!rc && svc->device[0]) {
+        /* Name "ABC1:" for a one-digit Index; FullName "ABC1" / "ABC12" always. */
+        wcscpy(full, svc->device);
+        WCHAR *colon = wcschr(full, L':');
+        if (colon) {
+            *colon = 0;
+            rc = set_sz(k, DEVLOAD_DEVNAME_VALNAME, svc->device);
+        }
+        if (!rc)
+            rc = set_sz(k, DEVLOAD_DEVFULLNAME_VALNAME, full);
+    }
+    if (!rc)
+        rc = write_regini(k, d);
+    RegCloseKey(k);
+    if (rc)
+        dm_active_delete(svc);
+    return (DWORD)rc;
+}
+
+void dm_active_delete(struct svc_service *svc)
+{
+    struct dm_driver *d = svc->driver;
+    if (d && d->active_root) {
+        RegDeleteTreeW(d->active_root, d->active);
+        RegDeleteKeyW(d->active_root, d->active);
+        d->active_root = NULL;
+    }
+}
+
+void dm_driver_free(struct svc_service *svc)
+{
+    if (svc->driver) {
+        HeapFree(GetProcessHeap(), 0, svc->driver->regini);
+        HeapFree(GetProcessHeap(), 0, svc->driver);
+        svc->driver = NULL;
+    }
+}
+
+/* ---- entry points ----------------------------------------------------------------------- */
+
+static void *entry(struct svc_service *svc, const char *name)
+{
+    char full[32];
+    _snprintf(full, sizeof(full), "%s%s", svc->driver->entry_prefix, name);
+    full[sizeof(full) - 1] = 0;
+    FARPROC p = GetProcAddress(svc->module, full);
+    void *v;
+    memcpy(&v, &p, sizeof(v)); /* function to object pointer, without a cast warning */
+    return v;
+}
+
+#define ENTRY(field, name) \
+    do { void *p_ = entry(svc, name); memcpy(&(field), &p_, sizeof(p_)); } while (0)
+
+BOOL dm_resolve(struct svc_service *svc)
+{
+    struct dm_driver *d = svc->driver;
+    ENTRY(d->init, "Init");
+    ENTRY(svc->deinit, "Deinit");
+    ENTRY(svc->open, "Open");
+    ENTRY(svc->close, "Close");
+    ENTRY(svc->preclose, "PreClose");
+    ENTRY(svc->predeinit, "PreDeinit");
+    ENTRY(svc->read, "Read");
+    ENTRY(svc->write, "Write");
+    ENTRY(svc->seek, "Seek");
+    ENTRY(svc->ioctl, "IOControl");
+    /* CE's load-time rule: Init and Deinit; a named device also Open, Close
+     * and something to call; PreClose needs PreDeinit. */
+    BOOL named = svc->device[0] != 0;
+    return d->init && svc->deinit &&
+           (!named || (svc->open && svc->close && (svc->read || svc->write || svc->seek || svc->ioctl))) &&
+           (!svc->preclose || svc->predeinit);
+}
+
+DWORD dm_call_init(struct svc_service *svc)
+{
+    struct dm_driver *d = svc->driver;
+    return d->init(d->active, (LPCVOID)(uintptr_t)d->param);
+}
+
+/* ---- ActivateDeviceEx / DeactivateDevice -------------------------------------------------- */
+
+/* One attempt at `index` (~0u: the driver has no name). */
+static DWORD activate_at(const struct driver_config *cfg, DWORD index, struct dm_driver *tmpl,
+                         struct svc_service **out)
+{
+    struct svc_service *svc = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*svc));
+    struct dm_driver *d = HeapAlloc(GetProcessHeap(), 0, sizeof(*d));
+    uint8_t *regini = tmpl->regini_len ? HeapAlloc(GetProcessHeap(), 0, tmpl->regini_len) : NULL;
+    if (!svc || !d || (tmpl->regini_len && !regini)) {
+        HeapFree(GetProcessHeap(), 0, svc);
+        HeapFree(GetProcessHeap(), 0, d);
+        HeapFree(GetProcessHeap(), 0, regini);
+        return ERROR_OUTOFMEMORY;
+    }
+    *d = *tmpl;
+    d->regini = regini;
+    if (regini)
+        memcpy(regini, tmpl->regini, tmpl->regini_len);
+    svc->driver = d;
+    wcsncpy(svc->dll, cfg->dll, MAX_PATH - 1);
+    svc->flags = cfg->flags;
+    if (cfg->prefix[0] && index != ~0u)
+        _snwprintf(svc->device, ARRAYSIZE(svc->device), index < 10 ? L"%ls%lu:" : L"%ls%lu", cfg->prefix,
+                   (unsigned long)index);
+    if (cfg->prefix[0] && !(cfg->flags & DEVFLAGS_NAKEDENTRIES))
+        _snprintf(d->entry_prefix, sizeof(d->entry_prefix), "%c%c%c_", (char)cfg->prefix[0], (char)cfg->prefix[1],
+                  (char)cfg->prefix[2]);
+    else
+        d->entry_prefix[0] = 0; /* naked, or no Prefix: undecorated (docs/decisions.md) */
+    return svc_services_load_driver(svc, out);
+}
+
+static DWORD activate(struct dm_driver *tmpl, struct svc_service **out)
+{
+    struct driver_config cfg;
+    DWORD err = read_config(tmpl->key, &cfg);
+    if (err)
+        return err;
+    if (cfg.flags & DEVFLAGS_NOLOAD)
+        return ERROR_SERVICE_DISABLED;
+    if (!cfg.prefix[0] || cfg.index != ~0u)
+        return activate_at(&cfg, cfg.prefix[0] ? cfg.index : ~0u, tmpl, out);
+    /* No Index: the lowest free of 1..9, then 0 (CE's legacy order). */
+    for (DWORD i = 1; i <= 10; i++) {
+        err = activate_at(&cfg, i % 10, tmpl, out);
+        if (err != ERROR_DEVICE_IN_USE)
+            break;
+    }
+    return err;
+}
+
+/* Checks the REGINI records of the request (read once from the copy). */
+static BOOL regini_valid(const uint8_t *p, DWORD len, DWORD count)
+{
+    uint64_t off = 0;
+    for (DWORD i = 0; i < count; i++) {
+        struct dm_regini_rec rec;
+        if (off + sizeof(rec) > len)
+            return FALSE;
+        memcpy(&rec, p + off, sizeof(rec));
+        uint64_t name_bytes = (uint64_t)rec.name_chars * sizeof(WCHAR);
+        uint64_t end = off + sizeof(rec) + name_bytes + rec.data_len;
+        if (rec.name_chars < 2 || rec.name_chars > 256 || end > len)
+            return FALSE;
+        const WCHAR *name = (const WCHAR *)(p + off + sizeof(rec));
+        if (name[rec.name_chars - 1] != 0 || wcslen(name) != rec.name_chars - 1)
+            return FALSE;
+        off = DM_ALIGN4(end);
+    }
+    return TRUE;
+}
+
+void dm_op_activate(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp)
+{
+    struct dm_activate_in head;
+    struct dm_driver tmpl;
+    DWORD err = ERROR_INVALID_PARAMETER;
+    memset(&tmpl, 0, sizeof(tmpl));
+    uint32_t in_len = rq->in_len;
+    if (in_len < sizeof(head))
+        goto done;
+    memcpy(&head, in, sizeof(head));
+    uint64_t key_end = sizeof(head) + (uint64_t)head.key_chars * sizeof(WCHAR);
+    if (head.key_chars < 2 || head.key_chars > DEVKEY_LEN || key_end > in_len)
+        goto done;
+    memcpy(tmpl.key, in + sizeof(head), head.key_chars * sizeof(WCHAR));
+    if (tmpl.key[head.key_chars - 1] != 0 || wcslen(tmpl.key) != head.key_chars - 1)
+        goto done;
+    uint64_t regini_off = DM_ALIGN4(key_end);
+    if (regini_off > in_len)
+        goto done;
+    tmpl.regini_len = (DWORD)(in_len - regini_off);
+    tmpl.regini_count = head.count;
+    tmpl.client_info = head.client_info;
+    tmpl.param = head.param;
+    /* One private copy: the client's area may change under us. */
+    if (tmpl.regini_len) {
+        tmpl.regini = HeapAlloc(GetProcessHeap(), 0, tmpl.regini_len);
+        if (!tmpl.regini) {
+            err = ERROR_OUTOFMEMORY;
+            goto done;
+        }
+        memcpy(tmpl.regini, in + regini_off, tmpl.regini_len);
+    }
+    if (!regini_valid(tmpl.regini, tmpl.regini_len, tmpl.regini_count))
+        goto done;
+    struct svc_service *svc = NULL;
+    ceshim_caller_enter(pid); /* XXX_Init's GetCallerProcess is the activating process */
+    err = activate(&tmpl, &svc);
+    ceshim_caller_leave();
+    if (!err)
+        rp->value = dm_handle_encode(SVC_OWN_BITS, svc->id, svc->gen);
+done:
+    HeapFree(GetProcessHeap(), 0, tmpl.regini);
+    rp->ok = !err;
+    rp->error = err;
+}
+
+void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply *rp)
+{
+    struct svc_service *svc = svc_driver_get(rq->handle_id, rq->handle_gen);
+    DWORD err = ERROR_INVALID_HANDLE;
+    if (svc) {
+        ceshim_caller_enter(pid);
+        err = svc_services_unload(svc);
+        ceshim_caller_leave();
+        svc_service_put(svc);
+        if (!err)
+            svc_service_free(svc);
+        else if (err == ERROR_INVALID_PARAMETER)
+            err = ERROR_INVALID_HANDLE; /* another caller is unloading it */
+    }
+    rp->ok = !err;
+    rp->error = err;
+}

@@ -1,0 +1,33 @@
+/*
+ * tdrv_ioctl.h - what the devmgr tests ask their stream driver (tdrv.c).
+ */
+#ifndef TDRV_IOCTL_H
+#define TDRV_IOCTL_H
+
+#include <windows.h>
+#include <winioctl.h>
+
+#define TDRV_DEVICE 0x8123
+/* out: struct tdrv_info (what XXX_Init saw). */
+#define TDRV_INFO CTL_CODE(TDRV_DEVICE, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* out: DWORD, how many IOCTL_PSL_NOTIFY the driver got. */
+#define TDRV_PSL_COUNT CTL_CODE(TDRV_DEVICE, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* out: DWORD, how many calls are blocked in Read now. */
+#define TDRV_BLOCKED CTL_CODE(TDRV_DEVICE, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+/* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
+struct tdrv_info {
+    WCHAR active[64];     /* XXX_Init's first argument */
+    WCHAR name[16];       /* the Active key's Name ("" if absent) */
+    WCHAR full_name[16];  /* FullName */
+    WCHAR key[128];       /* Key */
+    DWORD hnd;            /* Hnd */
+    DWORD client_info;    /* ClientInfo */
+    DWORD regini_value;   /* the REGINI value "TestValue" (0 if absent) */
+    DWORD naked;          /* 1 in the naked-entries build */
+    unsigned long long param; /* XXX_Init's second argument */
+    DWORD open_access;    /* this open's AccessCode */
+    DWORD reserved;
+};
+
+#endif /* TDRV_IOCTL_H */
