@@ -52,14 +52,6 @@ HANDLE WINAPI CreateFileForMappingA(LPCSTR lpFileName, DWORD dwDesiredAccess, DW
 #define CreateFileForMapping CreateFileForMappingA
 #endif
 
-/* CE's device manager (stream drivers in the services host; see
- * devload.h for REGINI and DEVFLAGS_*). Declared without WINAPI, as CE's
- * documentation prints them; the i686 exports are __cdecl. Failure: NULL
- * (CE 6.0) with GetLastError(). */
-HANDLE ActivateDevice(LPCWSTR lpszDevKey, DWORD dwClientInfo);
-HANDLE ActivateDeviceEx(LPCWSTR lpszDevKey, LPCVOID lpRegEnts, DWORD cRegEnts, LPVOID lpvParam);
-BOOL DeactivateDevice(HANDLE hDevice);
-
 /* Win32 calls routed here by the macros below (they pass through for
  * everything but the CE cases): unnamed events get a hidden unique name so
  * their SetEventData data is shared across processes, and mappings made

@@ -29,6 +29,8 @@ struct dm_driver {
     dm_init_fn init;
     uint8_t *regini;         /* a heap copy of the request's REGINI records */
     DWORD regini_len, regini_count;
+    GUID guids[DM_GUIDS_MAX];/* IClass, as read at activation */
+    DWORD guid_count;
 };
 
 /* ---- the device key: the services' roots, for a path --------------------------------- */
@@ -70,7 +72,58 @@ struct driver_config {
     WCHAR prefix[4]; /* "" when absent */
     DWORD index;     /* ~0u when absent */
     DWORD flags;
+    GUID guids[DM_GUIDS_MAX];
+    DWORD guid_count;
 };
+
+static int hex_digit(WCHAR c)
+{
+    return c >= L'0' && c <= L'9' ? c - L'0' : c >= L'a' && c <= L'f' ? c - L'a' + 10
+         : c >= L'A' && c <= L'F' ? c - L'A' + 10 : -1;
+}
+
+/* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (anything may follow, such as
+ * "=name") into *g. */
+static BOOL parse_guid(const WCHAR *s, GUID *g)
+{
+    static const int groups[5] = { 8, 4, 4, 4, 12 };
+    BYTE bytes[16];
+    int nbytes = 0;
+    if (*s++ != L'{')
+        return FALSE;
+    for (int grp = 0; grp < 5; grp++) {
+        for (int i = 0; i < groups[grp]; i += 2) {
+            int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+            if (lo < 0)
+                return FALSE;
+            bytes[nbytes++] = (BYTE)(hi * 16 + lo);
+            s += 2;
+        }
+        if (*s++ != (grp == 4 ? L'}' : L'-'))
+            return FALSE;
+    }
+    g->Data1 = (DWORD)bytes[0] << 24 | (DWORD)bytes[1] << 16 | (DWORD)bytes[2] << 8 | bytes[3];
+    g->Data2 = (WORD)(bytes[4] << 8 | bytes[5]);
+    g->Data3 = (WORD)(bytes[6] << 8 | bytes[7]);
+    memcpy(g->Data4, bytes + 8, 8);
+    return TRUE;
+}
+
+/* IClass: REG_SZ or REG_MULTI_SZ of "{GUID}" (or "{GUID}=name") strings;
+ * unparsable entries are skipped. */
+static void read_iclass(HKEY k, struct driver_config *cfg)
+{
+    WCHAR buf[512];
+    DWORD type = 0, bytes = sizeof(buf) - 2 * sizeof(WCHAR);
+    cfg->guid_count = 0;
+    memset(buf, 0, sizeof(buf));
+    if (RegQueryValueExW(k, DEVLOAD_ICLASS_VALNAME, NULL, &type, (BYTE *)buf, &bytes) ||
+        (type != REG_SZ && type != REG_MULTI_SZ))
+        return;
+    for (const WCHAR *p = buf; *p && cfg->guid_count < DM_GUIDS_MAX; p += wcslen(p) + 1)
+        if (parse_guid(p, &cfg->guids[cfg->guid_count]))
+            cfg->guid_count++;
+}
 
 static DWORD read_config(const WCHAR *path, struct driver_config *cfg)
 {
@@ -94,6 +147,7 @@ static DWORD read_config(const WCHAR *path, struct driver_config *cfg)
         cfg->index = ~0u;
     if (!read_dword(k, DEVLOAD_FLAGS_VALNAME, &cfg->flags))
         cfg->flags = 0;
+    read_iclass(k, cfg);
     RegCloseKey(k);
     return err;
 }
@@ -277,6 +331,8 @@ static DWORD activate_at(const struct driver_config *cfg, DWORD index, struct dm
     if (regini)
         memcpy(regini, tmpl->regini, tmpl->regini_len);
     svc->driver = d;
+    memcpy(d->guids, cfg->guids, sizeof(d->guids));
+    d->guid_count = cfg->guid_count;
     wcsncpy(svc->dll, cfg->dll, MAX_PATH - 1);
     svc->flags = cfg->flags;
     if (cfg->prefix[0] && index != ~0u)
@@ -390,6 +446,77 @@ void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply 
         else if (err == ERROR_INVALID_PARAMETER)
             err = ERROR_INVALID_HANDLE; /* another caller is unloading it */
     }
+    rp->ok = !err;
+    rp->error = err;
+}
+
+/* ---- the drivers' records (FindFirstDevice, GetDeviceInformationBy*) ---------------------- */
+
+static void fill_record(const struct svc_service *svc, struct dm_device_rec *r)
+{
+    const struct dm_driver *d = svc->driver;
+    memset(r, 0, sizeof(*r));
+    r->handle = dm_handle_encode(SVC_OWN_BITS, svc->id, svc->gen);
+    r->guid_count = d->guid_count;
+    memcpy(r->guids, d->guids, d->guid_count * sizeof(GUID));
+    size_t len = wcslen(svc->device);
+    if (len && svc->device[len - 1] == L':') {
+        memcpy(r->legacy, svc->device, (len + 1) * sizeof(WCHAR));
+        len--;
+    }
+    memcpy(r->full, svc->device, len * sizeof(WCHAR));
+    memcpy(r->key, d->key, wcslen(d->key) * sizeof(WCHAR));
+    r->opens = svc_opens_count(svc);
+}
+
+void dm_op_list(DWORD pid, const struct svc_request *rq, uint8_t *out, struct svc_reply *rp)
+{
+    DWORD cap = rq->out_len / (DWORD)sizeof(struct dm_device_rec), n = 0;
+    struct dm_device_rec rec;
+    DWORD err = ERROR_SUCCESS;
+    if (rq->arg0 == DM_LIST_ALL) {
+        static struct svc_service *pinned[DM_LIST_MAX]; /* under list_lock */
+        static SRWLOCK list_lock = SRWLOCK_INIT;
+        AcquireSRWLockExclusive(&list_lock);
+        n = svc_drivers_pin_all(pinned, DM_LIST_MAX);
+        for (DWORD i = 0; i < n; i++) {
+            if (i < cap) {
+                fill_record(pinned[i], &rec);
+                memcpy(out + i * sizeof(rec), &rec, sizeof(rec));
+            }
+            svc_service_put(pinned[i]);
+        }
+        ReleaseSRWLockExclusive(&list_lock);
+        if (n > cap)
+            err = ERROR_MORE_DATA;
+    } else if (rq->arg0 == DM_LIST_OPEN || rq->arg0 == DM_LIST_HANDLE) {
+        /* One driver, pinned through the caller's open or by its handle. */
+        struct svc_open *o = NULL;
+        struct svc_service *svc;
+        if (rq->arg0 == DM_LIST_OPEN) {
+            o = svc_open_get(rq->handle_id, rq->handle_gen, pid);
+            svc = o ? svc_open_service(o) : NULL;
+        } else {
+            svc = svc_driver_get(rq->handle_id, rq->handle_gen);
+        }
+        if (!svc || !svc->driver)
+            err = ERROR_INVALID_HANDLE;
+        else if (!cap)
+            err = ERROR_INSUFFICIENT_BUFFER;
+        else {
+            fill_record(svc, &rec);
+            memcpy(out, &rec, sizeof(rec));
+            n = 1;
+        }
+        if (o)
+            svc_open_put(o);
+        else if (svc)
+            svc_service_put(svc);
+    } else {
+        err = ERROR_INVALID_PARAMETER;
+    }
+    rp->value = n;
+    rp->out_len = (n <= cap ? n : cap) * (uint32_t)sizeof(rec);
     rp->ok = !err;
     rp->error = err;
 }

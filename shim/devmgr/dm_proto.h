@@ -56,14 +56,34 @@ struct dm_regini_rec {
     uint32_t reserved;
 };
 
+/* SVC_OP_DM_LIST's arg0: which drivers. */
+#define DM_LIST_ALL 0u    /* every driver of the host */
+#define DM_LIST_OPEN 1u   /* the driver behind open (handle_id, handle_gen) of the caller */
+#define DM_LIST_HANDLE 2u /* the driver of activation handle (handle_id, handle_gen low bits) */
+#define DM_LIST_MAX 256u
+#define DM_GUIDS_MAX 4u
+
+/* One driver in SVC_OP_DM_LIST's out area. */
+struct dm_device_rec {
+    uint32_t handle;        /*   0 activation handle value */
+    uint32_t guid_count;    /*   4 IClass GUIDs in guids */
+    uint16_t legacy[6];     /*   8 L"ABC1:" or L"" */
+    uint16_t full[16];      /*  20 L"ABC1" / L"ABC12" or L"" (FullName) */
+    uint16_t key[256];      /*  52 the device key as activated */
+    uint8_t guids[DM_GUIDS_MAX][16]; /* 564 */
+    uint32_t opens;         /* 628 open handles now */
+};
+
 #define DM_ALIGN4(n) (((n) + 3u) & ~(uint64_t)3u)
 
 #if defined(__cplusplus)
 static_assert(sizeof(struct dm_activate_in) == 24, "activate layout");
 static_assert(sizeof(struct dm_regini_rec) == 16, "regini record layout");
+static_assert(sizeof(struct dm_device_rec) == 632, "device record layout");
 #else
 _Static_assert(sizeof(struct dm_activate_in) == 24, "activate layout");
 _Static_assert(sizeof(struct dm_regini_rec) == 16, "regini record layout");
+_Static_assert(sizeof(struct dm_device_rec) == 632, "device record layout");
 #endif
 
 #endif /* CESHIM_DM_PROTO_H */

@@ -389,6 +389,17 @@ static void unload_and_free(struct svc_service *svc)
         svc_service_free(svc);
 }
 
+DWORD svc_drivers_pin_all(struct svc_service **out, DWORD cap)
+{
+    DWORD n = 0;
+    AcquireSRWLockShared(&table_lock);
+    for (int i = 0; i < SERVICES_MAX && n < cap; i++)
+        if (table[i] && table[i]->driver && (out[n] = pin_locked(table[i])) != NULL)
+            n++;
+    ReleaseSRWLockShared(&table_lock);
+    return n;
+}
+
 DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid)
 {
     struct svc_service *pinned[SERVICES_MAX];

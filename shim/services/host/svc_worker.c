@@ -325,6 +325,9 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
     case SVC_OP_DM_DEACTIVATE:
         dm_op_deactivate(w->pid, rq, rp);
         break;
+    case SVC_OP_DM_LIST:
+        dm_op_list(w->pid, rq, out, rp);
+        break;
     case SVC_OP_SHUTDOWN:
         svc_host_stop_serving();
         reply(rp, TRUE, 0);
