@@ -436,6 +436,14 @@ void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply 
 {
     struct svc_service *svc = svc_driver_get(rq->handle_id, rq->handle_gen);
     DWORD err = ERROR_INVALID_HANDLE;
+    if (svc && pid == GetCurrentProcessId()) {
+        /* A driver deactivating itself from its own thread (PipeDev does)
+         * returns into its DLL: the DLL stays loaded for the host's life,
+         * so no thread ever runs in an unloaded DLL. */
+        HMODULE pin;
+        GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
+                           (LPCWSTR)(void *)svc->module, &pin);
+    }
     if (svc) {
         ceshim_caller_enter(pid);
         err = svc_services_unload(svc);

@@ -251,3 +251,50 @@ CETEST(devmgr, deactivate_with_a_call_in_flight)
     CloseHandle(probe);
     svc_test_end(&t);
 }
+
+/* The self-deactivating driver's DeactivateDevice result, once written. */
+static BOOL self_result(DWORD result[2])
+{
+    HKEY k;
+    DWORD type, bytes = 2 * sizeof(DWORD);
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, KEY_READ, &k))
+        return FALSE;
+    BOOL ok = !RegQueryValueExW(k, L"Result", NULL, &type, (BYTE *)result, &bytes) && bytes == 2 * sizeof(DWORD);
+    RegCloseKey(k);
+    return ok;
+}
+
+CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
+{
+    struct svc_test t;
+    begin(&t);
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TDrvA", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    HANDLE h = activate_checked(L"Drivers\\TDrvA", 0);
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    DWORD got = 0, result[2] = { 0, 0 };
+    CHECK(DeviceIoControl(f, TDRV_SELF_DEACTIVATE, NULL, 0, NULL, 0, &got, NULL));
+    ULONGLONG start = cetest_now_ms();
+    while (!self_result(result) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    CHECK_MSG(result[0] == TRUE, "the driver's DeactivateDevice returned %lu, error %lu", result[0], result[1]);
+    DEVMGR_DEVICE_INFORMATION di;
+    di.dwSize = sizeof(di);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeviceIoControl(f, TDRV_INFO, NULL, 0, &di, sizeof(di), &got, NULL));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(f);
+    /* The host lives on and loads the driver again. */
+    h = activate_checked(L"Drivers\\TDrvA", 0);
+    f = dm_test_open(L"TDA1:");
+    struct tdrv_info info;
+    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
+    CloseHandle(f);
+    CHECK(DeactivateDevice(h));
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    svc_test_end(&t);
+}

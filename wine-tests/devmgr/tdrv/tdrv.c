@@ -216,6 +216,27 @@ DWORD drv_Write(DWORD id, LPCVOID buf, DWORD count)
     return put;
 }
 
+/* PipeDev's pattern: a thread of the driver deactivates the instance. */
+static DWORD WINAPI self_deactivate(void *arg)
+{
+    WCHAR *active = arg;
+    DWORD hnd = 0, result[2] = { 0, 0 };
+    HKEY k;
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, active, 0, KEY_READ, &k)) {
+        read_value(k, L"Hnd", &hnd, sizeof(hnd));
+        RegCloseKey(k);
+    }
+    HeapFree(GetProcessHeap(), 0, active);
+    SetLastError(0);
+    result[0] = (DWORD)DeactivateDevice((HANDLE)(ULONG_PTR)hnd);
+    result[1] = GetLastError();
+    if (!RegCreateKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL)) {
+        RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, sizeof(result));
+        RegCloseKey(k);
+    }
+    return 0;
+}
+
 BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
 {
     struct instance *inst;
@@ -245,6 +266,16 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         WakeAllConditionVariable(&changed);
         LeaveCriticalSection(&lock);
         return TRUE;
+    }
+    case TDRV_SELF_DEACTIVATE: {
+        WCHAR *copy = HeapAlloc(GetProcessHeap(), 0, sizeof(info.active));
+        if (!copy)
+            return FALSE;
+        memcpy(copy, info.active, sizeof(info.active));
+        HANDLE t = CreateThread(NULL, 0, self_deactivate, copy, 0, NULL);
+        if (t)
+            CloseHandle(t);
+        return t != NULL;
     }
     case TDRV_INFO:
         if (!out || out_len < sizeof(info)) {

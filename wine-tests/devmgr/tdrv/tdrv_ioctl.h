@@ -15,6 +15,12 @@
 /* out: DWORD, how many calls are blocked in Read now. */
 #define TDRV_BLOCKED CTL_CODE(TDRV_DEVICE, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
+/* The driver deactivates itself from a thread of its own, as PipeDev does:
+ * reads Hnd from its Active key, DeactivateDevice(Hnd), and writes the
+ * result and error (two DWORDs) to HKCU\TDRV_SELF_KEY, value "Result". */
+#define TDRV_SELF_DEACTIVATE CTL_CODE(TDRV_DEVICE, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
+
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {
     WCHAR active[64];     /* XXX_Init's first argument */
