@@ -57,6 +57,11 @@ typedef struct _REGINI {
     DWORD dwType;
 } REGINI, *LPREGINI;
 
+/* The device key of the driver whose Active key is ActiveKey (the string
+ * XXX_Init got), opened for reading; close it with RegCloseKey. NULL (CE
+ * 6.0) with GetLastError() on failure. Declared without WINAPI, as CE. */
+HKEY OpenDeviceKey(LPCWSTR ActiveKey);
+
 #ifdef __cplusplus
 }
 #endif

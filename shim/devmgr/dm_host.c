@@ -14,6 +14,7 @@
 
 #include <devload.h>
 
+#include "devmgr/dm_keys.h"
 #include "services/common/svc_names.h"
 #include "services/host/svc_host.h"
 
@@ -34,23 +35,6 @@ struct dm_driver {
 };
 
 /* ---- the device key: the services' roots, for a path --------------------------------- */
-
-/* Opens the driver key `path` (HKLM-relative): with CESHIM_SERVICES_INSTANCE
- * only HKCU\Software\ceshim\Instances\<word>\<path>; else HKCU\<path>,
- * then HKLM\<path> (as svc_config.c's roots). */
-static LONG open_device_key(const WCHAR *path, HKEY *out)
-{
-    WCHAR word[SVC_INSTANCE_MAX], full[64 + DEVKEY_LEN];
-    if (svc_instance_word(word)) {
-        _snwprintf(full, ARRAYSIZE(full), L"Software\\ceshim\\Instances\\%ls\\%ls", word, path);
-        full[ARRAYSIZE(full) - 1] = 0;
-        return RegOpenKeyExW(HKEY_CURRENT_USER, full, 0, KEY_READ, out);
-    }
-    LONG rc = RegOpenKeyExW(HKEY_CURRENT_USER, path, 0, KEY_READ, out);
-    if (rc == ERROR_FILE_NOT_FOUND)
-        rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, out);
-    return rc;
-}
 
 static BOOL read_sz(HKEY k, const WCHAR *name, WCHAR *out, DWORD cch)
 {
@@ -128,7 +112,7 @@ static void read_iclass(HKEY k, struct driver_config *cfg)
 static DWORD read_config(const WCHAR *path, struct driver_config *cfg)
 {
     HKEY k;
-    LONG rc = open_device_key(path, &k);
+    LONG rc = dm_open_device_key(path, KEY_READ, &k);
     if (rc)
         return rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : (DWORD)rc;
     DWORD err = ERROR_SUCCESS;

@@ -52,6 +52,15 @@ CETEST(devmgr, activate_prefixed_driver_reads_its_active_key)
     CHECK_EQ(info.param, 0);
     CHECK_EQ(info.open_access, GENERIC_READ | GENERIC_WRITE);
     CHECK(key_exists(info.active));
+    CHECK_WSTR_EQ(info.key_prefix, L"TDA"); /* OpenDeviceKey in XXX_Init */
+    /* An application may open it too; a key that is not an Active key fails. */
+    HKEY dev = OpenDeviceKey(info.active);
+    CHECK_MSG(dev != NULL, "OpenDeviceKey(%ls) failed, error %lu", info.active, GetLastError());
+    if (dev)
+        RegCloseKey(dev);
+    SetLastError(0xdeadbeef);
+    CHECK(OpenDeviceKey(L"Drivers\\Active\\NoSuchKey") == NULL);
+    CHECK_LASTERROR(ERROR_FILE_NOT_FOUND);
 
     /* The $device name reaches the same instance: a pipe between two opens. */
     HANDLE g = dm_test_open(L"\\$device\\TDA1");

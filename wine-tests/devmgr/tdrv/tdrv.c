@@ -101,6 +101,12 @@ DWORD drv_Init(LPCWSTR active, LPCVOID param)
     read_value(k, L"ClientInfo", &info.client_info, sizeof(info.client_info));
     read_value(k, L"TestValue", &info.regini_value, sizeof(info.regini_value));
     RegCloseKey(k);
+    /* The recommended way to the device key (CE's OpenDeviceKey page). */
+    HKEY dev = OpenDeviceKey(active);
+    if (dev) {
+        read_value(dev, L"Prefix", info.key_prefix, sizeof(info.key_prefix) - sizeof(WCHAR));
+        RegCloseKey(dev);
+    }
     if (info.client_info == 0xBAD || info.regini_value == 0xBAD)
         return 0; /* the tests' "Init fails" */
     DWORD ctx = 0;

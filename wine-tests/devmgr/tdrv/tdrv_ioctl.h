@@ -6,6 +6,7 @@
 
 #include <windows.h>
 #include <winioctl.h>
+#include <devload.h>
 
 #define TDRV_DEVICE 0x8123
 /* out: struct tdrv_info (what XXX_Init saw). */
@@ -33,6 +34,7 @@ struct tdrv_info {
     DWORD naked;          /* 1 in the naked-entries build */
     unsigned long long param; /* XXX_Init's second argument */
     DWORD open_access;    /* this open's AccessCode */
+    WCHAR key_prefix[8];  /* Prefix read through OpenDeviceKey(activeKey) */
     DWORD reserved;
 };
 
