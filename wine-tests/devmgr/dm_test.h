@@ -9,6 +9,7 @@
 #include "../services/svc_test.h"
 
 #include <devload.h>
+#include <pkfuncs.h>
 
 #include "tdrv/tdrv_ioctl.h"
 

@@ -17,6 +17,7 @@
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 #include "services/host/svc_host.h"
+#include "devmgr/dm_callerbuf.h"
 
 /* A busy client's next request comes within this, else the worker sleeps.
  * Every call costs the host this much spinning when calls come further
@@ -143,6 +144,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
     BOOL ok = FALSE;
     DWORD err = 0;
     ceshim_caller_enter(w->pid);
+    dm_callbuf_begin(w->pid, w->data, w->data_bytes); /* MapCallerPtr & co. within this call */
     SetLastError(0);
     switch (rq->op) {
     case SVC_OP_IOCTL:
@@ -163,6 +165,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
         ok = TRUE;
         break;
     }
+    dm_callbuf_end();
     err = GetLastError();
     ceshim_caller_leave();
     svc_open_put(o);
@@ -178,8 +181,10 @@ static void op_service_ioctl(struct worker *w, const struct svc_request *rq, str
         return;
     }
     ceshim_caller_enter(w->pid);
+    dm_callbuf_begin(w->pid, w->data, w->data_bytes);
     SetLastError(0);
     BOOL ok = call_ioctl(svc, svc->init_ctx, rq, in, out, rp);
+    dm_callbuf_end();
     DWORD err = GetLastError();
     ceshim_caller_leave();
     svc_service_put(svc);

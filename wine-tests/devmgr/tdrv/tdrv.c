@@ -243,6 +243,64 @@ static DWORD WINAPI self_deactivate(void *arg)
     return 0;
 }
 
+/* A driver following a pointer inside the caller's structure. */
+static BOOL embedded(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
+{
+    struct tdrv_embedded e;
+    if (!in || in_len != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    void *client = (void *)(ULONG_PTR)e.ptr;
+    BYTE *p = NULL;
+    switch (e.mode) {
+    case TDRV_EMB_MAP:
+        p = MapCallerPtr(client, e.len);
+        if (!p)
+            return FALSE;
+        if (MapCallerPtr(client, e.len) != p) {
+            SetLastError(ERROR_INVALID_DATA);
+            return FALSE;
+        }
+        for (DWORD i = 0; i < e.len; i++)
+            p[i] = (BYTE)(0xA0 + i);
+        return TRUE;
+    case TDRV_EMB_OPEN: {
+        void *m = NULL;
+        HRESULT hr = CeOpenCallerBuffer(&m, client, e.len, ARG_IO_PTR, FALSE);
+        if (hr != S_OK) {
+            SetLastError(hr == E_ACCESSDENIED ? ERROR_ACCESS_DENIED : ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        for (DWORD i = 0; i < e.len; i++)
+            ((BYTE *)m)[i]++;
+        return CeCloseCallerBuffer(m, client, e.len, ARG_IO_PTR) == S_OK;
+    }
+    case TDRV_EMB_PROCESS: {
+        DWORD v = 0x600D;
+        p = MapPtrToProcess(client, GetCallerProcess());
+        if (!p)
+            return FALSE;
+        memcpy(p, &v, sizeof(v));
+        UnMapPtr(p);
+        return TRUE;
+    }
+    case TDRV_EMB_FIRST:
+        p = MapCallerPtr(out, out_len);
+        if (p != out) {
+            SetLastError(ERROR_INVALID_DATA);
+            return FALSE;
+        }
+        memset(p, 0x77, out_len);
+        if (actual)
+            *actual = out_len;
+        return TRUE;
+    }
+    SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+}
+
 BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
 {
     struct instance *inst;
@@ -273,6 +331,8 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         LeaveCriticalSection(&lock);
         return TRUE;
     }
+    case TDRV_EMBEDDED:
+        return embedded(in, in_len, out, out_len, actual);
     case TDRV_SELF_DEACTIVATE: {
         WCHAR *copy = HeapAlloc(GetProcessHeap(), 0, sizeof(info.active));
         if (!copy)

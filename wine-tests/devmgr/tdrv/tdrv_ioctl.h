@@ -22,6 +22,19 @@
 #define TDRV_SELF_DEACTIVATE CTL_CODE(TDRV_DEVICE, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
 
+/* Embedded pointers: in = struct tdrv_embedded naming the caller's own
+ * buffer; the driver reaches it per `mode` (TDRV_EMB_*). */
+#define TDRV_EMBEDDED CTL_CODE(TDRV_DEVICE, 0x805, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_EMB_MAP 0u       /* MapCallerPtr twice (same shadow), byte i = 0xA0 + i */
+#define TDRV_EMB_OPEN 1u      /* CeOpenCallerBuffer(ARG_IO_PTR), each byte + 1, CeCloseCallerBuffer */
+#define TDRV_EMB_PROCESS 2u   /* MapPtrToProcess(GetCallerProcess()), first DWORD = 0x600D */
+#define TDRV_EMB_FIRST 3u     /* MapCallerPtr(pBufOut) is pBufOut; the out buffer filled with 0x77 */
+struct tdrv_embedded {
+    unsigned long long ptr; /* the caller's address, fixed-width for either bitness */
+    DWORD len;
+    DWORD mode;
+};
+
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {
     WCHAR active[64];     /* XXX_Init's first argument */
