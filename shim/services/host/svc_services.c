@@ -16,7 +16,10 @@
 
 static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct svc_service *table[SERVICES_MAX]; /* loaded or loading, by id - 1 */
-static uint32_t next_gen = 1;
+/* Generations start at a per-host value: an activation handle value
+ * (which carries 17 bits of one, dm_proto.h) kept from a host that died
+ * then rarely names a driver of the next host. */
+static uint32_t next_gen;
 
 /* Why boot services did not load, by device name (under table_lock): a
  * CreateFile of one gets the load's error, not "no such device". */
@@ -53,10 +56,14 @@ static DWORD reserve(struct svc_service *svc)
     if (find_device_locked(svc->device)) {
         err = ERROR_DEVICE_IN_USE;
     } else {
+        if (!next_gen)
+            next_gen = ((GetTickCount() * 2654435761u) ^ (GetCurrentProcessId() << 9)) | 1u;
         for (int i = 0; i < SERVICES_MAX; i++) {
             if (!table[i]) {
                 svc->id = (uint32_t)i + 1;
                 svc->gen = next_gen++;
+                if (!next_gen)
+                    next_gen = 1; /* 0 is never a generation */
                 svc->refs = 1;
                 svc->dying = 1; /* not usable until loaded */
                 table[i] = svc;
