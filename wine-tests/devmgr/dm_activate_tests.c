@@ -307,3 +307,67 @@ CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
     RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
     svc_test_end(&t);
 }
+
+struct racer {
+    HANDLE f;
+    volatile LONG *stop;
+    BOOL reader; /* blocks in ReadFile (woken by PreDeinit) instead of IOCTLs */
+    DWORD ok, refused, other, other_error;
+};
+
+static DWORD WINAPI race_thread(void *arg)
+{
+    struct racer *r = arg;
+    while (!*r->stop) {
+        struct tdrv_info info;
+        DWORD got = 0;
+        SetLastError(0xdeadbeef);
+        BOOL ok = r->reader ? ReadFile(r->f, &info, 4, &got, NULL)
+                            : DeviceIoControl(r->f, TDRV_INFO, NULL, 0, &info, sizeof(info), &got, NULL);
+        if (ok || (r->reader && GetLastError() == ERROR_OPERATION_ABORTED)) {
+            r->ok++;
+        } else if (GetLastError() == ERROR_INVALID_HANDLE) {
+            r->refused++;
+            if (r->refused > 50)
+                break; /* deactivated: every later call is refused */
+        } else {
+            r->other++;
+            r->other_error = GetLastError();
+        }
+    }
+    return 0;
+}
+
+CETEST(devmgr, deactivate_racing_8_threads_of_calls)
+{
+    struct svc_test t;
+    begin(&t);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TDrvA", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    for (int round = 0; round < 5 && cetest_failures() == 0; round++) {
+        HANDLE h = activate_checked(L"Drivers\\TDrvA", 0);
+        volatile LONG stop = 0;
+        struct racer r[8];
+        HANDLE threads[8];
+        for (int i = 0; i < 8; i++) {
+            memset(&r[i], 0, sizeof(r[i]));
+            r[i].f = dm_test_open(L"TDA1:");
+            r[i].stop = &stop;
+            r[i].reader = i % 2 == 0;
+            REQUIRE(r[i].f != INVALID_HANDLE_VALUE);
+            threads[i] = CreateThread(NULL, 0, race_thread, &r[i], 0, NULL);
+            REQUIRE(threads[i] != NULL);
+        }
+        Sleep(50);
+        CHECK(DeactivateDevice(h));
+        Sleep(50);
+        InterlockedExchange(&stop, 1);
+        CHECK_EQ(WaitForMultipleObjects(8, threads, TRUE, 20000), WAIT_OBJECT_0);
+        for (int i = 0; i < 8; i++) {
+            CHECK_MSG(r[i].other == 0, "thread %d: %lu calls failed with error %lu", i, r[i].other, r[i].other_error);
+            CHECK_MSG(r[i].refused > 0, "thread %d: no call refused after DeactivateDevice (%lu ok)", i, r[i].ok);
+            CloseHandle(threads[i]);
+            CloseHandle(r[i].f);
+        }
+    }
+    svc_test_end(&t);
+}
