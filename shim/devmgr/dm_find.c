@@ -12,11 +12,10 @@
 #include <devload.h>
 
 #include "common/trace.h"
+#include "devmgr/dm_keys.h"
 #include "devmgr/dm_proto.h"
 #include "services/client/svc_client.h"
 
-/* {f8a6ba98-087a-43ac-a9d8-b7f13c5bae31}: every stream driver with a name. */
-static const GUID stream_guid = { 0xf8a6ba98, 0x087a, 0x43ac, { 0xa9, 0xd8, 0xb7, 0xf1, 0x3c, 0x5b, 0xae, 0x31 } };
 
 struct search {
     struct search *next;
@@ -124,7 +123,7 @@ static BOOL has_guid(const struct dm_device_rec *r, const GUID *g)
     for (DWORD i = 0; i < r->guid_count && i < DM_GUIDS_MAX; i++)
         if (memcmp(r->guids[i], g, sizeof(*g)) == 0)
             return TRUE;
-    return r->full[0] && IsEqualGUID(g, &stream_guid);
+    return r->full[0] && IsEqualGUID(g, &dm_stream_guid);
 }
 
 static BOOL matches(const struct dm_device_rec *r, DeviceSearchType type, LPCVOID param)
@@ -295,7 +294,7 @@ BOOL EnumDeviceInterfaces(HANDLE h, DWORD dwIndex, GUID *pClass, LPWSTR pszNameB
         if (dwIndex < rec.guid_count)
             memcpy(pClass, rec.guids[dwIndex], sizeof(*pClass));
         else
-            *pClass = stream_guid;
+            *pClass = dm_stream_guid;
     }
     if (pszNameBuf)
         memcpy(pszNameBuf, name, need);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ceshim.h>
 #include <devload.h>
 
 #include "devmgr/dm_keys.h"
@@ -440,6 +441,25 @@ void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply 
     }
     rp->ok = !err;
     rp->error = err;
+}
+
+/* ---- interfaces ------------------------------------------------------------------------ */
+
+void dm_advertise(struct svc_service *svc, BOOL add)
+{
+    const struct dm_driver *d = svc->driver;
+    WCHAR name[32];
+    if (wcschr(svc->device, L':'))
+        wcscpy(name, svc->device); /* the legacy name, "ABC1:" */
+    else
+        _snwprintf(name, ARRAYSIZE(name), L"\\$device\\%ls", svc->device);
+    name[ARRAYSIZE(name) - 1] = 0;
+    DWORD saved = GetLastError();
+    for (DWORD i = 0; i < d->guid_count; i++)
+        AdvertiseInterface(&d->guids[i], name, add);
+    if (svc->device[0])
+        AdvertiseInterface(&dm_stream_guid, name, add);
+    SetLastError(saved);
 }
 
 /* ---- the drivers' records (FindFirstDevice, GetDeviceInformationBy*) ---------------------- */

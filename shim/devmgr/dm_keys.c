@@ -13,6 +13,8 @@
 #include "devmgr/dm_keys.h"
 #include "services/common/svc_config.h"
 
+const GUID dm_stream_guid = { 0xf8a6ba98, 0x087a, 0x43ac, { 0xa9, 0xd8, 0xb7, 0xf1, 0x3c, 0x5b, 0xae, 0x31 } };
+
 LONG dm_open_device_key(const WCHAR *path, REGSAM access, HKEY *out)
 {
     WCHAR word[SVC_INSTANCE_MAX], full[64 + DEVKEY_LEN];

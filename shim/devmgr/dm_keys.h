@@ -13,4 +13,8 @@
  * roots (svc_config.h). Returns the registry's error. */
 LONG dm_open_device_key(const WCHAR *path, REGSAM access, HKEY *out);
 
+/* DEVCLASS_STREAM_GUID {f8a6ba98-087a-43ac-a9d8-b7f13c5bae31}: the
+ * interface every stream driver with a name advertises. */
+extern const GUID dm_stream_guid;
+
 #endif /* CESHIM_DM_KEYS_H */

@@ -7,6 +7,9 @@
  */
 #include "dm_test.h"
 
+#include <msgqueue.h>
+#include <pnp.h>
+
 static const GUID test_guid = { 0x11111111, 0x2222, 0x3333, { 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb } };
 static const GUID other_guid = { 0x11111111, 0x2222, 0x3333, { 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xcc } };
 static const GUID stream_guid = { 0xf8a6ba98, 0x087a, 0x43ac, { 0xa9, 0xd8, 0xb7, 0xf1, 0x3c, 0x5b, 0xae, 0x31 } };
@@ -218,4 +221,72 @@ CETEST(devmgr_find, device_information_by_handles)
     CHECK(!GetDeviceInformationByDeviceHandle(gone, &di));
     CHECK_LASTERROR(ERROR_INVALID_HANDLE);
     three_end(&x);
+}
+
+/* The next DEVDETAIL from q within 5 s; FALSE if none. */
+static BOOL next_detail(HANDLE q, GUID *g, BOOL *attached, WCHAR *name, size_t name_chars)
+{
+    union {
+        DEVDETAIL d;
+        BYTE bytes[sizeof(DEVDETAIL) + (MAX_DEVCLASS_NAMELEN + 1) * sizeof(WCHAR)];
+    } msg;
+    DWORD got = 0, flags = 0;
+    memset(&msg, 0, sizeof(msg));
+    if (!ReadMsgQueue(q, &msg, sizeof(msg), &got, 5000, &flags))
+        return FALSE;
+    *g = msg.d.guidDevClass;
+    *attached = msg.d.fAttached;
+    lstrcpynW(name, msg.d.szName, (int)name_chars);
+    return TRUE;
+}
+
+CETEST(devmgr_find, interfaces_seen_by_a_listener)
+{
+    struct svc_test t;
+    svc_test_instance(&t, L"dmi");
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TIfc", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE) &&
+            set_iclass(&t, L"Drivers\\TIfc"));
+    MSGQUEUEOPTIONS o;
+    memset(&o, 0, sizeof(o));
+    o.dwSize = sizeof(o);
+    o.dwMaxMessages = 16;
+    o.cbMaxMessage = sizeof(DEVDETAIL) + (MAX_DEVCLASS_NAMELEN + 1) * sizeof(WCHAR);
+    o.bReadAccess = TRUE;
+    HANDLE q = CreateMsgQueue(NULL, &o);
+    REQUIRE(q != NULL);
+    HANDLE n = RequestDeviceNotifications(&test_guid, q, FALSE);
+    REQUIRE(n != NULL);
+    HANDLE h = ActivateDevice(L"Drivers\\TIfc", 0);
+    REQUIRE(h != NULL);
+    GUID g;
+    BOOL attached = FALSE;
+    WCHAR name[64] = L"";
+    CHECK(next_detail(q, &g, &attached, name, 64));
+    CHECK(IsEqualGUID(&g, &test_guid));
+    CHECK(attached);
+    CHECK_WSTR_EQ(name, L"TDA1:");
+    CHECK(DeactivateDevice(h));
+    CHECK(next_detail(q, &g, &attached, name, 64));
+    CHECK(IsEqualGUID(&g, &test_guid));
+    CHECK(!attached);
+    CHECK_WSTR_EQ(name, L"TDA1:");
+    CHECK(StopDeviceNotifications(n));
+
+    /* Every named stream driver under DEVCLASS_STREAM_GUID; fAll replays. */
+    h = ActivateDevice(L"Drivers\\TIfc", 0);
+    REQUIRE(h != NULL);
+    HANDLE q2 = CreateMsgQueue(NULL, &o);
+    REQUIRE(q2 != NULL);
+    SetLastError(0xdeadbeef);
+    n = RequestDeviceNotifications(&stream_guid, q2, TRUE);
+    CHECK_MSG(n != NULL, "RequestDeviceNotifications(fAll) failed, error %lu", GetLastError());
+    BOOL seen = FALSE;
+    while (!seen && next_detail(q2, &g, &attached, name, 64))
+        seen = IsEqualGUID(&g, &stream_guid) && attached && wcscmp(name, L"TDA1:") == 0;
+    CHECK(seen);
+    CHECK(StopDeviceNotifications(n));
+    CHECK(DeactivateDevice(h));
+    CloseMsgQueue(q);
+    CloseMsgQueue(q2);
+    svc_test_end(&t);
 }

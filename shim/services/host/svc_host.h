@@ -98,6 +98,9 @@ DWORD dm_call_init(struct svc_service *svc);
  * values) before Init / deletes it after Deinit or a failed load. */
 DWORD dm_active_create(struct svc_service *svc);
 void dm_active_delete(struct svc_service *svc);
+/* Advertises (add) or withdraws the driver's interfaces: its IClass
+ * GUIDs and, for a named driver, DEVCLASS_STREAM_GUID. */
+void dm_advertise(struct svc_service *svc, BOOL add);
 /* Frees the driver part. */
 void dm_driver_free(struct svc_service *svc);
 

@@ -303,6 +303,8 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
         return err;
     }
     svc_ports_start(svc); /* a super service (SERVICE_INIT_STOPPED) gets its ports */
+    if (svc->driver)
+        dm_advertise(svc, TRUE);
     AcquireSRWLockExclusive(&table_lock);
     struct boot_failure *old = boot_failure_locked(svc->device);
     if (old)
@@ -374,6 +376,8 @@ DWORD svc_services_unload(struct svc_service *svc)
     }
     if (InterlockedExchange(&svc->dying, 1))
         return ERROR_INVALID_PARAMETER; /* someone else unloads it */
+    if (svc->driver)
+        dm_advertise(svc, FALSE); /* withdrawn before the driver goes */
     if (svc->predeinit)
         svc->predeinit(svc->init_ctx);
     svc_opens_close_service(svc);
