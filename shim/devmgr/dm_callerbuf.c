@@ -264,8 +264,20 @@ static DWORD string_size(struct scope *s, const void *p, BOOL wide)
     return size;
 }
 
+static HRESULT open_caller_buffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc,
+                                  DWORD ArgumentDescriptor, BOOL ForceDuplicate);
+
 HRESULT CeOpenCallerBuffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc, DWORD ArgumentDescriptor,
                            BOOL ForceDuplicate)
+{
+    HRESULT hr = open_caller_buffer(ppDestMarshalled, pSrcUnmarshalled, cbSrc, ArgumentDescriptor, ForceDuplicate);
+    CESHIM_TRACE("CeOpenCallerBuffer(%p, %lu, 0x%lx, %d) = 0x%08lx", pSrcUnmarshalled, (unsigned long)cbSrc,
+                 (unsigned long)ArgumentDescriptor, ForceDuplicate, (unsigned long)hr);
+    return hr;
+}
+
+static HRESULT open_caller_buffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc,
+                                  DWORD ArgumentDescriptor, BOOL ForceDuplicate)
 {
     DWORD type = ArgumentDescriptor & ARG_TYPE_MASK;
     if (!ppDestMarshalled || !pSrcUnmarshalled || type == ARG_DW || !(type & (ARG_I_BIT | ARG_O_BIT)))

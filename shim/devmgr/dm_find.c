@@ -262,7 +262,16 @@ BOOL GetDeviceInformationByFileHandle(HANDLE hFile, PDEVMGR_DEVICE_INFORMATION p
     return ok;
 }
 
+static BOOL enum_interfaces(HANDLE h, DWORD dwIndex, GUID *pClass, LPWSTR pszNameBuf, LPDWORD lpdwNameBufSize);
+
 BOOL EnumDeviceInterfaces(HANDLE h, DWORD dwIndex, GUID *pClass, LPWSTR pszNameBuf, LPDWORD lpdwNameBufSize)
+{
+    BOOL ok = enum_interfaces(h, dwIndex, pClass, pszNameBuf, lpdwNameBufSize);
+    CESHIM_TRACE("EnumDeviceInterfaces(%p, %lu) = %d", h, (unsigned long)dwIndex, ok);
+    return ok;
+}
+
+static BOOL enum_interfaces(HANDLE h, DWORD dwIndex, GUID *pClass, LPWSTR pszNameBuf, LPDWORD lpdwNameBufSize)
 {
     struct dm_device_rec rec;
     struct svc_handle_info info;
