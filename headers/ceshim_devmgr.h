@@ -25,6 +25,11 @@ extern "C" {
 HANDLE ActivateDevice(LPCWSTR lpszDevKey, DWORD dwClientInfo);
 HANDLE ActivateDeviceEx(LPCWSTR lpszDevKey, LPCVOID lpRegEnts, DWORD cRegEnts, LPVOID lpvParam);
 BOOL DeactivateDevice(HANDLE hDevice);
+/* CE5's (obsolete since CE6): lpszType "ABC", dwIndex 0..9, lpszLib the
+ * DLL; XXX_Init gets dwInfo as its first argument (no Active key). 0 on
+ * failure. DeregisterDevice is DeactivateDevice. */
+HANDLE RegisterDevice(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dwInfo);
+BOOL DeregisterDevice(HANDLE hDevice);
 
 typedef enum {
     DeviceSearchByLegacyName,

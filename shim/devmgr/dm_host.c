@@ -33,6 +33,8 @@ struct dm_driver {
     DWORD regini_len, regini_count;
     GUID guids[DM_GUIDS_MAX];/* IClass, as read at activation */
     DWORD guid_count;
+    BOOL registered;         /* RegisterDevice: XXX_Init(dwInfo), no Active key */
+    DWORD info;
 };
 
 /* ---- the device key: the services' roots, for a path --------------------------------- */
@@ -200,6 +202,8 @@ static LONG write_regini(HKEY k, const struct dm_driver *d)
 DWORD dm_active_create(struct svc_service *svc)
 {
     struct dm_driver *d = svc->driver;
+    if (d->registered)
+        return ERROR_SUCCESS; /* CE5's RegisterDevice: Init gets dwInfo, not an Active key */
     HKEY k, root = HKEY_LOCAL_MACHINE;
     LONG rc = create_active(root, d, &k);
     if (rc == ERROR_ACCESS_DENIED) { /* Windows without admin rights: see docs/decisions.md */
@@ -293,6 +297,8 @@ BOOL dm_resolve(struct svc_service *svc)
 DWORD dm_call_init(struct svc_service *svc)
 {
     struct dm_driver *d = svc->driver;
+    if (d->registered) /* XXX_Init(DWORD dwInfo): the same first argument slot, __cdecl */
+        return d->init((LPCWSTR)(uintptr_t)d->info, NULL);
     return d->init(d->active, (LPCVOID)(uintptr_t)d->param);
 }
 
@@ -413,6 +419,36 @@ void dm_op_activate(DWORD pid, const struct svc_request *rq, const uint8_t *in, 
         rp->value = dm_handle_encode(SVC_OWN_BITS, svc->id, svc->gen);
 done:
     HeapFree(GetProcessHeap(), 0, tmpl.regini);
+    rp->ok = !err;
+    rp->error = err;
+}
+
+void dm_op_register(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp)
+{
+    /* in: the prefix (3 characters and a NUL) at 0, the DLL path at 8. */
+    WCHAR prefix[4];
+    struct driver_config cfg;
+    struct dm_driver tmpl;
+    DWORD err = ERROR_INVALID_PARAMETER;
+    memset(&cfg, 0, sizeof(cfg));
+    memset(&tmpl, 0, sizeof(tmpl));
+    size_t dll_chars = rq->in_len > 8 ? (rq->in_len - 8) / sizeof(WCHAR) : 0;
+    if (rq->in_len >= 8 && dll_chars >= 2 && dll_chars <= MAX_PATH && rq->arg0 <= 9) {
+        memcpy(prefix, in, sizeof(prefix));
+        memcpy(cfg.dll, in + 8, dll_chars * sizeof(WCHAR));
+        if (prefix[3] == 0 && wcslen(prefix) == 3 && iswalnum(prefix[0]) && iswalnum(prefix[1]) &&
+            iswalnum(prefix[2]) && cfg.dll[dll_chars - 1] == 0 && wcslen(cfg.dll) == dll_chars - 1) {
+            wcscpy(cfg.prefix, prefix);
+            tmpl.registered = TRUE;
+            tmpl.info = rq->arg1;
+            struct svc_service *svc = NULL;
+            ceshim_caller_enter(pid);
+            err = activate_at(&cfg, rq->arg0, &tmpl, &svc);
+            ceshim_caller_leave();
+            if (!err)
+                rp->value = dm_handle_encode(SVC_OWN_BITS, svc->id, svc->gen);
+        }
+    }
     rp->ok = !err;
     rp->error = err;
 }

@@ -371,3 +371,35 @@ CETEST(devmgr, deactivate_racing_8_threads_of_calls)
     }
     svc_test_end(&t);
 }
+
+CETEST(devmgr, register_device_ce5)
+{
+    struct svc_test t;
+    WCHAR dll[MAX_PATH];
+    begin(&t);
+    svc_test_dll_path(L"tdrv_pfx.dll", dll);
+    SetLastError(0xdeadbeef);
+    HANDLE h = RegisterDevice(L"TDA", 4, dll, 0x4321);
+    CHECK_MSG(h != NULL, "RegisterDevice failed, error %lu", GetLastError());
+    HANDLE f = dm_test_open(L"TDA4:");
+    struct tdrv_info info;
+    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
+    CHECK_EQ(info.client_info, 0x4321); /* XXX_Init's first argument is dwInfo */
+    CHECK_WSTR_EQ(info.active, L"(RegisterDevice)");
+    CloseHandle(f);
+    SetLastError(0xdeadbeef);
+    CHECK(RegisterDevice(L"TDA", 4, dll, 0) == NULL);
+    CHECK_LASTERROR(ERROR_DEVICE_IN_USE);
+    SetLastError(0xdeadbeef);
+    CHECK(RegisterDevice(L"TDAX", 4, dll, 0) == NULL);
+    CHECK_LASTERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    CHECK(RegisterDevice(L"TDA", 10, dll, 0) == NULL);
+    CHECK_LASTERROR(ERROR_INVALID_PARAMETER);
+    CHECK(DeregisterDevice(h));
+    SetLastError(0xdeadbeef);
+    CHECK(!DeregisterDevice(h));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    CHECK(dm_test_open(L"TDA4:") == INVALID_HANDLE_VALUE);
+    svc_test_end(&t);
+}

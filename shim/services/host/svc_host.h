@@ -83,6 +83,7 @@ struct svc_service *svc_driver_get(uint32_t id, uint32_t gen_low);
 /* The worker's ops: ActivateDeviceEx and DeactivateDevice. */
 void dm_op_activate(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
 void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply *rp);
+void dm_op_register(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
 void dm_op_list(DWORD pid, const struct svc_request *rq, uint8_t *out, struct svc_reply *rp);
 /* Pins every loaded driver into out (at most cap); returns how many.
  * Unpin each with svc_service_put. */

@@ -282,7 +282,8 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
     /* Shutting down: what would create something here is left to the
      * next host (the client starts one). */
     if (svc_host_stopping() && (rq->op == SVC_OP_OPEN || rq->op == SVC_OP_ACTIVATE || rq->op == SVC_OP_REGISTER ||
-                                rq->op == SVC_OP_ENUM || rq->op == SVC_OP_DM_ACTIVATE)) {
+                                rq->op == SVC_OP_ENUM || rq->op == SVC_OP_DM_ACTIVATE ||
+                                rq->op == SVC_OP_DM_REGISTER)) {
         rp->stopping = 1;
         reply(rp, FALSE, ERROR_SERVICE_NOT_ACTIVE);
         return;
@@ -329,6 +330,9 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         break;
     case SVC_OP_DM_DEACTIVATE:
         dm_op_deactivate(w->pid, rq, rp);
+        break;
+    case SVC_OP_DM_REGISTER:
+        dm_op_register(w->pid, rq, in, rp);
         break;
     case SVC_OP_DM_LIST:
         dm_op_list(w->pid, rq, out, rp);

@@ -86,13 +86,22 @@ DWORD drv_Init(LPCWSTR active, LPCVOID param)
 {
     struct tdrv_info info;
     memset(&info, 0, sizeof(info));
-    lstrcpynW(info.active, active ? active : L"", 64);
+    if ((ULONG_PTR)active < 0x10000) {
+        /* CE5's RegisterDevice: the argument is dwInfo, not a key path. */
+        info.client_info = (DWORD)(ULONG_PTR)active;
+        lstrcpynW(info.active, L"(RegisterDevice)", 64);
+        active = NULL;
+    } else {
+        lstrcpynW(info.active, active, 64);
+    }
     info.param = (unsigned long long)(ULONG_PTR)param;
 #ifdef TDRV_NAKED
     info.naked = 1;
 #endif
     HKEY k;
-    if (!active || RegOpenKeyExW(HKEY_LOCAL_MACHINE, active, 0, KEY_READ, &k))
+    if (!active)
+        goto registered;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, active, 0, KEY_READ, &k))
         return 0;
     read_value(k, L"Name", info.name, sizeof(info.name) - sizeof(WCHAR));
     read_value(k, L"FullName", info.full_name, sizeof(info.full_name) - sizeof(WCHAR));
@@ -107,6 +116,7 @@ DWORD drv_Init(LPCWSTR active, LPCVOID param)
         read_value(dev, L"Prefix", info.key_prefix, sizeof(info.key_prefix) - sizeof(WCHAR));
         RegCloseKey(dev);
     }
+registered:
     if (info.client_info == 0xBAD || info.regini_value == 0xBAD)
         return 0; /* the tests' "Init fails" */
     DWORD ctx = 0;
