@@ -72,19 +72,27 @@ HANDLE ActivateService(LPCWSTR lpszDevKey, DWORD dwClientInfo)
     return h;
 }
 
+BOOL svc_register_in(const WCHAR *type, DWORD index, const WCHAR *lib, WCHAR in[4 + MAX_PATH], DWORD *bytes)
+{
+    size_t lib_len = lib ? wcslen(lib) : 0;
+    if (!type || wcslen(type) != 3 || index > 9 || !lib_len || lib_len >= MAX_PATH)
+        return FALSE;
+    memcpy(in, type, 3 * sizeof(WCHAR));
+    in[3] = 0;
+    memcpy(in + 4, lib, (lib_len + 1) * sizeof(WCHAR));
+    *bytes = (DWORD)((4 + lib_len + 1) * sizeof(WCHAR));
+    return TRUE;
+}
+
 HANDLE RegisterService(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dwInfo)
 {
     HANDLE h = NULL;
-    size_t lib_len = lpszLib ? wcslen(lpszLib) : 0;
-    if (!lpszType || wcslen(lpszType) != 3 || dwIndex > 9 || !lib_len || lib_len >= MAX_PATH) {
+    WCHAR in[4 + MAX_PATH];
+    DWORD bytes;
+    if (!svc_register_in(lpszType, dwIndex, lpszLib, in, &bytes)) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        WCHAR in[4 + MAX_PATH];
-        memcpy(in, lpszType, 3 * sizeof(WCHAR));
-        in[3] = 0;
-        memcpy(in + 4, lpszLib, (lib_len + 1) * sizeof(WCHAR));
-        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in,
-                                 (DWORD)((4 + lib_len + 1) * sizeof(WCHAR)), NULL, 0 };
+        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in, bytes, NULL, 0 };
         h = service_create(&call);
     }
     CESHIM_TRACE("RegisterService(%ls, %lu, %ls, 0x%lx) = %p", lpszType ? lpszType : L"(null)",

@@ -47,6 +47,10 @@ BOOL svc_transact(const struct svc_call *call, struct svc_result *res, DWORD bit
  * the last error set if it failed; *bits and *host say which host did it. */
 BOOL svc_transact_load(const struct svc_call *call, struct svc_result *res, DWORD *bits, uint64_t *host);
 
+/* RegisterService's and RegisterDevice's in area, L"ABC\0<lib>\0" (the
+ * lib at char 4), and its size; FALSE if the arguments are bad. */
+BOOL svc_register_in(const WCHAR *type, DWORD index, const WCHAR *lib, WCHAR in[4 + MAX_PATH], DWORD *bytes);
+
 /* ---- handles (svc_handles.c) ---- */
 enum svc_handle_kind { SVC_HANDLE_FILE = 1, SVC_HANDLE_SERVICE = 2 };
 
