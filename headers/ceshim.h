@@ -47,6 +47,7 @@
 #include <kfuncs.h>         /* EventModify, EVENT_*, CeGetCallerTrust, OEM_CERTIFY_* */
 #include <ceshim_notify.h>  /* RequestDeviceNotifications, AdvertiseInterface (CE winbase.h); CeShimInjectPowerEvent */
 #include <ceshim_winbase.h> /* CeSetThreadPriority, CreateFileForMapping; routes CreateEvent, CreateFileMapping */
+#include <ceshim_devmgr.h>  /* ActivateDevice(Ex), DeactivateDevice, FindFirstDevice ... (CE winbase.h) */
 #include <ceshim_devio.h>   /* routes CreateFile, DeviceIoControl, ReadFile, WriteFile, SetFilePointer for services */
 #include <ceshim_cebase.h>  /* CE's WinMain, dbgapi.h, CE constants and winbase.h calls, registry paths, wide printf */
 

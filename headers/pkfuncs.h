@@ -97,6 +97,40 @@ HANDLE GetOwnerProcess(void);
 DWORD GetDirectCallerProcessId(void);
 DWORD GetCallerVMProcessId(void);
 
+/* Pointers a driver finds inside a caller's structure (drivers run in the
+ * services host, apart from their callers): each returns a shadow of the
+ * caller's memory that the host reads in and writes back (MapCallerPtr and
+ * MapPtrToProcess: when the entry-point call returns), or NULL if the
+ * caller cannot read that memory. Outside a call from another process the
+ * pointer comes back unchanged. UnMapPtr returns its argument. */
+LPVOID MapCallerPtr(LPVOID ptr, DWORD dwLen);
+LPVOID MapPtrToProcess(LPVOID lpv, HANDLE hProc);
+LPVOID UnMapPtr(LPVOID lpv);
+
+/* CeOpenCallerBuffer's argument descriptors (values: see docs/decisions.md). */
+#define ARG_TYPE_BITS 4
+#define ARG_TYPE_MASK 0x0F
+#define ARG_I_BIT 4
+#define ARG_O_BIT 8
+#define ARG_DW 0
+#define ARG_I_PTR 4
+#define ARG_I_WSTR 5
+#define ARG_I_ASTR 6
+#define ARG_I_PDW 7
+#define ARG_O_PTR 8
+#define ARG_O_PDW 9
+#define ARG_O_PI64 10
+#define ARG_IO_PTR 12
+#define ARG_IO_PDW 13
+#define ARG_IO_PI64 14
+
+/* CE 6.0: S_OK, E_INVALIDARG (NULL source or destination, ARG_DW, a buffer
+ * Close does not know), E_ACCESSDENIED (the caller cannot read it, or the
+ * write-back failed), E_OUTOFMEMORY. Close writes back for ARG_O and ARG_IO. */
+HRESULT CeOpenCallerBuffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc, DWORD ArgumentDescriptor,
+                           BOOL ForceDuplicate);
+HRESULT CeCloseCallerBuffer(PVOID pDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc, DWORD ArgumentDescriptor);
+
 #ifdef __cplusplus
 }
 #endif

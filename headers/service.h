@@ -11,6 +11,8 @@
 #include <windows.h>
 #include <winioctl.h>
 
+#include <devload.h>
+
 #ifndef FILE_DEVICE_SERVICE
 #define FILE_DEVICE_SERVICE 0x00000104
 #endif
@@ -59,17 +61,7 @@
 
 #define SERVICES_EXE_MAX_CMD_LINE_OPTIONS 16
 
-/* Registry Flags of a service (HKLM\Services\<Name>\Flags), CE's devload.h values. */
-#ifndef DEVFLAGS_NONE
-#define DEVFLAGS_NONE              0x00000000
-#define DEVFLAGS_UNLOAD            0x00000001
-#define DEVFLAGS_LOADLIBRARY       0x00000002
-#define DEVFLAGS_NOLOAD            0x00000004
-#define DEVFLAGS_TRUSTEDCALLERONLY 0x00010000
-#endif
-#ifndef DEVFLAGS_NOUNLOAD
-#define DEVFLAGS_NOUNLOAD          0x00000020
-#endif
+/* Registry Flags of a service (HKLM\Services\<Name>\Flags): DEVFLAGS_* of devload.h. */
 
 typedef void(WINAPI *PFN_SERVICE_SHUTDOWN)(void);
 

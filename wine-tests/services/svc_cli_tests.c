@@ -9,6 +9,7 @@
  */
 #include "cetest.h"
 #include "svc_test.h"
+#include "../devmgr/dm_test.h"
 
 #include <service.h>
 #include <stdio.h>
@@ -332,5 +333,25 @@ CETEST(services_cli, list_start_stop_help_unload_load_and_shutdown)
     CloseHandle(h);
     CHECK_EQ(run_cli(L"list", out, sizeof(out)), 0);
     contains(out, "TSA0:");
+    svc_test_end(&t);
+}
+
+/* ceshim's `drivers`: the stream drivers loaded, one line each. */
+CETEST(services_cli, drivers_lists_stream_drivers)
+{
+    struct svc_test t;
+    char out[8192];
+    svc_test_begin(&t);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\CliDrv", L"tdrv_pfx.dll", L"TDA", 3, DM_NO_VALUE));
+    CHECK_EQ(run_cli(L"drivers", out, sizeof(out)), 0); /* none yet: nothing, and success */
+    CHECK(strstr(out, "TDA3:") == NULL);
+    HANDLE h = ActivateDevice(L"Drivers\\CliDrv", 0);
+    REQUIRE(h != NULL);
+    CHECK_EQ(run_cli(L"drivers", out, sizeof(out)), 0);
+    char line[128];
+    _snprintf(line, sizeof(line), "TDA3:\t\\$device\\TDA3\t0x%08x\tDrivers\\CliDrv", (unsigned)(ULONG_PTR)h);
+    line[sizeof(line) - 1] = 0;
+    contains(out, line);
+    CHECK(DeactivateDevice(h));
     svc_test_end(&t);
 }

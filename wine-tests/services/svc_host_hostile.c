@@ -10,6 +10,8 @@
 
 #include <pkfuncs.h>
 
+#include "devmgr/dm_proto.h"
+
 #define RAW_SERIAL_BASE 0x70000000u /* far from the ceshim client's own serials (1, 2, ...) */
 #define RAW_SLOT_BYTES (64u * 1024u)
 #define REPLY_BOUND_MS 5000
@@ -308,6 +310,46 @@ CETEST(services_host, hostile_requests_get_errors_and_the_host_survives)
         put_wstr(&r, 0, L"TS");
         reg.arg0 = 2;
         EXPECT_REFUSED(&r, reg, ERROR_INVALID_PARAMETER);
+
+        /* Device manager: activation requests that lie about their sizes,
+         * and handles that name no driver (a service is never one). */
+        struct dm_activate_in head;
+        memset(&head, 0, sizeof(head));
+        head.key_chars = 0xFFFFFFFFu;
+        memcpy(r.data, &head, sizeof(head));
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head), 0), ERROR_INVALID_PARAMETER);
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) - 1, 0), ERROR_INVALID_PARAMETER);
+        head.key_chars = 4; /* "Drv" and a NUL, but the NUL is not there */
+        memcpy(r.data, &head, sizeof(head));
+        memcpy(r.data + sizeof(head), L"DrvX", 8);
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) + 8, 0), ERROR_INVALID_PARAMETER);
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) + 6, 0), ERROR_INVALID_PARAMETER);
+        memcpy(r.data + sizeof(head), L"Drv", 8);
+        head.count = 1000; /* records that are not there */
+        memcpy(r.data, &head, sizeof(head));
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) + 8, 0), ERROR_INVALID_PARAMETER);
+        struct dm_regini_rec rec = { 0xFFFFFFF0u, REG_DWORD, 4, 0 }; /* a name longer than the request */
+        head.count = 1;
+        memcpy(r.data, &head, sizeof(head));
+        memcpy(r.data + sizeof(head) + 8, &rec, sizeof(rec));
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) + 8 + sizeof(rec), 0),
+                       ERROR_INVALID_PARAMETER);
+        rec.name_chars = 2;
+        rec.data_len = 0xFFFFFFF0u; /* data longer than the request */
+        memcpy(r.data + sizeof(head) + 8, &rec, sizeof(rec));
+        memcpy(r.data + sizeof(head) + 8 + sizeof(rec), L"V", 4);
+        EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_ACTIVATE, 0, 0, 0, sizeof(head) + 8 + sizeof(rec) + 4, 0),
+                       ERROR_INVALID_PARAMETER);
+        for (uint32_t i = 0; i < 4; i++) {
+            const uint32_t dm_ids[] = { 0, 1, 300, 0xFFFFFFFFu };
+            EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_DEACTIVATE, dm_ids[i], 1, 0, 0, 0), ERROR_INVALID_HANDLE);
+            EXPECT_REFUSED(&r, rq_make(SVC_OP_DM_DEACTIVATE, dm_ids[i], 0xFFFFFFFFu, 0, 0, 0), ERROR_INVALID_HANDLE);
+        }
+        struct svc_request list = rq_make(SVC_OP_DM_LIST, id, gen, 0, 0, sizeof(struct dm_device_rec));
+        list.arg0 = DM_LIST_OPEN; /* our open is a service's, not a driver's */
+        EXPECT_REFUSED(&r, list, ERROR_INVALID_HANDLE);
+        list.arg0 = 77;
+        EXPECT_REFUSED(&r, list, ERROR_INVALID_PARAMETER);
 
         /* Handles that are not ours, or do not exist. */
         const uint32_t on_open[] = { SVC_OP_IOCTL, SVC_OP_READ, SVC_OP_WRITE, SVC_OP_SEEK, SVC_OP_CLOSE,

@@ -100,6 +100,8 @@ static void usage(void)
         L"  unregister <name>               keep <name> from loading (sets DEVFLAGS_NOLOAD)\r\n"
         L"  debug <mask|string> <instance>  send IOCTL_SERVICE_DEBUG: a number (decimal or\r\n"
         L"                                  0x hex) as a DWORD, anything else as a string\r\n"
+        L"  drivers                         ceshim extension: loaded stream drivers: legacy\r\n"
+        L"                                  name, device name, handle, device key\r\n"
         L"  shutdown                        ceshim extension: ask the services host to\r\n"
         L"                                  unload every service and exit\r\n"
         L"\r\n"
@@ -281,6 +283,26 @@ static BOOL cmd_help(const struct command *cmd, WCHAR **args)
     return TRUE;
 }
 
+/* ceshim extension: the stream drivers loaded (ActivateDevice), found as
+ * CE code finds them: every device has an empty bus name. */
+static BOOL cmd_drivers(const struct command *cmd, WCHAR **args)
+{
+    (void)cmd, (void)args;
+    DEVMGR_DEVICE_INFORMATION di;
+    memset(&di, 0, sizeof(di));
+    di.dwSize = sizeof(di);
+    HANDLE h = FindFirstDevice(DeviceSearchByBusName, L"", &di);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError() == ERROR_NO_MORE_FILES; /* none loaded */
+    do {
+        putf(L"%ls\t%ls\t0x%08x\t%ls\r\n", di.szLegacyName[0] ? di.szLegacyName : L"-",
+             di.szDeviceName[0] ? di.szDeviceName : L"-", (unsigned)(uintptr_t)di.hDevice, di.szDeviceKey);
+        di.dwSize = sizeof(di);
+    } while (FindNextDevice(h, &di));
+    FindClose(h);
+    return TRUE;
+}
+
 static BOOL cmd_shutdown(const struct command *cmd, WCHAR **args)
 {
     (void)cmd, (void)args;
@@ -290,6 +312,7 @@ static BOOL cmd_shutdown(const struct command *cmd, WCHAR **args)
 static const struct command commands[] = {
     { L"help", 0, 1, cmd_help, 0 },
     { L"list", 0, 0, cmd_list, 0 },
+    { L"drivers", 0, 0, cmd_drivers, 0 },
     { L"load", 1, 1, cmd_load, 0 },
     { L"unload", 1, 1, cmd_unload, 0 },
     { L"start", 1, 1, cmd_ioctl, IOCTL_SERVICE_START },

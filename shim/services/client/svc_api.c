@@ -16,6 +16,28 @@
 BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWORD code, LPVOID in, DWORD in_len,
                            LPVOID out, DWORD out_len, LPDWORD returned);
 
+BOOL svc_transact_load(const struct svc_call *call, struct svc_result *res, DWORD *bits, uint64_t *host)
+{
+    DWORD error;
+    *bits = SVC_OWN_BITS;
+    *host = 0;
+    BOOL made = svc_transact(call, res, *bits, host, SVC_HOST_START, &error);
+    if (made && !res->ok && res->error == ERROR_BAD_EXE_FORMAT) {
+        *bits = SVC_PEER_BITS;
+        *host = 0;
+        made = svc_transact(call, res, *bits, host, SVC_HOST_START, &error);
+    }
+    if (!made) {
+        SetLastError(error);
+        return FALSE;
+    }
+    if (!res->ok) {
+        SetLastError(res->error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* A call that creates a service in the host; its key handle, or NULL. A
  * DLL of the other bitness does not load in our host
  * (ERROR_BAD_EXE_FORMAT): the other bitness's host, started if need be,
@@ -23,22 +45,10 @@ BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWOR
 static HANDLE service_create(struct svc_call *call)
 {
     struct svc_result res;
-    uint64_t host = 0;
-    DWORD error, bits = SVC_OWN_BITS;
-    BOOL made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
-    if (made && !res.ok && res.error == ERROR_BAD_EXE_FORMAT) {
-        bits = SVC_PEER_BITS;
-        host = 0;
-        made = svc_transact(call, &res, bits, &host, SVC_HOST_START, &error);
-    }
-    if (!made) {
-        SetLastError(error);
+    uint64_t host;
+    DWORD bits;
+    if (!svc_transact_load(call, &res, &bits, &host))
         return NULL;
-    }
-    if (!res.ok) {
-        SetLastError(res.error);
-        return NULL;
-    }
     struct svc_handle_info info = { SVC_HANDLE_SERVICE, bits, host, res.value, res.value2 };
     return svc_handle_add(&info);
 }
@@ -62,19 +72,27 @@ HANDLE ActivateService(LPCWSTR lpszDevKey, DWORD dwClientInfo)
     return h;
 }
 
+BOOL svc_register_in(const WCHAR *type, DWORD index, const WCHAR *lib, WCHAR in[4 + MAX_PATH], DWORD *bytes)
+{
+    size_t lib_len = lib ? wcslen(lib) : 0;
+    if (!type || wcslen(type) != 3 || index > 9 || !lib_len || lib_len >= MAX_PATH)
+        return FALSE;
+    memcpy(in, type, 3 * sizeof(WCHAR));
+    in[3] = 0;
+    memcpy(in + 4, lib, (lib_len + 1) * sizeof(WCHAR));
+    *bytes = (DWORD)((4 + lib_len + 1) * sizeof(WCHAR));
+    return TRUE;
+}
+
 HANDLE RegisterService(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dwInfo)
 {
     HANDLE h = NULL;
-    size_t lib_len = lpszLib ? wcslen(lpszLib) : 0;
-    if (!lpszType || wcslen(lpszType) != 3 || dwIndex > 9 || !lib_len || lib_len >= MAX_PATH) {
+    WCHAR in[4 + MAX_PATH];
+    DWORD bytes;
+    if (!svc_register_in(lpszType, dwIndex, lpszLib, in, &bytes)) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        WCHAR in[4 + MAX_PATH];
-        memcpy(in, lpszType, 3 * sizeof(WCHAR));
-        in[3] = 0;
-        memcpy(in + 4, lpszLib, (lib_len + 1) * sizeof(WCHAR));
-        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in,
-                                 (DWORD)((4 + lib_len + 1) * sizeof(WCHAR)), NULL, 0 };
+        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in, bytes, NULL, 0 };
         h = service_create(&call);
     }
     CESHIM_TRACE("RegisterService(%ls, %lu, %ls, 0x%lx) = %p", lpszType ? lpszType : L"(null)",

@@ -42,6 +42,15 @@ enum svc_host_need {
 BOOL svc_transact(const struct svc_call *call, struct svc_result *res, DWORD bits, uint64_t *host_start,
                   enum svc_host_need need, DWORD *error);
 
+/* A call that loads a DLL (a service or a driver): in our bitness's host,
+ * and in the other's when our host says ERROR_BAD_EXE_FORMAT. FALSE with
+ * the last error set if it failed; *bits and *host say which host did it. */
+BOOL svc_transact_load(const struct svc_call *call, struct svc_result *res, DWORD *bits, uint64_t *host);
+
+/* RegisterService's and RegisterDevice's in area, L"ABC\0<lib>\0" (the
+ * lib at char 4), and its size; FALSE if the arguments are bad. */
+BOOL svc_register_in(const WCHAR *type, DWORD index, const WCHAR *lib, WCHAR in[4 + MAX_PATH], DWORD *bytes);
+
 /* ---- handles (svc_handles.c) ---- */
 enum svc_handle_kind { SVC_HANDLE_FILE = 1, SVC_HANDLE_SERVICE = 2 };
 
@@ -65,6 +74,10 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
 /* TRUE if name is a service device name ("ABC0:" or "\\$services\\ABC0:");
  * device receives the 6-char L"ABC0:" form. */
 BOOL svc_parse_device_name(const WCHAR *name, WCHAR device[6]);
+/* CreateFile's names: the service forms, a driver's legacy "ABC1:" (the
+ * prefix may hold digits after its first letter) and "\\$device\\ABC<n>";
+ * device receives the host's name: L"ABC1:" for one digit, else L"ABC12". */
+BOOL svc_parse_any_device_name(const WCHAR *name, WCHAR device[16]);
 
 /* CloseHandle's hook (svc_devio.c): TRUE if h was a service handle. */
 BOOL ceshim_services_close_hook(HANDLE h, BOOL *result);

@@ -31,8 +31,48 @@ BOOL svc_parse_device_name(const WCHAR *name, WCHAR device[6])
     return TRUE;
 }
 
+static BOOL is_alnum(WCHAR c) { return is_alpha(c) || (c >= L'0' && c <= L'9'); }
+
+BOOL svc_parse_any_device_name(const WCHAR *name, WCHAR device[16])
+{
+    static const WCHAR device_volume[] = L"\\$device\\";
+    WCHAR six[6];
+    if (svc_parse_device_name(name, six)) {
+        memcpy(device, six, sizeof(six));
+        return TRUE;
+    }
+    if (!name)
+        return FALSE;
+    BOOL ns = _wcsnicmp(name, device_volume, ARRAYSIZE(device_volume) - 1) == 0;
+    if (ns)
+        name += ARRAYSIZE(device_volume) - 1;
+    /* A prefix of three: a letter, then letters or digits (PipeLib's "PD0"). */
+    if (!is_alpha(name[0]) || !is_alnum(name[1]) || !is_alnum(name[2]))
+        return FALSE;
+    size_t digits = 0;
+    while (digits < 10 && name[3 + digits] >= L'0' && name[3 + digits] <= L'9')
+        digits++;
+    if (!digits)
+        return FALSE;
+    if (!ns) { /* legacy: one digit and a colon */
+        if (digits != 1 || name[4] != L':' || name[5] != 0)
+            return FALSE;
+        memcpy(device, name, 6 * sizeof(WCHAR));
+        return TRUE;
+    }
+    if (name[3 + digits] != 0 || (digits > 1 && name[3] == L'0'))
+        return FALSE;
+    /* \$device\ABC1 is ABC1:; \$device\ABC12 has no legacy name. */
+    memcpy(device, name, (3 + digits) * sizeof(WCHAR));
+    device[3 + digits] = digits == 1 ? L':' : 0;
+    device[4 + digits] = 0;
+    if (digits == 1)
+        device[5] = 0;
+    return TRUE;
+}
+
 /* Desktop Windows has its own COMn: and LPTn: devices. */
-static BOOL is_desktop_device(const WCHAR device[6])
+static BOOL is_desktop_device(const WCHAR *device)
 {
     return _wcsnicmp(device, L"COM", 3) == 0 || _wcsnicmp(device, L"LPT", 3) == 0;
 }
@@ -53,7 +93,7 @@ static BOOL device_found(BOOL made, const struct svc_result *res, DWORD error)
 
 HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dll, DWORD *dll_bytes, DWORD *error)
 {
-    struct svc_call call = { SVC_OP_OPEN, 0, 0, 0, access, share, device, 6 * sizeof(WCHAR), dll,
+    struct svc_call call = { SVC_OP_OPEN, 0, 0, 0, access, share, device, (DWORD)((wcslen(device) + 1) * sizeof(WCHAR)), dll,
                              dll_bytes ? *dll_bytes : 0 };
     struct svc_result res;
     uint64_t host = 0;
@@ -101,8 +141,8 @@ HANDLE WINAPI CeShimCreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD
                                 LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                                 DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-    WCHAR device[6];
-    if (!svc_parse_device_name(lpFileName, device))
+    WCHAR device[16];
+    if (!svc_parse_any_device_name(lpFileName, device))
         return CreateFileW(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
                            dwFlagsAndAttributes, hTemplateFile);
     DWORD error = 0;
@@ -121,10 +161,10 @@ HANDLE WINAPI CeShimCreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD 
                                 LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
                                 DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
-    WCHAR wide[32], device[6]; /* room for L"\\$services\\ABC0:" */
+    WCHAR wide[32], device[16]; /* room for L"\\$services\\ABC0:", L"\\$device\\ABC1234567890" */
     if (lpFileName && strlen(lpFileName) < ARRAYSIZE(wide) &&
         MultiByteToWideChar(CP_ACP, 0, lpFileName, -1, wide, ARRAYSIZE(wide)) &&
-        svc_parse_device_name(wide, device))
+        svc_parse_any_device_name(wide, device))
         return CeShimCreateFileW(wide, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,
                                  dwFlagsAndAttributes, hTemplateFile);
     return CreateFileA(lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes, dwCreationDisposition,

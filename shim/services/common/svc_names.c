@@ -51,11 +51,15 @@ void svc_connect_queue_name(WCHAR *out, DWORD bits)
 
 void svc_device_claim_name(WCHAR *out, const WCHAR *device)
 {
-    WCHAR ns[SVC_INSTANCE_MAX + 1], dev[5];
+    /* "ABC0:" -> ABC0; a driver's "ABC12" (Index >= 10) -> ABC12. */
+    WCHAR ns[SVC_INSTANCE_MAX + 1], dev[16];
     namespace_part(ns, ARRAYSIZE(ns));
-    for (int i = 0; i < 4; i++)
-        dev[i] = device[i] ? towupper(device[i]) : L'_';
-    dev[4] = 0;
+    int n = 0;
+    for (; n < 15 && device[n] && device[n] != L':'; n++)
+        dev[n] = towupper(device[n]);
+    for (; n < 4; n++)
+        dev[n] = L'_';
+    dev[n] = 0;
     _snwprintf(out, SVC_OBJECT_NAME_MAX, L"Local\\ceshim.svc%ls.device.%ls", ns, dev);
     out[SVC_OBJECT_NAME_MAX - 1] = 0;
 }

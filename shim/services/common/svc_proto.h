@@ -78,7 +78,11 @@ enum svc_op {
     SVC_OP_GOODBYE = 14,   /* the client thread leaves; the worker exits */
     SVC_OP_PORT = 15,      /* handle (code: SVC_PORT_HANDLE_*), arg0 SVC_PORT_*, arg1 protocol,
                               in: the SOCKADDR bytes (ServiceAddPort/ClosePort/UnbindPorts) */
-    SVC_OP_MAX = 16
+    SVC_OP_DM_ACTIVATE = 16,   /* in: struct dm_activate_in ... (devmgr/dm_proto.h) -> value handle */
+    SVC_OP_DM_DEACTIVATE = 17, /* handle_id slot id, handle_gen generation's low bits */
+    SVC_OP_DM_LIST = 18,       /* arg0 DM_LIST_*; out: struct dm_device_rec[] -> value count */
+    SVC_OP_DM_REGISTER = 19,   /* in: L"Prefix\0Dll\0"; arg0 index, arg1 dwInfo -> value handle */
+    SVC_OP_MAX = 20
 };
 
 /* svc_request.arg0 of SVC_OP_PORT. */

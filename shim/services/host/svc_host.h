@@ -10,8 +10,12 @@
 
 #include "services/common/svc_config.h"
 #include "services/common/svc_proto.h"
+#include "devmgr/dm_proto.h"
 
 typedef DWORD (*svc_init_fn)(DWORD);
+/* A stream driver's XXX_Init(LPCTSTR activeKey, LPCVOID lpvParam), __cdecl
+ * as CE declares it (so a driver taking one argument is called safely). */
+typedef DWORD (*dm_init_fn)(LPCWSTR, LPCVOID);
 typedef BOOL (*svc_ctx_fn)(DWORD);
 typedef DWORD (*svc_open_fn)(DWORD, DWORD, DWORD);
 typedef DWORD (*svc_read_fn)(DWORD, LPVOID, DWORD);
@@ -25,7 +29,8 @@ struct svc_service {
     volatile LONG refs;         /* the table's + one per call or open in progress */
     volatile LONG dying;        /* being unloaded: no new opens or calls */
     WCHAR key[SVC_NAME_MAX];    /* registry key ("" for RegisterService) */
-    WCHAR device[6];            /* L"ABC0:" */
+    WCHAR device[16];           /* L"ABC0:"; a driver with Index >= 10: L"ABC12";
+                                   a driver without Prefix: L"" */
     WCHAR dll[MAX_PATH];
     DWORD flags, context, init_ctx;
     HMODULE module;
@@ -38,6 +43,7 @@ struct svc_service {
     svc_ioctl_fn ioctl;
     struct svc_ports *ports;    /* a super service's ports (svc_ports.c); NULL if none */
     HANDLE claim;               /* the session-wide claim of `device` (both bitnesses' hosts) */
+    struct dm_driver *driver;   /* a stream driver (shim/devmgr/dm_host.c); NULL for a service */
 };
 
 /* ---- svc_services.c ---- */
@@ -64,6 +70,40 @@ DWORD svc_services_boot_error(const WCHAR *device);
 BOOL svc_host_ensure(DWORD bits, DWORD *error);
 /* Unloads everything (host exit). */
 void svc_services_unload_all(void);
+
+/* Loads a stream driver (svc->driver set; dm_host.c fills it): reserves
+ * the name, creates the Active key, XXX_Init. Frees svc on failure. */
+/* Frees a service or driver that is unloaded (or never loaded). */
+void svc_service_free(struct svc_service *svc);
+DWORD svc_services_load_driver(struct svc_service *svc, struct svc_service **out);
+/* Pins a driver by id and the low DM_HANDLE_GEN_BITS of its generation. */
+struct svc_service *svc_driver_get(uint32_t id, uint32_t gen_low);
+
+/* ---- shim/devmgr/dm_host.c: stream drivers ---- */
+/* The worker's ops: ActivateDeviceEx and DeactivateDevice. */
+void dm_op_activate(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
+void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply *rp);
+void dm_op_register(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
+void dm_op_list(DWORD pid, const struct svc_request *rq, uint8_t *out, struct svc_reply *rp);
+/* Pins every loaded driver into out (at most cap); returns how many.
+ * Unpin each with svc_service_put. */
+DWORD svc_drivers_pin_all(struct svc_service **out, DWORD cap);
+/* How many opens svc has. */
+DWORD svc_opens_count(const struct svc_service *svc);
+/* Entry points of a driver (naked or prefixed); FALSE if CE would refuse
+ * the set. */
+BOOL dm_resolve(struct svc_service *svc);
+/* XXX_Init(activeKey, lpvParam); its context (0 = failure). */
+DWORD dm_call_init(struct svc_service *svc);
+/* Creates the Active key (Hnd, Name, FullName, Key, ClientInfo, REGINI
+ * values) before Init / deletes it after Deinit or a failed load. */
+DWORD dm_active_create(struct svc_service *svc);
+void dm_active_delete(struct svc_service *svc);
+/* Advertises (add) or withdraws the driver's interfaces: its IClass
+ * GUIDs and, for a named driver, DEVCLASS_STREAM_GUID. */
+void dm_advertise(struct svc_service *svc, BOOL add);
+/* Frees the driver part. */
+void dm_driver_free(struct svc_service *svc);
 
 /* ---- svc_ports.c: super services (SERVICE_INIT_STOPPED) ---- */
 struct svc_ports;

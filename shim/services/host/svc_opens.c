@@ -147,6 +147,17 @@ void svc_opens_close_service(struct svc_service *svc)
     }
 }
 
+DWORD svc_opens_count(const struct svc_service *svc)
+{
+    DWORD n = 0;
+    AcquireSRWLockShared(&opens_lock);
+    for (uint32_t i = 0; i < OPENS_MAX; i++)
+        if (opens[i].gen && opens[i].svc == svc && !opens[i].closing)
+            n++;
+    ReleaseSRWLockShared(&opens_lock);
+    return n;
+}
+
 /* ---- client processes and IOCTL_PSL_NOTIFY ----------------------------------------- */
 
 struct watched {

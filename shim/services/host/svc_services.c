@@ -16,7 +16,10 @@
 
 static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct svc_service *table[SERVICES_MAX]; /* loaded or loading, by id - 1 */
-static uint32_t next_gen = 1;
+/* Generations start at a per-host value: an activation handle value
+ * (which carries 17 bits of one, dm_proto.h) kept from a host that died
+ * then rarely names a driver of the next host. */
+static uint32_t next_gen;
 
 /* Why boot services did not load, by device name (under table_lock): a
  * CreateFile of one gets the load's error, not "no such device". */
@@ -39,7 +42,7 @@ static struct boot_failure *boot_failure_locked(const WCHAR *device)
 static struct svc_service *find_device_locked(const WCHAR *device)
 {
     for (int i = 0; i < SERVICES_MAX; i++)
-        if (table[i] && _wcsicmp(table[i]->device, device) == 0)
+        if (table[i] && device[0] && _wcsicmp(table[i]->device, device) == 0)
             return table[i];
     return NULL;
 }
@@ -53,10 +56,14 @@ static DWORD reserve(struct svc_service *svc)
     if (find_device_locked(svc->device)) {
         err = ERROR_DEVICE_IN_USE;
     } else {
+        if (!next_gen)
+            next_gen = ((GetTickCount() * 2654435761u) ^ (GetCurrentProcessId() << 9)) | 1u;
         for (int i = 0; i < SERVICES_MAX; i++) {
             if (!table[i]) {
                 svc->id = (uint32_t)i + 1;
                 svc->gen = next_gen++;
+                if (!next_gen)
+                    next_gen = 1; /* 0 is never a generation */
                 svc->refs = 1;
                 svc->dying = 1; /* not usable until loaded */
                 table[i] = svc;
@@ -75,10 +82,19 @@ static void unreserve(struct svc_service *svc)
     if (svc->id && table[svc->id - 1] == svc)
         table[svc->id - 1] = NULL;
     ReleaseSRWLockExclusive(&table_lock);
+    if (svc->driver)
+        dm_active_delete(svc);
     if (svc->claim) {
         CloseHandle(svc->claim); /* the name is free for every host again */
         svc->claim = NULL;
     }
+}
+
+void svc_service_free(struct svc_service *svc)
+{
+    if (svc->driver)
+        dm_driver_free(svc);
+    HeapFree(GetProcessHeap(), 0, svc);
 }
 
 /* A device name is unique in the session, across the hosts of both
@@ -86,6 +102,8 @@ static void unreserve(struct svc_service *svc)
  * until the unload (or its death). Whoever creates it first has it. */
 static DWORD claim_device_name(struct svc_service *svc)
 {
+    if (!svc->device[0])
+        return ERROR_SUCCESS; /* a driver without Prefix has no name */
     WCHAR name[SVC_OBJECT_NAME_MAX];
     svc_device_claim_name(name, svc->device);
     HANDLE h = CreateEventW(svc_user_only_sa(), TRUE, FALSE, name);
@@ -112,7 +130,18 @@ struct svc_service *svc_service_get(uint32_t id, uint32_t gen)
 {
     struct svc_service *s = NULL;
     AcquireSRWLockShared(&table_lock);
-    if (id >= 1 && id <= SERVICES_MAX && table[id - 1] && table[id - 1]->gen == gen)
+    if (id >= 1 && id <= SERVICES_MAX && table[id - 1] && table[id - 1]->gen == gen && !table[id - 1]->driver)
+        s = pin_locked(table[id - 1]);
+    ReleaseSRWLockShared(&table_lock);
+    return s;
+}
+
+struct svc_service *svc_driver_get(uint32_t id, uint32_t gen_low)
+{
+    struct svc_service *s = NULL;
+    AcquireSRWLockShared(&table_lock);
+    if (id >= 1 && id <= SERVICES_MAX && table[id - 1] && table[id - 1]->driver &&
+        (table[id - 1]->gen & DM_HANDLE_GEN_MASK) == gen_low)
         s = pin_locked(table[id - 1]);
     ReleaseSRWLockShared(&table_lock);
     return s;
@@ -153,6 +182,26 @@ static void *resolve(HMODULE m, const WCHAR *prefix, const char *entry)
 #define RESOLVE(field, type, entry) \
     do { void *p_ = resolve(svc->module, svc->device, entry); memcpy(&svc->field, &p_, sizeof(p_)); } while (0)
 
+/* A stream driver's entry points (dm_host.c) and XXX_Init. */
+static DWORD init_driver(struct svc_service *svc)
+{
+    if (!dm_resolve(svc)) {
+        svc_host_log("%ls lacks the entry points CE requires of a stream driver", svc->dll);
+        FreeLibrary(svc->module);
+        svc->module = NULL;
+        return ERROR_INVALID_FUNCTION;
+    }
+    SetLastError(0);
+    svc->init_ctx = dm_call_init(svc);
+    if (!svc->init_ctx) {
+        svc_host_log("%ls: XXX_Init failed (error %lu)", svc->dll, (unsigned long)GetLastError());
+        FreeLibrary(svc->module);
+        svc->module = NULL;
+        return ERROR_OPEN_FAILED;
+    }
+    return ERROR_SUCCESS;
+}
+
 /* Loads the DLL, checks CE6's export rules, calls xxx_Init. */
 static DWORD load_and_init(struct svc_service *svc)
 {
@@ -167,6 +216,8 @@ static DWORD load_and_init(struct svc_service *svc)
         svc_host_log("cannot load %ls (error %lu)", svc->dll, (unsigned long)e);
         return e ? e : ERROR_MOD_NOT_FOUND;
     }
+    if (svc->driver)
+        return init_driver(svc);
     RESOLVE(init, svc_init_fn, "Init");
     RESOLVE(deinit, svc_ctx_fn, "Deinit");
     RESOLVE(open, svc_open_fn, "Open");
@@ -234,8 +285,10 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
         svc_host_log("%ls is taken in this session (error %lu)", svc->device, (unsigned long)err);
         unreserve(svc);
     }
+    if (!err && svc->driver && (err = dm_active_create(svc)) != ERROR_SUCCESS)
+        unreserve(svc);
     if (err) {
-        HeapFree(GetProcessHeap(), 0, svc);
+        svc_service_free(svc);
         return err;
     }
     err = run_lifecycle(svc, TRUE);
@@ -246,10 +299,12 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
     }
     if (err) {
         unreserve(svc);
-        HeapFree(GetProcessHeap(), 0, svc);
+        svc_service_free(svc);
         return err;
     }
     svc_ports_start(svc); /* a super service (SERVICE_INIT_STOPPED) gets its ports */
+    if (svc->driver)
+        dm_advertise(svc, TRUE);
     AcquireSRWLockExclusive(&table_lock);
     struct boot_failure *old = boot_failure_locked(svc->device);
     if (old)
@@ -304,11 +359,16 @@ DWORD svc_services_register(const WCHAR *prefix, DWORD index, const WCHAR *dll, 
     return load(svc, 1, out);
 }
 
+DWORD svc_services_load_driver(struct svc_service *svc, struct svc_service **out)
+{
+    return load(svc, 1, out);
+}
+
 DWORD svc_services_unload(struct svc_service *svc)
 {
     if (svc->flags & DEVFLAGS_NOUNLOAD)
         return ERROR_ACCESS_DENIED;
-    if (svc->ioctl) {
+    if (svc->ioctl && !svc->driver) {
         DWORD can = 1, got = 0;
         if (svc->ioctl(svc->init_ctx, IOCTL_SERVICE_QUERY_CAN_DEINIT, NULL, 0, (PBYTE)&can, sizeof(can), &got) &&
             can == 0)
@@ -316,6 +376,8 @@ DWORD svc_services_unload(struct svc_service *svc)
     }
     if (InterlockedExchange(&svc->dying, 1))
         return ERROR_INVALID_PARAMETER; /* someone else unloads it */
+    if (svc->driver)
+        dm_advertise(svc, FALSE); /* withdrawn before the driver goes */
     if (svc->predeinit)
         svc->predeinit(svc->init_ctx);
     svc_opens_close_service(svc);
@@ -335,7 +397,18 @@ static void unload_and_free(struct svc_service *svc)
 {
     InterlockedIncrement(&svc->refs);
     if (svc_services_unload(svc) == ERROR_SUCCESS)
-        HeapFree(GetProcessHeap(), 0, svc);
+        svc_service_free(svc);
+}
+
+DWORD svc_drivers_pin_all(struct svc_service **out, DWORD cap)
+{
+    DWORD n = 0;
+    AcquireSRWLockShared(&table_lock);
+    for (int i = 0; i < SERVICES_MAX && n < cap; i++)
+        if (table[i] && table[i]->driver && (out[n] = pin_locked(table[i])) != NULL)
+            n++;
+    ReleaseSRWLockShared(&table_lock);
+    return n;
 }
 
 DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid)
@@ -344,7 +417,7 @@ DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid)
     DWORD n = 0;
     AcquireSRWLockShared(&table_lock);
     for (int i = 0; i < SERVICES_MAX; i++)
-        if ((pinned[n] = pin_locked(table[i])) != NULL)
+        if (table[i] && !table[i]->driver && (pinned[n] = pin_locked(table[i])) != NULL)
             n++;
     ReleaseSRWLockShared(&table_lock);
     for (DWORD i = 0; i < n; i++) {

@@ -17,6 +17,7 @@
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 #include "services/host/svc_host.h"
+#include "devmgr/dm_callerbuf.h"
 
 /* A busy client's next request comes within this, else the worker sleeps.
  * Every call costs the host this much spinning when calls come further
@@ -55,10 +56,22 @@ static BOOL in_string(const struct worker *w, const struct svc_request *rq, uint
     return FALSE;
 }
 
+/* "ABC0:" (three characters, a digit, a colon) or a driver's "ABC12"
+ * (two or more digits, no colon): the names the host's table holds. */
+static BOOL host_device_name(const WCHAR *d)
+{
+    size_t len = wcslen(d), digits = 0;
+    while (3 + digits < len && iswdigit(d[3 + digits]))
+        digits++;
+    if (len < 5 || !iswalnum(d[0]) || !iswalnum(d[1]) || !iswalnum(d[2]) || !digits)
+        return FALSE;
+    return (digits == 1 && len == 5 && d[4] == L':') || (digits >= 2 && len == 3 + digits);
+}
+
 static void op_open(struct worker *w, const struct svc_request *rq, struct svc_reply *rp, uint8_t *out)
 {
-    WCHAR device[6];
-    if (!in_string(w, rq, 0, device, 6) || wcslen(device) != 5) {
+    WCHAR device[16]; /* L"ABC0:", or a driver's L"ABC12" */
+    if (!in_string(w, rq, 0, device, 16) || !host_device_name(device)) {
         reply(rp, FALSE, ERROR_INVALID_PARAMETER);
         return;
     }
@@ -131,6 +144,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
     BOOL ok = FALSE;
     DWORD err = 0;
     ceshim_caller_enter(w->pid);
+    dm_callbuf_begin(w->pid, w->data, w->data_bytes); /* MapCallerPtr & co. within this call */
     SetLastError(0);
     switch (rq->op) {
     case SVC_OP_IOCTL:
@@ -151,6 +165,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
         ok = TRUE;
         break;
     }
+    dm_callbuf_end();
     err = GetLastError();
     ceshim_caller_leave();
     svc_open_put(o);
@@ -166,8 +181,10 @@ static void op_service_ioctl(struct worker *w, const struct svc_request *rq, str
         return;
     }
     ceshim_caller_enter(w->pid);
+    dm_callbuf_begin(w->pid, w->data, w->data_bytes);
     SetLastError(0);
     BOOL ok = call_ioctl(svc, svc->init_ctx, rq, in, out, rp);
+    dm_callbuf_end();
     DWORD err = GetLastError();
     ceshim_caller_leave();
     svc_service_put(svc);
@@ -265,7 +282,8 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
     /* Shutting down: what would create something here is left to the
      * next host (the client starts one). */
     if (svc_host_stopping() && (rq->op == SVC_OP_OPEN || rq->op == SVC_OP_ACTIVATE || rq->op == SVC_OP_REGISTER ||
-                                rq->op == SVC_OP_ENUM)) {
+                                rq->op == SVC_OP_ENUM || rq->op == SVC_OP_DM_ACTIVATE ||
+                                rq->op == SVC_OP_DM_REGISTER)) {
         rp->stopping = 1;
         reply(rp, FALSE, ERROR_SERVICE_NOT_ACTIVE);
         return;
@@ -307,6 +325,18 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         reply(rp, n <= cap, n <= cap ? 0 : ERROR_MORE_DATA);
         break;
     }
+    case SVC_OP_DM_ACTIVATE:
+        dm_op_activate(w->pid, rq, in, rp);
+        break;
+    case SVC_OP_DM_DEACTIVATE:
+        dm_op_deactivate(w->pid, rq, rp);
+        break;
+    case SVC_OP_DM_REGISTER:
+        dm_op_register(w->pid, rq, in, rp);
+        break;
+    case SVC_OP_DM_LIST:
+        dm_op_list(w->pid, rq, out, rp);
+        break;
     case SVC_OP_SHUTDOWN:
         svc_host_stop_serving();
         reply(rp, TRUE, 0);

@@ -1,0 +1,54 @@
+/*
+ * tdrv_ioctl.h - what the devmgr tests ask their stream driver (tdrv.c).
+ */
+#ifndef TDRV_IOCTL_H
+#define TDRV_IOCTL_H
+
+#include <windows.h>
+#include <winioctl.h>
+#include <devload.h>
+
+#define TDRV_DEVICE 0x8123
+/* out: struct tdrv_info (what XXX_Init saw). */
+#define TDRV_INFO CTL_CODE(TDRV_DEVICE, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* out: DWORD, how many IOCTL_PSL_NOTIFY the driver got. */
+#define TDRV_PSL_COUNT CTL_CODE(TDRV_DEVICE, 0x802, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* out: DWORD, how many calls are blocked in Read now. */
+#define TDRV_BLOCKED CTL_CODE(TDRV_DEVICE, 0x803, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+/* The driver deactivates itself from a thread of its own, as PipeDev does:
+ * reads Hnd from its Active key, DeactivateDevice(Hnd), and writes the
+ * result and error (two DWORDs) to HKCU\TDRV_SELF_KEY, value "Result". */
+#define TDRV_SELF_DEACTIVATE CTL_CODE(TDRV_DEVICE, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
+
+/* Embedded pointers: in = struct tdrv_embedded naming the caller's own
+ * buffer; the driver reaches it per `mode` (TDRV_EMB_*). */
+#define TDRV_EMBEDDED CTL_CODE(TDRV_DEVICE, 0x805, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_EMB_MAP 0u       /* MapCallerPtr twice (same shadow), byte i = 0xA0 + i */
+#define TDRV_EMB_OPEN 1u      /* CeOpenCallerBuffer(ARG_IO_PTR), each byte + 1, CeCloseCallerBuffer */
+#define TDRV_EMB_PROCESS 2u   /* MapPtrToProcess(GetCallerProcess()), first DWORD = 0x600D */
+#define TDRV_EMB_FIRST 3u     /* MapCallerPtr(pBufOut) is pBufOut; the out buffer filled with 0x77 */
+struct tdrv_embedded {
+    unsigned long long ptr; /* the caller's address, fixed-width for either bitness */
+    DWORD len;
+    DWORD mode;
+};
+
+/* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
+struct tdrv_info {
+    WCHAR active[64];     /* XXX_Init's first argument */
+    WCHAR name[16];       /* the Active key's Name ("" if absent) */
+    WCHAR full_name[16];  /* FullName */
+    WCHAR key[128];       /* Key */
+    DWORD hnd;            /* Hnd */
+    DWORD client_info;    /* ClientInfo */
+    DWORD regini_value;   /* the REGINI value "TestValue" (0 if absent) */
+    DWORD naked;          /* 1 in the naked-entries build */
+    unsigned long long param; /* XXX_Init's second argument */
+    DWORD open_access;    /* this open's AccessCode */
+    WCHAR key_prefix[8];  /* Prefix read through OpenDeviceKey(activeKey) */
+    DWORD reserved;
+};
+
+#endif /* TDRV_IOCTL_H */
