@@ -14,6 +14,8 @@
 #     notify    device notifications between two processes
 #     services  xyz_service.dll registered from a .reg, CreateFile(L"XYZ0:"),
 #               `ceservices list` from the package, IOCTL_PSL_NOTIFY
+#     driver    xyz_service.dll as a stream driver: ActivateDevice,
+#               CreateFile(L"XYZ3:"), DeactivateDevice
 #     cross     the other bitness's consumer as client of this bitness's host
 #     cebase    the CE base layer's CE-style sources (WinMain, debug zones,
 #               KernelIoControl, registry paths, swprintf, header case)
@@ -225,7 +227,8 @@ endfunction()
 
 # Writes <instance>.reg for xyz_service.dll at `dll` and imports it.
 function(register_xyz dll)
-  set(XYZ_SERVICES_ROOT "Software\\ceshim\\Instances\\${instance}\\Services")
+  set(XYZ_INSTANCE_ROOT "Software\\ceshim\\Instances\\${instance}")
+  set(XYZ_SERVICES_ROOT "${XYZ_INSTANCE_ROOT}\\Services")
   string(REPLACE "\\" "\\\\" XYZ_DLL "${dll}") # .reg strings escape backslashes
   set(reg ${WORK_DIR}/${instance}.reg)
   configure_file(${CONSUMER_SOURCE}/xyz_service.reg.in ${reg} @ONLY)
@@ -307,6 +310,15 @@ elseif(STEP STREQUAL "run" AND SCENARIO STREQUAL "services")
     run_win("service: OK" ${deploy}/ce_consumer.exe service ${BITS})
     run_win("XYZ0:[^\n]*xyz_service\\.dll" ${deploy}/ceservices.exe list)
     run_win("psl: OK" ${deploy}/ce_consumer.exe psl ${BITS})
+  endif()
+  end_instance(${deploy}/ceservices.exe)
+elseif(STEP STREQUAL "run" AND SCENARIO STREQUAL "driver")
+  # The service DLL as a stream driver: ActivateDevice, CreateFile(L"XYZ3:"),
+  # DeactivateDevice, from the package alone.
+  new_instance()
+  register_xyz(xyz_service.dll)
+  if(NOT failures)
+    run_win("driver: OK" ${deploy}/ce_consumer.exe driver ${BITS})
   endif()
   end_instance(${deploy}/ceservices.exe)
 elseif(STEP STREQUAL "run" AND SCENARIO STREQUAL "cross")

@@ -28,6 +28,7 @@ int cmd_service(unsigned want_bits);
 int cmd_psl(unsigned want_bits);
 int cmd_psl_blocker(void);
 int cmd_notify(void);
+int cmd_driver(unsigned want_bits);
 int cmd_advertiser(const char *name);
 
 #endif /* CONSUMER_H */

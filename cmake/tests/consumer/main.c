@@ -8,6 +8,7 @@
  *   ce_consumer service [bits]   CreateFile(L"XYZ0:") + DeviceIoControl
  *   ce_consumer psl [bits]       a killed client's blocked call is released
  *   ce_consumer notify           device notifications between two processes
+ *   ce_consumer driver [bits]    the XYZ DLL as a stream driver (ActivateDevice)
  * [bits]: the services host the XYZ service must run in (32 or 64).
  */
 #include <windows.h>
@@ -101,8 +102,10 @@ int main(int argc, char **argv)
         return cmd_psl_blocker();
     if (strcmp(cmd, "notify") == 0)
         return cmd_notify();
+    if (strcmp(cmd, "driver") == 0)
+        return cmd_driver(bits);
     if (strcmp(cmd, "advertiser") == 0 && argc == 3)
         return cmd_advertiser(argv[2]);
-    printf("usage: ce_consumer version|queue|service [bits]|psl [bits]|notify\n");
+    printf("usage: ce_consumer version|queue|service [bits]|psl [bits]|notify|driver [bits]\n");
     return 2;
 }

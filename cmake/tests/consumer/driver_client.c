@@ -1,0 +1,63 @@
+/*
+ * driver_client.c - the XYZ DLL loaded as a CE stream driver, as CE code
+ * loads one: ActivateDevice on its Drivers key, CreateFile(L"XYZ3:") and
+ * DeviceIoControl, then DeactivateDevice, after which the name is gone.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "consumer.h"
+#include "xyz_ioctl.h"
+
+#define XYZ_DRIVER_KEY L"Drivers\\XyzDriver"
+#define XYZ_DRIVER_DEVICE L"XYZ3:"
+
+int cmd_driver(unsigned want_bits)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE dev = ActivateDevice(XYZ_DRIVER_KEY, 0);
+    if (!dev)
+        return fail("driver", "ActivateDevice(%ls): error %lu", XYZ_DRIVER_KEY, GetLastError());
+    int result = 0;
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateFileW(XYZ_DRIVER_DEVICE, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        result = fail("driver", "CreateFile(%ls): error %lu", XYZ_DRIVER_DEVICE, GetLastError());
+    } else {
+        char in[64], out[64];
+        XYZ_STATE s;
+        DWORD got = 0;
+        int len = snprintf(in, sizeof(in), "driver call from process %lu", GetCurrentProcessId()) + 1;
+        memset(out, 0, sizeof(out));
+        SetLastError(0xdeadbeef);
+        BOOL ok = DeviceIoControl(h, IOCTL_XYZ_ECHO, in, (DWORD)len, out, sizeof(out), &got, NULL);
+        if (!ok || got != (DWORD)len || memcmp(in, out, got) != 0)
+            result = fail("driver", "IOCTL_XYZ_ECHO: %d, %lu bytes, error %lu", ok, got, GetLastError());
+        memset(&s, 0, sizeof(s));
+        SetLastError(0xdeadbeef);
+        ok = DeviceIoControl(h, IOCTL_XYZ_STATE, NULL, 0, &s, sizeof(s), &got, NULL);
+        if (!result && (!ok || got != sizeof(s)))
+            result = fail("driver", "IOCTL_XYZ_STATE: %d, %lu bytes, error %lu", ok, got, GetLastError());
+        if (!result && want_bits && s.hostBits != want_bits)
+            result = fail("driver", "the driver runs in a %lu-bit host, want %u-bit", s.hostBits, want_bits);
+        CloseHandle(h);
+    }
+    SetLastError(0xdeadbeef);
+    if (!DeactivateDevice(dev) && !result)
+        result = fail("driver", "DeactivateDevice: error %lu", GetLastError());
+    SetLastError(0xdeadbeef);
+    h = CreateFileW(XYZ_DRIVER_DEVICE, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (h != INVALID_HANDLE_VALUE) {
+        CloseHandle(h);
+        if (!result)
+            result = fail("driver", "%ls still opens after DeactivateDevice", XYZ_DRIVER_DEVICE);
+    } else if (!result && GetLastError() != ERROR_DEV_NOT_EXIST) {
+        result = fail("driver", "CreateFile(%ls) after DeactivateDevice: error %lu, want %d", XYZ_DRIVER_DEVICE,
+                      GetLastError(), ERROR_DEV_NOT_EXIST);
+    }
+    if (!result)
+        printf("driver: OK (%u-bit client; %ls loaded by ActivateDevice, echoed, deactivated)\n",
+               (unsigned)(sizeof(void *) * 8), XYZ_DRIVER_DEVICE);
+    return result;
+}
