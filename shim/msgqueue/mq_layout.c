@@ -261,14 +261,18 @@ static int place(const struct ring_view *v, uint64_t slot_size, uint64_t need, u
  * understates the free space, so it is re-read from shared memory only
  * when the cached view says "full" (or does not add up): streaming writers
  * then do not touch the reader's cache line for every message. */
-static enum mq_result writer_view(const struct mq_header *h, const struct mq_ring_mem *m, uint64_t *peer,
+static enum mq_result writer_view(const struct mq_header *h, const struct mq_ring_mem *m, struct mq_peer *peer,
                                   uint32_t len, struct ring_view *v, uint64_t *at, int *wrap)
 {
     uint64_t ws = ce_load64(&h->wstate);
-    for (int fresh = peer == NULL;; fresh = 1) {
-        uint64_t rs = fresh ? ce_load64(&h->rstate) : *peer;
-        if (fresh && peer)
-            *peer = rs;
+    /* Another writer moved the tail since the cache was taken: it may have
+     * gone round past the cached head. */
+    for (int fresh = peer == NULL || peer->own != ws;; fresh = 1) {
+        uint64_t rs = fresh ? ce_load64(&h->rstate) : peer->state;
+        if (fresh && peer) {
+            peer->state = rs;
+            peer->own = ws;
+        }
         if (view_of(m, rs, ws, v)) {
             if (!count_room(m, v->count)) {
                 if (fresh)
@@ -287,7 +291,7 @@ static enum mq_result writer_view(const struct mq_header *h, const struct mq_rin
 }
 
 enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t len, int alert,
-                             uint64_t *peer)
+                             struct mq_peer *peer)
 {
     if (!mq_header_matches(h, mem))
         return MQ_CORRUPT;
@@ -319,7 +323,7 @@ static uint8_t *ring_at(const struct mq_header *h, const struct mq_ring_mem *m, 
 }
 
 enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void *data, uint32_t len,
-                        uint32_t flags, uint32_t writer_pid, int alert, uint64_t *peer, uint32_t *need_slot)
+                        uint32_t flags, uint32_t writer_pid, int alert, struct mq_peer *peer, uint32_t *need_slot)
 {
     /* mq_write_plan's checks, without its second ring view. */
     if (!mq_header_matches(h, mem))
@@ -362,15 +366,19 @@ enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void
         way = ce_bulk_write(&mem->copy, rec_at + MQ_REC_HEADER, data, len, (uint32_t)(v.cap / need));
     struct mq_record rec = { len, flags, writer_pid, way == CE_BULK_STREAM ? MQ_KIND_MSG_STREAMED : MQ_KIND_MSG };
     memcpy(rec_at, &rec, sizeof(rec));
-    /* Publish: count and tail in one store. */
-    ce_store64(&h->wstate, make_state(v.written + 1, at + need == v.cap ? 0 : at + need));
+    /* Publish: count and tail in one store. The cache still holds: only
+     * this writer moved the tail since. */
+    uint64_t ws = make_state(v.written + 1, at + need == v.cap ? 0 : at + need);
+    ce_store64(&h->wstate, ws);
+    if (peer)
+        peer->own = ws;
     /* The high-water mark needs the true count; the cached one may be
      * higher, so the reader's state is read fresh only when that matters. */
     uint32_t count = v.written + 1 - v.read;
     if (count > ce_load32(&h->high_water)) {
         uint64_t rs = ce_load64(&h->rstate);
         if (peer)
-            *peer = rs;
+            peer->state = rs;
         count = v.written + 1 - state_count(rs);
         if (count > ce_load32(&h->high_water) && count <= MQ_MAX_NUM_NODES + 1)
             ce_store32(&h->high_water, count);
@@ -380,13 +388,16 @@ enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void
 
 /* The reader's view: its own state fresh, the writer's from *peer when
  * given; re-read when the cached view says "empty" (or does not add up). */
-static int reader_view(const struct mq_header *h, const struct mq_ring_mem *m, uint64_t *peer, struct ring_view *v)
+static int reader_view(const struct mq_header *h, const struct mq_ring_mem *m, struct mq_peer *peer,
+                       struct ring_view *v)
 {
     uint64_t rs = ce_load64(&h->rstate);
-    for (int fresh = peer == NULL;; fresh = 1) {
-        uint64_t ws = fresh ? ce_load64(&h->wstate) : *peer;
-        if (fresh && peer)
-            *peer = ws;
+    for (int fresh = peer == NULL || peer->own != rs;; fresh = 1) {
+        uint64_t ws = fresh ? ce_load64(&h->wstate) : peer->state;
+        if (fresh && peer) {
+            peer->state = ws;
+            peer->own = rs;
+        }
         if (view_of(m, rs, ws, v) && (v->count > 0 || fresh))
             return 1;
         if (fresh)
@@ -395,7 +406,7 @@ static int reader_view(const struct mq_header *h, const struct mq_ring_mem *m, u
 }
 
 enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void *buf, uint32_t buf_size,
-                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer, uint32_t *need_slot)
+                       uint32_t *len, uint32_t *flags, uint32_t *writer_pid, struct mq_peer *peer, uint32_t *need_slot)
 {
     if (!mq_header_matches(h, mem))
         return corrupt(h);
@@ -428,7 +439,10 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
             /* The wrap marker fills the rest of its slot exactly. */
             if (end - v.head == mem->slot_size || rec.len != end - v.head - MQ_REC_HEADER)
                 return corrupt(h);
-            ce_store64(&h->rstate, make_state(v.read, end == v.cap ? 0 : end));
+            uint64_t rs = make_state(v.read, end == v.cap ? 0 : end);
+            ce_store64(&h->rstate, rs);
+            if (peer)
+                peer->own = rs; /* only this reader moved the head */
             continue;
         }
         uint64_t size = mq_record_size(rec.len);
@@ -444,7 +458,10 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
         *flags = rec.flags;
         *writer_pid = rec.writer;
         /* Consume: count and head in one store. */
-        ce_store64(&h->rstate, make_state(v.read + 1, v.head + size == v.cap ? 0 : v.head + size));
+        uint64_t rs = make_state(v.read + 1, v.head + size == v.cap ? 0 : v.head + size);
+        ce_store64(&h->rstate, rs);
+        if (peer)
+            peer->own = rs;
         return copy < rec.len ? MQ_TRUNCATED : MQ_OK;
     }
     return corrupt(h); /* two wrap markers in a row */

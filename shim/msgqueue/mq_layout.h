@@ -293,6 +293,12 @@ struct mq_ring_mem {
     struct ce_bulk_writer copy;  /* writers only, under write_lock */
 };
 
+/* One side's cache of the other side's state word (see mq_write). */
+struct mq_peer {
+    uint64_t state; /* the other side's word, as last read */
+    uint64_t own;   /* this side's word it holds against */
+};
+
 struct mq_record {
     uint32_t len;
     uint32_t flags;
@@ -381,6 +387,11 @@ int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m);
  * word (the reader's for writers, the writer's for readers), kept under the
  * caller's lock: it is read from shared memory only when the cached value
  * says the queue is full (writers) or empty (readers). NULL: always fresh.
+ * The cache holds only while its own side's word is the one it was taken
+ * with (or this caller stored since): a writer in another process moves
+ * the tail on, round the ring past a cached head, and the free bytes
+ * counted from that head would then run over unread messages. (A zeroed
+ * cache holds against a side that never moved, whose peer cannot have.)
  *
  * `mem` is what the caller has mapped; an operation that needs a slot that
  * is not mapped, or whose chunk changed, returns MQ_NEED_SLOT before it
@@ -389,16 +400,16 @@ int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m);
 /* Whether a write of len bytes fits now: MQ_OK, MQ_FULL, MQ_TOO_BIG,
  * MQ_NO_SPACE or MQ_CORRUPT; does not change the queue. */
 enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem *mem, uint32_t len, int alert,
-                             uint64_t *peer);
+                             struct mq_peer *peer);
 /* Enqueues (the caller holds write_lock). */
 enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem,
                         const void *data, uint32_t len, uint32_t flags, uint32_t writer_pid, int alert,
-                        uint64_t *peer, uint32_t *need_slot);
+                        struct mq_peer *peer, uint32_t *need_slot);
 /* Dequeues into buf (the caller holds read_lock); *len gets the bytes
  * copied. The alert comes first. */
 enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void *buf,
-                       uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid, uint64_t *peer,
-                       uint32_t *need_slot);
+                       uint32_t buf_size, uint32_t *len, uint32_t *flags, uint32_t *writer_pid,
+                       struct mq_peer *peer, uint32_t *need_slot);
 /* Drops every queued message and the alert (the caller holds both locks). */
 void mq_discard(struct mq_header *h);
 /* After taking over a lock from a dead owner: every update is one store,

@@ -50,8 +50,8 @@ struct mq_queue {
     BOOL attached;            /* side[].mem describes the header's geometry */
     HANDLE ev[2];             /* this process's own handles to the end events */
     struct mq_side side[2];   /* indexed by MQ_END_READ / MQ_END_WRITE */
-    uint64_t reader_state_seen; /* writers' cache of rstate (under write_lock) */
-    uint64_t writer_state_seen; /* readers' cache of wstate (under read_lock) */
+    struct mq_peer reader_state_seen; /* writers' cache of rstate (under write_lock) */
+    struct mq_peer writer_state_seen; /* readers' cache of wstate (under read_lock) */
     volatile LONG sleepers[2];  /* this process's threads in mq_sleep_begin..end, per end */
     /* The keeper handles of chunks this process holds, in its own memory
      * (mq_chunks.c): closed when the queue goes, whatever the shared

@@ -118,10 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)mq_total_writers(h);
     /* The callers' caches of the other side's state: garbage too, half
      * the time (a stale or bogus cache must never lead outside the ring). */
-    uint64_t writer_seen = 0, reader_seen = 0;
+    struct mq_peer writer_seen = { 0, 0 }, reader_seen = { 0, 0 };
     if (knobs & 2)
-        memcpy(&writer_seen, data + (size > 16 ? 8 : 0), size >= 16 ? 8 : 0);
-    uint64_t *wpeer = (knobs & 4) ? &writer_seen : NULL, *rpeer = (knobs & 8) ? &reader_seen : NULL;
+        memcpy(&writer_seen, data + (size >= 24 ? 8 : 0), size >= 16 ? 16 : 0);
+    struct mq_peer *wpeer = (knobs & 4) ? &writer_seen : NULL, *rpeer = (knobs & 8) ? &reader_seen : NULL;
 
     /* The caller's memory: a pre-committed ring inside the mapping, or (if
      * the header says chunked) up to two chunk buffers handed out as the

@@ -196,3 +196,99 @@ CETEST(mq_unbounded, producer_consumer_bounded_by_1)
 {
     producer_consumer(1, 2000);
 }
+
+/* ---- two writer processes on one unbounded queue ------------------------------ */
+
+#define LAP_MSG 60000u
+#define LAP_CHILD_FLAG 0x80000000u
+
+/* Writes LAP_MSG-byte messages with timeout 0 until one fails: a full ring
+ * says ERROR_OUTOFMEMORY. */
+static DWORD write_until_full(HANDLE w, BYTE *msg, DWORD first, DWORD *err)
+{
+    DWORD n = 0;
+    for (;; n++) {
+        make_message(msg, LAP_MSG, first + n);
+        mq_result res = mq_write(w, msg, LAP_MSG, 0, 0);
+        if (!res.ok) {
+            *err = res.err;
+            return n;
+        }
+    }
+}
+
+CETEST_CHILD(lapping_writer)
+{
+    WCHAR name[MQ_NAME_CHARS];
+    DWORD err;
+    REQUIRE(argc == 1);
+    mq_from_utf8(argv[0], name, MQ_NAME_CHARS);
+    HANDLE w = mq_create(name, MSGQUEUE_NOPRECOMMIT, 0, LAP_MSG, FALSE, &err);
+    REQUIRE(w != NULL);
+    CHECK_EQ(err, ERROR_ALREADY_EXISTS);
+    BYTE *msg = malloc(LAP_MSG);
+    REQUIRE(msg != NULL);
+    DWORD n = write_until_full(w, msg, LAP_CHILD_FLAG, &err);
+    CHECK_MSG(err == ERROR_OUTOFMEMORY, "the writer's %lu-th write failed with %lu", n + 1, err);
+    free(msg);
+    MQ_CLOSE(w);
+}
+
+/* The ring is full with its oldest message half way round (the tail right
+ * behind it); a writer in another process, whose first write this is, finds
+ * no room either, and overwrites nothing. */
+CETEST(mq_unbounded, a_second_writer_process_never_writes_over_unread_messages)
+{
+    WCHAR name[MQ_NAME_CHARS];
+    char name8[MQ_NAME_CHARS * 3];
+    cetest_unique_name(L"mq-lap", name, MQ_NAME_CHARS);
+    mq_to_utf8(name, name8, sizeof(name8));
+    HANDLE r, w;
+    REQUIRE(MQ_PAIR(name, 0, 0, LAP_MSG, &r, &w));
+    BYTE *msg = malloc(LAP_MSG), *got = malloc(LAP_MSG + 16);
+    REQUIRE(msg && got);
+    DWORD err = 0, next_read = 0;
+    DWORD written = write_until_full(w, msg, 0, &err);
+    CHECK_EQ(err, ERROR_OUTOFMEMORY);
+    REQUIRE(written >= 8);
+    for (; next_read < written / 2; next_read++) {
+        mq_result res = mq_read(r, got, LAP_MSG + 16, 0);
+        REQUIRE(res.ok && res.bytes == LAP_MSG);
+    }
+    written += write_until_full(w, msg, written, &err);
+    CHECK_EQ(err, ERROR_OUTOFMEMORY);
+
+    cetest_proc child;
+    REQUIRE(cetest_spawn(&child, 0, "lapping_writer", "%s", name8));
+    cetest_wait(&child, CHILD_BOUND);
+
+    /* Every message the parent wrote, intact and in order, then whatever
+     * the child could write. */
+    DWORD bad = 0, child_next = LAP_CHILD_FLAG;
+    for (;;) {
+        mq_result res = mq_read(r, got, LAP_MSG + 16, 0);
+        if (!res.ok) {
+            CHECK_MSG(res.err == ERROR_TIMEOUT, "read after %lu messages: error %lu", next_read, res.err);
+            break;
+        }
+        DWORD expect = next_read < written ? next_read : child_next;
+        make_message(msg, LAP_MSG, expect);
+        if (res.bytes != LAP_MSG || memcmp(got, msg, LAP_MSG) != 0) {
+            DWORD index = 0xffffffff;
+            memcpy(&index, got, res.bytes >= 4 ? 4 : 0);
+            if (bad++ < 5)
+                CHECK_MSG(0, "message %lu: %lu bytes, index 0x%lx (expected 0x%lx)", next_read, res.bytes, index,
+                          expect);
+        }
+        if (next_read < written)
+            next_read++;
+        else
+            child_next++;
+    }
+    CHECK_MSG(next_read == written, "%lu of the parent's %lu messages read", next_read, written);
+    CHECK_EQ(bad, 0);
+    free(msg);
+    free(got);
+    MQ_CLOSE(w);
+    MQ_CLOSE(r);
+}
