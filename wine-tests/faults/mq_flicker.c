@@ -108,40 +108,21 @@ static uint64_t hostile64(struct hostile *x, uint64_t old)
     }
 }
 
-/* Flips a field to a hostile value and back, unless the victim stored a
- * value of its own meanwhile; one time in 64 the damage stays. */
-static void flip32(struct hostile *x, void *at)
+/* Stores `to` in the 4- or 8-byte field at `at` if it holds `from`. */
+static BOOL swap_if(void *at, BOOL wide, uint64_t to, uint64_t from)
 {
-    volatile LONG *p = at;
-    LONG old = *p, bad = (LONG)hostile32(x, (uint32_t)old);
-    if (InterlockedCompareExchange(p, bad, old) != old)
-        return;
-    x->pending++;
-    x->pending_stores++;
-    if (rng(&x->seed) % 64 == 0)
-        return;
-    hold(x);
-    /* Then, often, a fast oscillation: the victim's check and its use of
-     * a field are nanoseconds apart. */
-    for (ULONG n = rng(&x->seed) % 2 ? rng(&x->seed) % 256 : 0; n; n--) {
-        if (InterlockedCompareExchange(p, old, bad) != bad)
-            return;
-        spin(x);
-        if (InterlockedCompareExchange(p, bad, old) != old)
-            return;
-        if (x->revive)
-            InterlockedExchange((volatile LONG *)&x->h->state, 0);
-        spin(x);
-        x->pending_stores += 2;
-    }
-    InterlockedCompareExchange(p, old, bad);
+    if (wide)
+        return InterlockedCompareExchange64(at, (LONGLONG)to, (LONGLONG)from) == (LONGLONG)from;
+    return InterlockedCompareExchange(at, (LONG)(uint32_t)to, (LONG)(uint32_t)from) == (LONG)(uint32_t)from;
 }
 
-static void flip64(struct hostile *x, void *at)
+/* Flips a field to a hostile value and back, unless the victim stored a
+ * value of its own meanwhile; one time in 64 the damage stays. */
+static void flip(struct hostile *x, void *at, BOOL wide)
 {
-    volatile LONGLONG *p = at;
-    LONGLONG old = *p, bad = (LONGLONG)hostile64(x, (uint64_t)old);
-    if (InterlockedCompareExchange64(p, bad, old) != old)
+    uint64_t old = wide ? (uint64_t)*(volatile LONGLONG *)at : (uint32_t)*(volatile LONG *)at;
+    uint64_t bad = wide ? hostile64(x, old) : hostile32(x, (uint32_t)old);
+    if (!swap_if(at, wide, bad, old))
         return;
     x->pending++;
     x->pending_stores++;
@@ -151,18 +132,21 @@ static void flip64(struct hostile *x, void *at)
     /* Then, often, a fast oscillation: the victim's check and its use of
      * a field are nanoseconds apart. */
     for (ULONG n = rng(&x->seed) % 2 ? rng(&x->seed) % 256 : 0; n; n--) {
-        if (InterlockedCompareExchange64(p, old, bad) != bad)
+        if (!swap_if(at, wide, old, bad))
             return;
         spin(x);
-        if (InterlockedCompareExchange64(p, bad, old) != old)
+        if (!swap_if(at, wide, bad, old))
             return;
         if (x->revive)
             InterlockedExchange((volatile LONG *)&x->h->state, 0);
         spin(x);
         x->pending_stores += 2;
     }
-    InterlockedCompareExchange64(p, old, bad);
+    swap_if(at, wide, old, bad);
 }
+
+static void flip32(struct hostile *x, void *at) { flip(x, at, FALSE); }
+static void flip64(struct hostile *x, void *at) { flip(x, at, TRUE); }
 
 static void drop_chunk(struct hostile *x)
 {
