@@ -5,12 +5,12 @@
 # sets CESHIM_HEADER_SPELLINGS_DIR (cache, for the install rules). On Windows and
 # macOS (case-insensitive) nothing is generated: the spellings would be the
 # same files as the real headers.
-set(CESHIM_CE_HEADERS msgqueue kfuncs pkfuncs pm pnp service dbgapi)
+set(CESHIM_CE_HEADERS msgqueue kfuncs pkfuncs pm pmpolicy pnp service dbgapi devload)
 # Desktop headers CE code includes under CE's spellings (mingw-w64 ships
 # them in lower case only).
 set(CESHIM_SYSTEM_HEADERS windows winbase winioctl winreg winsock2 tchar)
 # Mixed-case spellings seen in CE code, beside Capitalized and UPPER.
-set(CESHIM_HEADER_CAMEL MsgQueue KFuncs PkFuncs DbgApi WinBase WinIoCtl WinReg WinSock2)
+set(CESHIM_HEADER_CAMEL MsgQueue KFuncs PkFuncs DbgApi PmPolicy DevLoad WinBase WinIoCtl WinReg WinSock2)
 
 function(ceshim_generate_header_spellings headers_dir out_dir)
   if(CMAKE_HOST_WIN32 OR CMAKE_HOST_APPLE)

@@ -1,5 +1,6 @@
 /*
- * power_state.c - SetSystemPowerState / GetSystemPowerState (CE pm.h).
+ * power_state.c - SetSystemPowerState / GetSystemPowerState (CE pm.h) and
+ * PowerPolicyNotify (CE pmpolicy.h).
  *
  * The state is ceshim's, not the desktop's: one per session, in a small
  * shared section (Local\ceshim.1.powerstate), initially "on". Setting it
@@ -10,6 +11,7 @@
  */
 #include <ceshim.h>
 #include <pm.h>
+#include <pmpolicy.h>
 
 #include <string.h>
 #include <wchar.h>
@@ -151,4 +153,31 @@ DWORD GetSystemPowerState(LPWSTR pBuffer, DWORD dwBufChars, PDWORD pdwFlags)
     SetLastError(result);
     CESHIM_TRACE("GetSystemPowerState(%p, %lu, %p) = %lu", (void *)pBuffer, dwBufChars, (void *)pdwFlags, result);
     return result;
+}
+
+/* CE's Power Manager turns these messages into state changes through its
+ * policy (activity timers, the suspend key, unattended-mode requests).
+ * ceshim has no such policy: the state changes only through
+ * SetSystemPowerState, and the desktop's own power events come through
+ * its broadcasts (notify/power.c). So each documented message is accepted
+ * and has no effect (docs/decisions.md says why for each); an OEM's
+ * message has no policy to go to, and anything else is not a message. */
+BOOL PowerPolicyNotify(DWORD dwMessage, DWORD dwData)
+{
+    BOOL ok = FALSE;
+    switch (dwMessage) {
+    case PPN_REEVALUATESTATE:    /* nothing to re-evaluate: no timers, no policy */
+    case PPN_POWERCHANGE:        /* the desktop reports its power changes itself */
+    case PPN_UNATTENDEDMODE:     /* the desktop never suspends on CE's behalf */
+    case PPN_SUSPENDKEYPRESSED:  /* a CE key never suspends the desktop */
+    case PPN_SUSPENDKEYRELEASED: /* user activity: no idle timers to reset */
+    case PPN_APPBUTTONPRESSED:
+        ok = TRUE;
+        break;
+    default:
+        SetLastError(dwMessage >= PPN_OEMBASE ? ERROR_NOT_SUPPORTED : ERROR_INVALID_PARAMETER);
+        break;
+    }
+    CESHIM_TRACE("PowerPolicyNotify(0x%lx, 0x%lx) = %d", dwMessage, dwData, ok);
+    return ok;
 }

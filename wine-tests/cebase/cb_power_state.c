@@ -1,12 +1,14 @@
 /*
  * cb_power_state.c - SetSystemPowerState / GetSystemPowerState: the state
  * is kept per session and every power notification queue hears the
- * transition.
+ * transition. PowerPolicyNotify (pmpolicy.h): CE's messages are taken
+ * and change nothing on the desktop; others fail with CE's errors.
  */
 #include "cetest.h"
 
 #include <ceshim.h>
 #include <pm.h>
+#include <pmpolicy.h>
 
 #include <string.h>
 #include <wchar.h>
@@ -17,12 +19,19 @@ static DWORD get_state(WCHAR *name, DWORD chars, DWORD *flags)
     return GetSystemPowerState(name, chars, flags);
 }
 
-CETEST(cb_power_state, set_is_heard_and_kept)
+/* A queue of our own registered for the power notifications in flags;
+ * *reg is NULL if either step failed. */
+static void listen_power(DWORD flags, HANDLE *q, HANDLE *reg)
 {
     MSGQUEUEOPTIONS opts = {sizeof(opts), MSGQUEUE_NOPRECOMMIT, 16, 512, TRUE};
-    HANDLE q = CreateMsgQueue(NULL, &opts);
-    REQUIRE(q != NULL);
-    HANDLE reg = RequestPowerNotifications(q, PBT_TRANSITION);
+    *q = CreateMsgQueue(NULL, &opts);
+    *reg = *q ? RequestPowerNotifications(*q, flags) : NULL;
+}
+
+CETEST(cb_power_state, set_is_heard_and_kept)
+{
+    HANDLE q, reg;
+    listen_power(PBT_TRANSITION, &q, &reg);
     REQUIRE(reg != NULL);
 
     SetLastError(0xdeadbeef);
@@ -73,4 +82,80 @@ CETEST(cb_power_state, bad_requests_fail_with_ce_errors)
     CHECK_LASTERROR(ERROR_INSUFFICIENT_BUFFER);
     CHECK_EQ(get_state(NULL, 0, &flags), ERROR_SUCCESS);
     CHECK(flags != 0xdeadbeef);
+}
+
+CETEST(cb_power_state, policy_messages_have_ce_values)
+{
+    CHECK_EQ(PPN_REEVALUATESTATE, 1);
+    CHECK_EQ(PPN_POWERCHANGE, 2);
+    CHECK_EQ(PPN_UNATTENDEDMODE, 3);
+    CHECK_EQ(PPN_SUSPENDKEYPRESSED, 4);
+    CHECK_EQ(PPN_POWERBUTTONPRESSED, PPN_SUSPENDKEYPRESSED);
+    CHECK_EQ(PPN_SUSPENDKEYRELEASED, 5);
+    CHECK_EQ(PPN_APPBUTTONPRESSED, 6);
+    CHECK_EQ(PPN_OEMBASE, 0x10000);
+}
+
+/* A keyboard driver and an application asking for unattended mode, as
+ * CE code calls it: each documented message succeeds, leaves the last
+ * error alone, and neither changes the system power state nor sends a
+ * notification (there is no policy behind it on the desktop). */
+CETEST(cb_power_state, policy_messages_are_taken_and_change_nothing)
+{
+    HANDLE q, reg;
+    listen_power(POWER_NOTIFY_ALL, &q, &reg);
+    REQUIRE(reg != NULL);
+    WCHAR before[32], after[32];
+    DWORD flags_before = 0, flags_after = 0;
+    CHECK_EQ(get_state(before, 32, &flags_before), ERROR_SUCCESS);
+
+    static const struct {
+        DWORD message, data;
+    } accepted[] = {
+        {PPN_REEVALUATESTATE, 0},   {PPN_POWERCHANGE, 0},        {PPN_UNATTENDEDMODE, TRUE},
+        {PPN_UNATTENDEDMODE, FALSE}, {PPN_SUSPENDKEYPRESSED, 0},  {PPN_POWERBUTTONPRESSED, 0},
+        {PPN_SUSPENDKEYRELEASED, 0}, {PPN_APPBUTTONPRESSED, 0},
+    };
+    for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+        SetLastError(0xdeadbeef);
+        BOOL ok = PowerPolicyNotify(accepted[i].message, accepted[i].data);
+        CHECK_MSG(ok, "PowerPolicyNotify(%lu, %lu) = %d, error %lu", accepted[i].message, accepted[i].data, ok,
+                  GetLastError());
+        CHECK_LASTERROR(0xdeadbeef);
+    }
+
+    CHECK_EQ(get_state(after, 32, &flags_after), ERROR_SUCCESS);
+    CHECK_WSTR_EQ(after, before);
+    CHECK_EQ(flags_after, flags_before);
+    /* No broadcast of ours: only another test's SetSystemPowerState or a
+     * desktop event could be queued, never a transition to "suspend". */
+    union {
+        POWER_BROADCAST pb;
+        BYTE bytes[512];
+    } msg;
+    DWORD read = 0, mflags = 0;
+    while (ReadMsgQueue(q, &msg, sizeof(msg), &read, 200, &mflags))
+        CHECK_MSG(!(msg.pb.Message == PBT_TRANSITION && msg.pb.Flags == POWER_STATE_SUSPEND),
+                  "a suspend transition was sent");
+    StopPowerNotifications(reg);
+    CloseMsgQueue(q);
+}
+
+CETEST(cb_power_state, policy_messages_outside_ce_fail)
+{
+    static const DWORD invalid[] = {0, 7, 0x100, 0xFFFF};
+    for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        SetLastError(0xdeadbeef);
+        BOOL ok = PowerPolicyNotify(invalid[i], 0);
+        CHECK_MSG(!ok, "PowerPolicyNotify(0x%lx) = %d", invalid[i], ok);
+        CHECK_LASTERROR(ERROR_INVALID_PARAMETER);
+    }
+    /* An OEM's message: no OEM policy here to take it. */
+    static const DWORD oem[] = {PPN_OEMBASE, PPN_OEMBASE + 1, 0xFFFFFFFF};
+    for (size_t i = 0; i < sizeof(oem) / sizeof(oem[0]); i++) {
+        SetLastError(0xdeadbeef);
+        BOOL ok = PowerPolicyNotify(oem[i], 0);
+        CHECK_MSG(!ok, "PowerPolicyNotify(0x%lx) = %d", oem[i], ok);
+        CHECK_LASTERROR(ERROR_NOT_SUPPORTED);
+    }
 }

@@ -3,7 +3,7 @@
 # (cmake/tests/consumer, cmake/tests/package-test.cmake). Per program:
 # _SOURCE, _EXIT (exit code), _ARGS, _EXPECT (regexes), _ENV (K=V) as
 # "|"-separated lists, _DEFINES (a CE debug build's DEBUG).
-set(CE_PROGRAMS ce_service ce_winmain ce_winmain_cpp ce_driver_reg ce_swprintf ce_mixed_case ce_own_debugmsg)
+set(CE_PROGRAMS ce_service ce_winmain ce_winmain_cpp ce_driver_reg ce_swprintf ce_mixed_case ce_own_debugmsg ce_power_key)
 
 set(CE_ce_service_SOURCE ce_service.c)
 set(CE_ce_service_DEFINES DEBUG) # a CE debug build: CE's build system defines DEBUG
@@ -47,6 +47,12 @@ set(CE_ce_own_debugmsg_EXIT 0)
 set(CE_ce_own_debugmsg_ARGS "")
 set(CE_ce_own_debugmsg_EXPECT "own DEBUGMSG: used|ceshim RETAILMSG: kept")
 set(CE_ce_own_debugmsg_ENV "CESHIM_DEBUGMSG=1")
+
+set(CE_ce_power_key_SOURCE ce_power_key.c)
+set(CE_ce_power_key_EXIT 0)
+set(CE_ce_power_key_ARGS "")
+set(CE_ce_power_key_EXPECT "unattended: 1|power key down: 1|power key up: 1|OEM message: 0, error 50|state [a-z]+ \\(0\\), time set, uuid 16 bytes, power 1, proc found, random varies")
+set(CE_ce_power_key_ENV "CESHIM_DEBUGMSG=1")
 
 # ce_add_program(name source_dir ceshim_target): the program built as a CE
 # team builds it: the ceshim target, warnings as errors, ceshim's headers as
