@@ -20,7 +20,7 @@ set(CESHIM_INSTALL_DATADIR ${CMAKE_INSTALL_DATADIR}/ceshim)
 
 set(_ceshim_install_targets ceshim ceservicesd ceservices)
 if(TARGET ceshim_entry)
-  list(APPEND _ceshim_install_targets ceshim_entry) # CE's WinMain with mingw (shim/cebase/ce_entry.c)
+  list(APPEND _ceshim_install_targets ceshim_entry) # CE's WinMain with mingw and MSVC (shim/cebase/ce_entry.c)
 endif()
 install(TARGETS ${_ceshim_install_targets} EXPORT CeShimTargets
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
