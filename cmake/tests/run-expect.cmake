@@ -10,7 +10,7 @@ foreach(pair IN LISTS ENV)
   set(ENV{${CMAKE_MATCH_1}} "${CMAKE_MATCH_2}")
 endforeach()
 execute_process(COMMAND ${EMULATOR} ${PROGRAM} ${ARGS}
-                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
 set(all "${out}${err}")
 message("exit code ${rc}; output:\n${all}")
 if(NOT rc STREQUAL "${EXIT}")
