@@ -15,10 +15,11 @@
 #     shim/CMakeLists.txt, i686 names decorated), beside a reduced CRT
 #     (msvc-entry/crt_*.c: mainCRTStartup calls main, wmainCRTStartup wmain,
 #     one object each in a library, as in MSVC's CRT);
-#   - four programs run under Wine: CE's WinMain (gets the command line
+#   - five programs run under Wine: CE's WinMain (gets the command line
 #     without the program name, its instance and show command), wmain (the
 #     linker picks wmainCRTStartup, the library is not used), main (its own
-#     wins), and none (the no-entry message, exit 255).
+#     wins), main from a library (as gtest_main's: it wins too), and none
+#     (the no-entry message, exit 255).
 # Not proven: cl.exe's acceptance of the file and link.exe's entry choice
 # and /alternatename handling (lld-link follows link.exe's documented
 # rules; the Windows workflow builds and runs ce_sources/ with MSVC), the
@@ -58,7 +59,9 @@ compile(crt_wmain ${dir}/crt_wmain.c)
 step("llvm-lib crt" ${LLVM_LIB} /nologo /out:${WORK}/crt.lib ${WORK}/crt_main.obj ${WORK}/crt_wmain.obj)
 
 # program, exit code, expected output (regexes)
-set(programs winmain wmain main none)
+# mainlib: no entry in the program's objects, main in a library it links
+# (as gtest_main gives it): the library's main must win over the alternate.
+set(programs winmain wmain main none mainlib)
 set(winmain_exit 3)
 set(winmain_expect "WinMain: instance ok, cmdline \\[first \"two words\"\\]" "show [0-9]+")
 set(wmain_exit 4)
@@ -67,16 +70,24 @@ set(main_exit 5)
 set(main_expect "main: own")
 set(none_exit 255)
 set(none_expect "ceshim: the program has no main, wmain, WinMain or wWinMain")
+set(mainlib_exit 5)
+set(mainlib_expect "main: own")
 
 foreach(name IN LISTS programs)
   set(defines "")
   if(name STREQUAL "winmain")
     set(defines -include ${dir}/forced.h) # as ceshim.h is
   endif()
-  compile(prog_${name} ${dir}/prog_${name}.c ${defines})
+  if(name STREQUAL "mainlib")
+    step("llvm-lib mainlib" ${LLVM_LIB} /nologo /out:${WORK}/mainlib.lib ${WORK}/prog_main.obj)
+    set(objects ${WORK}/prog_none.obj ${WORK}/mainlib.lib)
+  else()
+    compile(prog_${name} ${dir}/prog_${name}.c ${defines})
+    set(objects ${WORK}/prog_${name}.obj)
+  endif()
   step("linking prog_${name}" ${LLD_LINK} /nologo /subsystem:console ${machine} /nodefaultlib
-       /out:${WORK}/prog_${name}.exe ${WORK}/prog_${name}.obj ${WORK}/crt.lib ${WORK}/ceshim_entry.lib
-       ${KERNEL32} ${alternate})
+       /out:${WORK}/prog_${name}.exe ${objects} ${WORK}/crt.lib ${WORK}/ceshim_entry.lib ${KERNEL32}
+       ${alternate})
   execute_process(COMMAND ${EMULATOR} ${WORK}/prog_${name}.exe first "two words" RESULT_VARIABLE rc
                   OUTPUT_VARIABLE out ERROR_VARIABLE out TIMEOUT 120)
   message("prog_${name}: exit ${rc}\n${out}")
@@ -92,4 +103,4 @@ endforeach()
 if(failures)
   message(FATAL_ERROR "MSVC entry path (${ARCH}):${failures}")
 endif()
-message("MSVC entry path (${ARCH}): compiled, linked by lld-link, 4 programs ran as expected")
+message("MSVC entry path (${ARCH}): compiled, linked by lld-link, 5 programs ran as expected")
