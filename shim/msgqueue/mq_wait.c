@@ -7,7 +7,7 @@
  */
 #include <ceshim.h>
 
-#include "common/close_hooks.h"
+#include "routing.h"
 #include "common/shlock.h"
 #include "common/trace.h"
 #include "msgqueue/mq_local.h"
