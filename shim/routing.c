@@ -8,6 +8,7 @@
 #include <ceshim.h>
 
 #include "common/trace.h"
+#include "devmgr/dm_host.h"
 #include "msgqueue/mq_routing.h"
 #include "routing.h"
 
@@ -27,6 +28,7 @@ static const struct capability_hooks capabilities[] = {
       .wait = mq_wait_handles },
     { .name = "mapping", .close = ceshim_mapping_close_hook },
     { .name = "services", .process_attach = ceshim_services_process_attach, .close = ceshim_services_close_hook },
+    { .name = "devmgr", .process_attach = dm_process_attach },
     { .name = "events", .close = events_close },
 };
 #define CAPABILITIES (sizeof(capabilities) / sizeof(capabilities[0]))

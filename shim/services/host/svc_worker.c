@@ -254,6 +254,22 @@ static void op_port(struct worker *w, const struct svc_request *rq, struct svc_r
     reply(rp, !err, err);
 }
 
+/* Device manager ops, through devmgr's table (svc_host_state.h). */
+static void driver_op(DWORD pid, const struct svc_request *rq, const uint8_t *in, uint8_t *out, struct svc_reply *rp)
+{
+    const struct svc_driver_model *dm = svc_host_driver_model();
+    if (!dm)
+        reply(rp, FALSE, ERROR_NOT_SUPPORTED);
+    else if (rq->op == SVC_OP_DM_ACTIVATE)
+        dm->op_activate(pid, rq, in, rp);
+    else if (rq->op == SVC_OP_DM_DEACTIVATE)
+        dm->op_deactivate(pid, rq, rp);
+    else if (rq->op == SVC_OP_DM_REGISTER)
+        dm->op_register(pid, rq, in, rp);
+    else
+        dm->op_list(pid, rq, out, rp);
+}
+
 static void op_deregister(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
 {
     struct svc_service *svc = service_of_handle(w, rq, rq->op == SVC_OP_DEREGISTER_OPEN);
@@ -326,16 +342,10 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         break;
     }
     case SVC_OP_DM_ACTIVATE:
-        dm_op_activate(w->pid, rq, in, rp);
-        break;
     case SVC_OP_DM_DEACTIVATE:
-        dm_op_deactivate(w->pid, rq, rp);
-        break;
     case SVC_OP_DM_REGISTER:
-        dm_op_register(w->pid, rq, in, rp);
-        break;
     case SVC_OP_DM_LIST:
-        dm_op_list(w->pid, rq, out, rp);
+        driver_op(w->pid, rq, in, out, rp);
         break;
     case SVC_OP_SHUTDOWN:
         svc_host_stop_serving();
