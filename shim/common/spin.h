@@ -9,7 +9,7 @@
 #ifndef CESHIM_SPIN_H
 #define CESHIM_SPIN_H
 
-/* How many ce_pause() calls take about `us` microseconds on this CPU
+/* How many ceshim_pause() calls take about `us` microseconds on this CPU
  * (at least 64). The first call measures (~50 us, once). */
 int ceshim_pauses_for_us(int us);
 /* The same for a short wait of `ns` nanoseconds (at least 1). */

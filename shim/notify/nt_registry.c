@@ -54,7 +54,7 @@ static struct nt_registry *lock_registry(DWORD *error)
     if (r->hdr.magic == 0) {
         r->hdr.version = NT_LAYOUT_VERSION;
         r->hdr.size = sizeof(struct nt_registry);
-        ce_store32(&r->hdr.magic, NT_MAGIC);
+        ceshim_store32(&r->hdr.magic, NT_MAGIC);
     } else if (r->hdr.magic != NT_MAGIC || r->hdr.version != NT_LAYOUT_VERSION ||
                r->hdr.size != sizeof(struct nt_registry)) {
         ceshim_shlock_release(&r->hdr.lock);
@@ -133,7 +133,7 @@ DWORD nt_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR
         return ERROR_OUTOFMEMORY;
     }
     struct nt_reg *g = &r->regs[i];
-    ce_store32(&g->serial, 0);
+    ceshim_store32(&g->serial, 0);
     g->kind = kind;
     g->pid = ceshim_self_pid();
     g->flags = flags;
@@ -147,7 +147,7 @@ DWORD nt_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR
     if (s == 0)
         s = 1;
     r->hdr.next_serial = s;
-    ce_store32(&g->serial, s); /* publish */
+    ceshim_store32(&g->serial, s); /* publish */
     if (replay) {
         size_t n = 0;
         for (uint32_t k = 0; k < NT_MAX_IFACES; k++) {
@@ -179,7 +179,7 @@ BOOL nt_reg_remove(uint32_t slot, uint32_t serial)
     struct nt_reg *g = &r->regs[slot];
     BOOL found = g->serial == serial && g->pid == ceshim_self_pid() && g->create_time == ceshim_self_create_time();
     if (found)
-        ce_store32(&g->serial, 0);
+        ceshim_store32(&g->serial, 0);
     unlock_registry(r);
     return found;
 }
@@ -196,7 +196,7 @@ void nt_sweep(void)
     BOOL any = FALSE;
     AcquireSRWLockExclusive(&snapshot_lock);
     for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-        snapshot[i].serial = ce_load32(&registry->regs[i].serial);
+        snapshot[i].serial = ceshim_load32(&registry->regs[i].serial);
         snapshot[i].pid = registry->regs[i].pid;
         snapshot[i].create_time = registry->regs[i].create_time;
     }
@@ -223,7 +223,7 @@ void nt_sweep(void)
             struct nt_reg *g = &r->regs[i];
             if (dead[i] && g->serial == snapshot[i].serial && g->pid == snapshot[i].pid &&
                 g->create_time == snapshot[i].create_time)
-                ce_store32(&g->serial, 0);
+                ceshim_store32(&g->serial, 0);
         }
         unlock_registry(r);
     }
@@ -269,14 +269,14 @@ DWORD nt_iface_update(const uint8_t *guid, const WCHAR *name, BOOL add, struct n
     }
     if (add) {
         struct nt_iface *f = &r->ifaces[free_slot];
-        ce_store32(&f->used, 0);
+        ceshim_store32(&f->used, 0);
         f->id = 0;
         memcpy(f->guid, guid, 16);
         f->name_chars = (uint32_t)chars;
         memcpy(f->name, name, chars * sizeof(WCHAR));
-        ce_store32(&f->used, 1); /* publish */
+        ceshim_store32(&f->used, 1); /* publish */
     } else {
-        ce_store32(&r->ifaces[found].used, 0);
+        ceshim_store32(&r->ifaces[found].used, 0);
     }
     size_t n = 0;
     for (uint32_t i = 0; i < NT_MAX_REGS; i++) {

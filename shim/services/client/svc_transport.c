@@ -291,9 +291,9 @@ static void slot_free(struct thread_slot *t, BOOL goodbye)
     if (t->slot && goodbye) {
         /* Tell the worker to go; no need to wait for it. */
         t->slot->req.op = SVC_OP_GOODBYE;
-        ce_store32(&t->slot->req_seq, ++t->seq);
-        ce_fence();
-        if (ce_load32(&t->slot->host_sleeping))
+        ceshim_store32(&t->slot->req_seq, ++t->seq);
+        ceshim_fence();
+        if (ceshim_load32(&t->slot->host_sleeping))
             SetEvent(t->req);
     }
     if (t->slot)
@@ -476,9 +476,9 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, D
     if (call->out_len && call->out && (call->op == SVC_OP_IOCTL || call->op == SVC_OP_SERVICE_IOCTL))
         memcpy(data + svc_out_offset(call->in_len), call->out, call->out_len);
     uint32_t seq = ++t->seq;
-    ce_store32(&s->req_seq, seq);
-    ce_fence();
-    if (ce_load32(&s->host_sleeping))
+    ceshim_store32(&s->req_seq, seq);
+    ceshim_fence();
+    if (ceshim_load32(&s->host_sleeping))
         SetEvent(t->req);
 
     if (!slot_wait(t, seq)) {

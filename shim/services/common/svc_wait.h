@@ -19,20 +19,20 @@ static inline BOOL svc_wait_seq(const volatile uint32_t *seq_word, uint32_t seq,
                                 int spins, const HANDLE *waits, DWORD n, DWORD slice_ms)
 {
     for (int i = 0; i < spins; i++) {
-        if (ce_load32(seq_word) == seq)
+        if (ceshim_load32(seq_word) == seq)
             return TRUE;
-        ce_pause();
+        ceshim_pause();
     }
     for (;;) {
-        ce_store32(sleeping, 1);
-        ce_fence(); /* the peer reads *sleeping after publishing seq */
-        if (ce_load32(seq_word) == seq) {
-            ce_store32(sleeping, 0);
+        ceshim_store32(sleeping, 1);
+        ceshim_fence(); /* the peer reads *sleeping after publishing seq */
+        if (ceshim_load32(seq_word) == seq) {
+            ceshim_store32(sleeping, 0);
             return TRUE;
         }
         DWORD r = WaitForMultipleObjects(n, waits, FALSE, slice_ms);
-        ce_store32(sleeping, 0);
-        if (ce_load32(seq_word) == seq)
+        ceshim_store32(sleeping, 0);
+        if (ceshim_load32(seq_word) == seq)
             return TRUE;
         if (r != WAIT_OBJECT_0 && r != WAIT_TIMEOUT)
             return FALSE;

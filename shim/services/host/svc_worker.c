@@ -370,7 +370,7 @@ static DWORD WINAPI worker_main(void *arg)
 {
     struct worker *w = arg;
     struct svc_slot *s = w->slot;
-    ce_store32(&s->attached, 1);
+    ceshim_store32(&s->attached, 1);
     for (uint32_t seq = 1;; seq++) {
         if (!wait_request(w, seq))
             break;
@@ -380,9 +380,9 @@ static DWORD WINAPI worker_main(void *arg)
         struct svc_reply rp;
         dispatch(w, &rq, &rp);
         s->rep = rp;
-        ce_store32(&s->done_seq, seq);
-        ce_fence();
-        if (ce_load32(&s->client_sleeping))
+        ceshim_store32(&s->done_seq, seq);
+        ceshim_fence();
+        if (ceshim_load32(&s->client_sleeping))
             SetEvent(w->rep);
         if (rq.op == SVC_OP_SHUTDOWN)
             svc_host_request_shutdown();
