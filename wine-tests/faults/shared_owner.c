@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "events/ev_table.h"
-#include "notify/nt_layout.h"
+#include "notify/notif_layout.h"
 
 #define PROMPT_MS 1000
 
