@@ -54,3 +54,13 @@ int ceshim_pauses_for_ns(int ns)
     double n = pauses_for_ns((double)ns);
     return n < 1 ? 1 : (int)n;
 }
+
+int ceshim_spin_pauses(struct ceshim_spin_budget *budget)
+{
+    long n = budget->pauses;
+    if (!n) {
+        n = ceshim_pauses_for_us(budget->us);
+        InterlockedExchange(&budget->pauses, n);
+    }
+    return (int)n;
+}

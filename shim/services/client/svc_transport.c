@@ -19,7 +19,9 @@
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 
-#define CLIENT_SPIN_US 450 /* a fast service answers within this (20000 pauses where tuned) */
+/* A fast service answers within this; longer than the worker's, as the
+ * client waits for its own call's answer (docs/performance.md, history). */
+#define CLIENT_SPIN_US 450
 #define HOST_START_TIMEOUT_MS 30000
 #define HOST_POLL_MS 250         /* how often a sleeping caller checks the host */
 
@@ -414,11 +416,10 @@ static BOOL slot_attach(struct thread_slot *t, DWORD bits, const struct host_con
  * watching the host process. FALSE if the host died first. */
 static BOOL slot_wait(struct thread_slot *t, uint32_t seq)
 {
-    static int spins; /* measured once; racing threads store the same value */
-    if (!spins)
-        spins = ceshim_pauses_for_us(CLIENT_SPIN_US);
+    static struct ceshim_spin_budget spin = CESHIM_SPIN_BUDGET(CLIENT_SPIN_US);
     HANDLE both[2] = { t->rep, t->host_process };
-    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, spins, both, 2, HOST_POLL_MS);
+    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, ceshim_spin_pauses(&spin), both, 2,
+                        HOST_POLL_MS);
 }
 
 /* One attempt; *retry set when a host died before it took the request. */

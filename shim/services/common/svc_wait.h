@@ -10,8 +10,9 @@
 
 #include "common/atomics.h"
 
-/* Waits until *seq_word == seq. Spins `spins` pauses first (a busy peer
- * answers sooner than any kernel wait), then says so in *sleeping and
+/* Waits until *seq_word == seq. Spins `spins` pauses first (a spin
+ * budget's count, common/spin.h: a busy peer answers sooner than any
+ * kernel wait), then says so in *sleeping and
  * sleeps on waits[0], this side's event, which the peer sets only when it
  * sees *sleeping. waits[1..n-1] are reasons to give up (a dead peer, a
  * stop): FALSE when one is signaled first. slice_ms bounds each sleep. */

@@ -19,12 +19,9 @@
 #include "services/host/svc_host.h"
 #include "devmgr/dm_callerbuf.h"
 
-/* A busy client's next request comes within this, else the worker sleeps.
- * Every call costs the host this much spinning when calls come further
- * apart: ~450 us took 30-40% of a core at 600-900 calls/s, ~45 us ~5%; and
- * a worker that sleeps sooner leaves a loaded machine's core to the others
- * (docs/performance.md, Services). The client keeps its longer spin: it
- * waits for its own call's answer. */
+/* A busy client's next request comes within this, else the worker sleeps:
+ * every call costs the host this much spinning when calls come further
+ * apart, so it is short (docs/performance.md, history). */
 #define WORKER_SPIN_US 45
 
 struct worker {
@@ -359,11 +356,10 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
 /* Waits for request seq; FALSE when the client or the host goes. */
 static BOOL wait_request(struct worker *w, uint32_t seq)
 {
-    static int spins; /* measured once; racing threads store the same value */
-    if (!spins)
-        spins = ceshim_pauses_for_us(WORKER_SPIN_US);
+    static struct ceshim_spin_budget spin = CESHIM_SPIN_BUDGET(WORKER_SPIN_US);
     HANDLE waits[3] = { w->req, w->process, w->stop };
-    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, spins, waits, 3, INFINITE);
+    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, ceshim_spin_pauses(&spin), waits, 3,
+                        INFINITE);
 }
 
 static DWORD WINAPI worker_main(void *arg)
