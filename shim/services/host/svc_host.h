@@ -1,6 +1,14 @@
 /*
  * svc_host.h - ceservicesd.exe's insides (compiled into ceshim.dll, run by
- * CeShimServicesHostMain): loaded services, open handles, client processes.
+ * CeShimServicesHostMain): loaded services and drivers, open handles,
+ * client processes, super services' ports, workers. Host functions only:
+ * the client's are in services/client/svc_client.h, devmgr's stream
+ * drivers in devmgr/dm_host.h (reached through svc_host_state.h's table).
+ *
+ * The files form a line, each calling only those before it:
+ * svc_host_state.c (log, stop flags, driver table) < svc_quiet.c,
+ * svc_ports.c, svc_opens.c < svc_services.c < svc_worker.c <
+ * svc_host_main.c; devmgr/dm_host.c sits above svc_services.c.
  */
 #ifndef CESHIM_SVC_HOST_H
 #define CESHIM_SVC_HOST_H
@@ -72,14 +80,13 @@ DWORD svc_services_boot_error(const WCHAR *device);
 /* Unloads everything (host exit). */
 void svc_services_unload_all(void);
 
-/* Loads a stream driver (svc->driver set; dm_host.c fills it): reserves
- * the name, creates the Active key, XXX_Init. Frees svc on failure. */
 /* Frees a service or driver that is unloaded (or never loaded). */
 void svc_service_free(struct svc_service *svc);
+/* Loads a stream driver (svc->driver set; dm_host.c fills it): reserves
+ * the name, creates the Active key, XXX_Init. Frees svc on failure. */
 DWORD svc_services_load_driver(struct svc_service *svc, struct svc_service **out);
 /* Pins a driver by id and the low DM_HANDLE_GEN_BITS of its generation. */
 struct svc_service *svc_driver_get(uint32_t id, uint32_t gen_low);
-
 /* Pins every loaded driver into out (at most cap); returns how many.
  * Unpin each with svc_service_put. */
 DWORD svc_drivers_pin_all(struct svc_service **out, DWORD cap);
