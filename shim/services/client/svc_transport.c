@@ -336,7 +336,7 @@ static BOOL CALLBACK slot_fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
 }
 
 /* The main thread is the one that loaded ceshim.dll (what CE's
- * DEVICE_PSL_NOTIFY.hThread names); dllmain.c records it. */
+ * DEVICE_PSL_NOTIFY.hThread names); recorded at process attach (routing.c). */
 void ceshim_services_process_attach(void)
 {
     main_tid = GetCurrentThreadId();
