@@ -60,10 +60,13 @@ extern "C" {
 CESHIM_API DWORD WINAPI CeShimGetVersion(void);
 
 /* Win32 calls whose CE meaning differs on ceshim's handles. They pass any
- * other handle to Win32 untouched. A queue handle is a real event handle,
- * so plain Win32 waits work too; these add CE's exact signal state (plain
- * waits may wake once early after a queue is drained or filled) and, for
- * CloseHandle, release the queue end as CloseMsgQueue does. */
+ * other handle to Win32 untouched. CloseHandle closes what ceshim made as
+ * CE closes it: a queue end (as CloseMsgQueue), a service or device handle
+ * (xxx_Close in the host), a CreateFileForMapping file or its mapping; an
+ * event's EventModify data is forgotten. The waits add a queue's exact CE
+ * signal state: a queue handle is a real event handle, so plain Win32
+ * waits work too, but may wake once early after a queue is drained or
+ * filled. */
 CESHIM_API BOOL WINAPI CeShimCloseHandle(HANDLE hObject);
 CESHIM_API DWORD WINAPI CeShimWaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
 CESHIM_API DWORD WINAPI CeShimWaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);

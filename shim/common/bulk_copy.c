@@ -8,7 +8,7 @@
 #include <string.h>
 
 #if defined(__i386__) || defined(__x86_64__) || defined(_M_IX86) || defined(_M_X64)
-#define CE_BULK_X86 1
+#define CESHIM_BULK_X86 1
 #if defined(_MSC_VER) && !defined(__clang__)
 #include <intrin.h>
 #else
@@ -19,9 +19,9 @@
 /* The i686 build does not assume SSE2; these functions run only after
  * CPUID has said it is there. */
 #if defined(__GNUC__) && !defined(__SSE2__)
-#define CE_BULK_SSE2 __attribute__((target("sse2")))
+#define CESHIM_BULK_SSE2 __attribute__((target("sse2")))
 #else
-#define CE_BULK_SSE2
+#define CESHIM_BULK_SSE2
 #endif
 #endif
 
@@ -31,9 +31,9 @@
 #define READ_BLOCK 4096u
 #define READ_AHEAD 8192u
 
-int ce_bulk_can_stream(void)
+int ceshim_bulk_can_stream(void)
 {
-#ifdef CE_BULK_X86
+#ifdef CESHIM_BULK_X86
 #if defined(__x86_64__) || defined(_M_X64)
     return 1;
 #else
@@ -62,7 +62,7 @@ int ce_bulk_can_stream(void)
 #endif
 }
 
-unsigned ce_bulk_next_way(struct ce_bulk_writer *w, uint32_t lap)
+unsigned ceshim_bulk_next_way(struct ceshim_bulk_writer *w, uint32_t lap)
 {
     if (w->trying)
         return w->way ^ 1u;
@@ -76,7 +76,7 @@ unsigned ce_bulk_next_way(struct ce_bulk_writer *w, uint32_t lap)
     return w->way;
 }
 
-void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint32_t lap)
+void ceshim_bulk_account(struct ceshim_bulk_writer *w, unsigned way, uint64_t cost, uint32_t lap)
 {
     if (cost == 0)
         cost = 1; /* 0 means "not measured" */
@@ -87,7 +87,7 @@ void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint
              * counts, and then the first try. */
             w->cost = cost;
             w->settling = 2 * lap;
-            w->probe_gap = CE_BULK_PROBE_MIN;
+            w->probe_gap = CESHIM_BULK_PROBE_MIN;
             w->until_probe = 0;
         } else if (w->settling) {
             w->cost = cost;
@@ -118,20 +118,20 @@ void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint
         w->way = way;
         w->cost = w->settled = cost;
         w->settling = 0;
-        w->probe_gap = CE_BULK_PROBE_MIN;
+        w->probe_gap = CESHIM_BULK_PROBE_MIN;
     } else {
         w->settling = lap + 1; /* the try left its lines in the ring */
-        w->probe_gap = w->probe_gap < CE_BULK_PROBE_MIN ? CE_BULK_PROBE_MIN
-                       : w->probe_gap < CE_BULK_PROBE_MAX ? 2 * w->probe_gap
-                                                          : CE_BULK_PROBE_MAX;
+        w->probe_gap = w->probe_gap < CESHIM_BULK_PROBE_MIN ? CESHIM_BULK_PROBE_MIN
+                       : w->probe_gap < CESHIM_BULK_PROBE_MAX ? 2 * w->probe_gap
+                                                          : CESHIM_BULK_PROBE_MAX;
     }
     w->until_probe = w->probe_gap * (lap + 1);
 }
 
-#ifdef CE_BULK_X86
+#ifdef CESHIM_BULK_X86
 /* memcpy with non-temporal stores; the fence makes them visible before
  * whatever the caller stores next (the record's publication). */
-CE_BULK_SSE2 static void stream_copy(uint8_t *dst, const uint8_t *src, size_t n)
+CESHIM_BULK_SSE2 static void stream_copy(uint8_t *dst, const uint8_t *src, size_t n)
 {
     size_t head = (size_t)(0u - (uintptr_t)dst) & 15u;
     if (head > n)
@@ -154,7 +154,7 @@ CE_BULK_SSE2 static void stream_copy(uint8_t *dst, const uint8_t *src, size_t n)
     _mm_sfence();
 }
 
-CE_BULK_SSE2 static void prefetching_copy(uint8_t *dst, const uint8_t *src, size_t n)
+CESHIM_BULK_SSE2 static void prefetching_copy(uint8_t *dst, const uint8_t *src, size_t n)
 {
     for (size_t at = 0; at < n; at += READ_BLOCK) {
         size_t ahead = at + READ_AHEAD, stop = ahead + READ_BLOCK < n ? ahead + READ_BLOCK : n;
@@ -165,20 +165,20 @@ CE_BULK_SSE2 static void prefetching_copy(uint8_t *dst, const uint8_t *src, size
 }
 #endif
 
-unsigned ce_bulk_write(struct ce_bulk_writer *w, void *dst, const void *src, size_t n, uint32_t lap)
+unsigned ceshim_bulk_write(struct ceshim_bulk_writer *w, void *dst, const void *src, size_t n, uint32_t lap)
 {
-#ifdef CE_BULK_X86
-    if (n >= CE_BULK_MIN && ce_bulk_can_stream()) {
-        lap = lap < 1 ? 1 : lap > CE_BULK_LAP_MAX ? CE_BULK_LAP_MAX : lap;
-        unsigned way = ce_bulk_next_way(w, lap);
+#ifdef CESHIM_BULK_X86
+    if (n >= CESHIM_BULK_MIN && ceshim_bulk_can_stream()) {
+        lap = lap < 1 ? 1 : lap > CESHIM_BULK_LAP_MAX ? CESHIM_BULK_LAP_MAX : lap;
+        unsigned way = ceshim_bulk_next_way(w, lap);
         uint64_t t0 = __rdtsc();
-        if (way == CE_BULK_STREAM)
+        if (way == CESHIM_BULK_STREAM)
             stream_copy(dst, src, n);
         else
             memcpy(dst, src, n);
         uint64_t t1 = __rdtsc();
         if (t1 > t0) /* else the thread moved to a core whose counter is behind: no figure */
-            ce_bulk_account(w, way, (t1 - t0) / (n >> 10), lap);
+            ceshim_bulk_account(w, way, (t1 - t0) / (n >> 10), lap);
         return way;
     }
 #else
@@ -186,13 +186,13 @@ unsigned ce_bulk_write(struct ce_bulk_writer *w, void *dst, const void *src, siz
     (void)lap;
 #endif
     memcpy(dst, src, n);
-    return CE_BULK_PLAIN;
+    return CESHIM_BULK_PLAIN;
 }
 
-void ce_bulk_read(void *dst, const void *src, size_t n, int streamed)
+void ceshim_bulk_read(void *dst, const void *src, size_t n, int streamed)
 {
-#ifdef CE_BULK_X86
-    if (streamed && n >= CE_BULK_MIN && ce_bulk_can_stream()) {
+#ifdef CESHIM_BULK_X86
+    if (streamed && n >= CESHIM_BULK_MIN && ceshim_bulk_can_stream()) {
         prefetching_copy(dst, src, n);
         return;
     }

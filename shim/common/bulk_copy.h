@@ -29,7 +29,7 @@
  * for a message in a cache that only costs time, so the record says which
  * way it was written (MQ_KIND_MSG_STREAMED).
  *
- * Messages below CE_BULK_MIN bytes, CPUs without SSE2 and non-x86 builds
+ * Messages below CESHIM_BULK_MIN bytes, CPUs without SSE2 and non-x86 builds
  * always take memcpy. Pure C, no Windows header: the queue layout code that
  * calls it is fuzzed natively.
  */
@@ -39,21 +39,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CE_BULK_MIN (64u * 1024u) /* two timer reads cost < 2% of a copy this size */
-#define CE_BULK_PLAIN 0u
-#define CE_BULK_STREAM 1u
+#define CESHIM_BULK_MIN (64u * 1024u) /* two timer reads cost < 2% of a copy this size */
+#define CESHIM_BULK_PLAIN 0u
+#define CESHIM_BULK_STREAM 1u
 /* Gaps between tries, in tries' lengths. Where a try loses by the most
  * (plain stores while the cores sit apart) it costs about eight times its
  * length, its copies and the reader's; so after a switch the next try
  * waits 64 lengths, and the gap doubles to 1024 while tries lose (< 1 %). */
-#define CE_BULK_PROBE_MIN 64u
-#define CE_BULK_PROBE_MAX 1024u
-#define CE_BULK_LAP_MAX 32u /* the longest lap a try covers, in copies */
+#define CESHIM_BULK_PROBE_MIN 64u
+#define CESHIM_BULK_PROBE_MAX 1024u
+#define CESHIM_BULK_LAP_MAX 32u /* the longest lap a try covers, in copies */
 
 /* One writer's choice (all zero: none yet, starts with plain stores). Not
  * shared: the caller serialises copies that use the same state. */
-struct ce_bulk_writer {
-    uint32_t way;         /* CE_BULK_PLAIN or CE_BULK_STREAM: the way in use */
+struct ceshim_bulk_writer {
+    uint32_t way;         /* CESHIM_BULK_PLAIN or CESHIM_BULK_STREAM: the way in use */
     uint32_t probe_gap;   /* tries' lengths (laps and one) between tries */
     uint32_t until_probe; /* copies of the way in use left before the next try */
     uint32_t trying;      /* copies of the other way left in the try under way */
@@ -65,21 +65,21 @@ struct ce_bulk_writer {
 
 /* Copies n bytes of a message into shared memory; returns the way it took.
  * lap: how many copies of this size one lap of the ring holds (clamped to
- * 1..CE_BULK_LAP_MAX). Streamed data is visible to other cores (fenced) on
+ * 1..CESHIM_BULK_LAP_MAX). Streamed data is visible to other cores (fenced) on
  * return. */
-unsigned ce_bulk_write(struct ce_bulk_writer *w, void *dst, const void *src, size_t n, uint32_t lap);
+unsigned ceshim_bulk_write(struct ceshim_bulk_writer *w, void *dst, const void *src, size_t n, uint32_t lap);
 
 /* Copies n bytes of a message out of shared memory; `streamed` says it was
- * written with CE_BULK_STREAM. */
-void ce_bulk_read(void *dst, const void *src, size_t n, int streamed);
+ * written with CESHIM_BULK_STREAM. */
+void ceshim_bulk_read(void *dst, const void *src, size_t n, int streamed);
 
 /* The choice itself, apart from copying and timing (tested on its own):
  * the way the next large copy takes, and what a copy's cost in timer ticks
- * per KiB says about the ways; lap as for ce_bulk_write, already clamped. */
-unsigned ce_bulk_next_way(struct ce_bulk_writer *w, uint32_t lap);
-void ce_bulk_account(struct ce_bulk_writer *w, unsigned way, uint64_t cost, uint32_t lap);
+ * per KiB says about the ways; lap as for ceshim_bulk_write, already clamped. */
+unsigned ceshim_bulk_next_way(struct ceshim_bulk_writer *w, uint32_t lap);
+void ceshim_bulk_account(struct ceshim_bulk_writer *w, unsigned way, uint64_t cost, uint32_t lap);
 
 /* Whether this CPU can stream (x86 with SSE2). */
-int ce_bulk_can_stream(void);
+int ceshim_bulk_can_stream(void);
 
 #endif /* CESHIM_COMMON_BULK_COPY_H */

@@ -1,5 +1,5 @@
 /*
- * prefetch.h - ce_prefetch_for_write(p): asks for the cache line holding p
+ * prefetch.h - ceshim_prefetch_for_write(p): asks for the cache line holding p
  * in a state this core may write (x86 PREFETCHW), so that a store to it
  * soon after does not wait for another core to give the line up.
  *
@@ -19,14 +19,14 @@
 #define CESHIM_COMMON_PREFETCH_H
 
 #if defined(__i386__) || defined(__x86_64__) || defined(_M_IX86) || defined(_M_X64)
-#define CE_PREFETCH_X86 1
+#define CESHIM_PREFETCH_X86 1
 #if defined(_MSC_VER) && !defined(__clang__)
 #include <intrin.h>
 #else
 #include <cpuid.h>
 #endif
 
-static inline int ce_cpu_has_prefetchw(void)
+static inline int ceshim_cpu_has_prefetchw(void)
 {
     unsigned int regs[4] = { 0, 0, 0, 0 };
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -44,15 +44,15 @@ static inline int ce_cpu_has_prefetchw(void)
 }
 #endif
 
-static inline void ce_prefetch_for_write(const void *p)
+static inline void ceshim_prefetch_for_write(const void *p)
 {
-#ifdef CE_PREFETCH_X86
+#ifdef CESHIM_PREFETCH_X86
     /* 0 = not asked yet, 1 = has it, 2 = lacks it; racing first callers
      * store the same answer. */
     static volatile int state;
     int s = state;
     if (s == 0)
-        state = s = ce_cpu_has_prefetchw() ? 1 : 2;
+        state = s = ceshim_cpu_has_prefetchw() ? 1 : 2;
     if (s != 1)
         return;
 #if defined(_MSC_VER) && !defined(__clang__)

@@ -14,26 +14,26 @@
 enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_t give_up_ms)
 {
     uint64_t self = ceshim_self_owner();
-    if (ce_cas64(lock, 0, self) == 0)
+    if (ceshim_cas64(lock, 0, self) == 0)
         return CESHIM_SHLOCK_ACQUIRED;
 
     ULONGLONG start = 0, last_check = 0;
     for (unsigned spins = 1;; spins++) {
-        uint64_t word = ce_load64(lock), owner = ceshim_owner_id(word);
+        uint64_t word = ceshim_load64(lock), owner = ceshim_owner_id(word);
         if (word == 0) {
-            if (ce_cas64(lock, 0, self) == 0)
+            if (ceshim_cas64(lock, 0, self) == 0)
                 return CESHIM_SHLOCK_ACQUIRED;
             continue;
         }
         if (owner != self && ceshim_owner_pid(owner) == ceshim_self_pid()) {
             /* Our pid, not us: an earlier process with this pid died
              * holding it. Nothing to wait for or to ask the kernel. */
-            if (ce_cas64(lock, word, self) == word)
+            if (ceshim_cas64(lock, word, self) == word)
                 return CESHIM_SHLOCK_TAKEN_OVER;
             continue;
         }
         if (spins < SPIN_PAUSES) {
-            ce_pause();
+            ceshim_pause();
             continue;
         }
         /* Long wait: yield the core, and now and then (first at once) ask
@@ -47,7 +47,7 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
         }
         if (owner != self && now - last_check >= CHECK_EVERY_MS) {
             last_check = now;
-            if (!ceshim_owner_alive(owner) && ce_cas64(lock, word, self) == word)
+            if (!ceshim_owner_alive(owner) && ceshim_cas64(lock, word, self) == word)
                 return CESHIM_SHLOCK_TAKEN_OVER;
         }
         uint32_t bound = (word & CESHIM_OWNER_LONG) && give_up_ms < CESHIM_SHLOCK_GIVE_UP_MS ? CESHIM_SHLOCK_GIVE_UP_MS
@@ -59,12 +59,12 @@ enum ceshim_shlock_result ceshim_shlock_acquire(volatile uint64_t *lock, uint32_
 
 void ceshim_shlock_release(volatile uint64_t *lock)
 {
-    ce_store64(lock, 0);
+    ceshim_store64(lock, 0);
 }
 
 void ceshim_shlock_mark_long(volatile uint64_t *lock)
 {
-    ce_store64(lock, ceshim_self_owner() | CESHIM_OWNER_LONG);
+    ceshim_store64(lock, ceshim_self_owner() | CESHIM_OWNER_LONG);
 }
 
 uint32_t ceshim_shlock_bound(uint32_t timeout_ms)

@@ -25,7 +25,7 @@ static BOOL CALLBACK calibrate(PINIT_ONCE once, PVOID param, PVOID *ctx)
     for (int round = 0; round < 3; round++) {
         QueryPerformanceCounter(&t0);
         for (int i = 0; i < CALIBRATION_PAUSES; i++)
-            ce_pause();
+            ceshim_pause();
         QueryPerformanceCounter(&t1);
         double ns = (double)(t1.QuadPart - t0.QuadPart) * 1e9 / (double)freq.QuadPart / CALIBRATION_PAUSES;
         if (ns > 0 && (best == 0 || ns < best))
@@ -53,4 +53,14 @@ int ceshim_pauses_for_ns(int ns)
 {
     double n = pauses_for_ns((double)ns);
     return n < 1 ? 1 : (int)n;
+}
+
+int ceshim_spin_pauses(struct ceshim_spin_budget *budget)
+{
+    long n = budget->pauses;
+    if (!n) {
+        n = ceshim_pauses_for_us(budget->us);
+        InterlockedExchange(&budget->pauses, n);
+    }
+    return (int)n;
 }

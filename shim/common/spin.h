@@ -9,10 +9,21 @@
 #ifndef CESHIM_SPIN_H
 #define CESHIM_SPIN_H
 
-/* How many ce_pause() calls take about `us` microseconds on this CPU
+/* How many ceshim_pause() calls take about `us` microseconds on this CPU
  * (at least 64). The first call measures (~50 us, once). */
 int ceshim_pauses_for_us(int us);
 /* The same for a short wait of `ns` nanoseconds (at least 1). */
 int ceshim_pauses_for_ns(int ns);
+
+/* A spin budget in microseconds, converted to pauses on first use and kept
+ * (one per waiting loop: the services client and host worker). Define as
+ * `static struct ceshim_spin_budget b = CESHIM_SPIN_BUDGET(us);`. */
+struct ceshim_spin_budget {
+    int us;
+    volatile long pauses; /* 0 until measured; racing threads store the same value */
+};
+#define CESHIM_SPIN_BUDGET(us) { (us), 0 }
+/* The budget's pause count (ceshim_pauses_for_us of its microseconds). */
+int ceshim_spin_pauses(struct ceshim_spin_budget *budget);
 
 #endif /* CESHIM_SPIN_H */

@@ -77,7 +77,7 @@ static HANDLE activate(const WCHAR *key, const REGINI *ents, DWORD count, DWORD 
         SetLastError(error);
         return NULL;
     }
-    struct svc_call call = { SVC_OP_DM_ACTIVATE, 0, 0, 0, 0, 0, in, bytes, NULL, 0 };
+    struct svc_call call = { .op = SVC_OP_DM_ACTIVATE, .in = in, .in_len = bytes };
     struct svc_result res;
     uint64_t host;
     DWORD bits;
@@ -115,7 +115,8 @@ HANDLE RegisterDevice(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD dw
     if (!svc_register_in(lpszType, dwIndex, lpszLib, in, &bytes)) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        struct svc_call call = { SVC_OP_DM_REGISTER, 0, 0, 0, dwIndex, dwInfo, in, bytes, NULL, 0 };
+        struct svc_call call = { .op = SVC_OP_DM_REGISTER, .arg0 = dwIndex, .arg1 = dwInfo, .in = in,
+                                 .in_len = bytes };
         struct svc_result res;
         uint64_t host;
         DWORD bits;
@@ -139,7 +140,7 @@ BOOL DeactivateDevice(HANDLE hDevice)
     if (!dm_handle_decode((uint64_t)(ULONG_PTR)hDevice, &bits, &id, &gen_low)) {
         SetLastError(ERROR_INVALID_HANDLE);
     } else {
-        struct svc_call call = { SVC_OP_DM_DEACTIVATE, id, gen_low, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_call call = { .op = SVC_OP_DM_DEACTIVATE, .handle_id = id, .handle_gen = gen_low };
         struct svc_result res;
         uint64_t host = 0;
         DWORD error;

@@ -33,8 +33,8 @@ static struct search *searches;
 static DWORD list_host(DWORD bits, uint32_t which, uint32_t id, uint32_t gen, uint64_t host,
                        struct dm_device_rec *out, DWORD cap, DWORD *error)
 {
-    struct svc_call call = { SVC_OP_DM_LIST, id, gen, 0, which, 0, NULL, 0, out,
-                             cap * (DWORD)sizeof(struct dm_device_rec) };
+    struct svc_call call = { .op = SVC_OP_DM_LIST, .handle_id = id, .handle_gen = gen, .arg0 = which, .out = out,
+                             .out_len = cap * (DWORD)sizeof(struct dm_device_rec) };
     struct svc_result res;
     if (!svc_transact(&call, &res, bits, &host, SVC_HOST_RUNNING, error))
         return 0;

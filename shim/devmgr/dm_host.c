@@ -17,7 +17,7 @@
 
 #include "devmgr/dm_keys.h"
 #include "services/common/svc_names.h"
-#include "services/host/svc_host.h"
+#include "devmgr/dm_host.h"
 
 #define ACTIVE_MAX 10000 /* Drivers\Active\00 .. 9999 */
 

@@ -58,11 +58,11 @@ static BOOL lock_table(void)
         SetLastError(ERROR_BUSY);
         return FALSE;
     }
-    if (ce_load32(&table->magic) == 0) {
+    if (ceshim_load32(&table->magic) == 0) {
         table->version = EV_TABLE_VERSION;
         table->capacity = EV_TABLE_CAPACITY;
         table->entry_size = sizeof(struct ev_entry);
-        ce_store32(&table->magic, EV_TABLE_MAGIC);
+        ceshim_store32(&table->magic, EV_TABLE_MAGIC);
     }
     if (table->magic != EV_TABLE_MAGIC || table->version != EV_TABLE_VERSION ||
         table->capacity != EV_TABLE_CAPACITY || table->entry_size != sizeof(struct ev_entry)) {
@@ -141,7 +141,7 @@ static unsigned collect_garbage(void)
     unsigned dropped = 0;
     struct ev_entry *e = entries();
     for (uint32_t i = 0; i < EV_TABLE_CAPACITY; i++) {
-        if (ce_load32(&e[i].state) != EV_USED)
+        if (ceshim_load32(&e[i].state) != EV_USED)
             continue;
         WCHAR kernel[EV_NAME_MAX + 1], name[EV_NAME_MAX + 16];
         uint32_t chars = e[i].name_chars;
@@ -165,7 +165,7 @@ static unsigned collect_garbage(void)
         if (!lock_table())
             return dropped;
         if (e[i].state == EV_USED && entry_matches(&e[i], hash, kernel, chars)) {
-            ce_store32(&e[i].state, EV_DELETED);
+            ceshim_store32(&e[i].state, EV_DELETED);
             dropped++;
         }
         unlock_table();
@@ -182,9 +182,9 @@ int ev_table_set(const WCHAR *name, size_t chars, uint32_t data)
         struct ev_entry *slot, *e = find(hash, name, chars, &slot);
         if (e) {
             if (data)
-                ce_store32(&e->data, data);
+                ceshim_store32(&e->data, data);
             else
-                ce_store32(&e->state, EV_DELETED);
+                ceshim_store32(&e->state, EV_DELETED);
             unlock_table();
             return TRUE;
         }
@@ -198,7 +198,7 @@ int ev_table_set(const WCHAR *name, size_t chars, uint32_t data)
             slot->name_chars = (uint32_t)chars;
             slot->data = data;
             memcpy(slot->name, name, (chars < EV_NAME_MAX ? chars : EV_NAME_MAX) * sizeof(uint16_t));
-            ce_store32(&slot->state, EV_USED);
+            ceshim_store32(&slot->state, EV_USED);
             unlock_table();
             return TRUE;
         }

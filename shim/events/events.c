@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-#include "common/close_hooks.h"
+#include "routing.h"
 #include "common/names.h"
 #include "common/ntobject.h"
 #include "common/process.h"

@@ -12,7 +12,7 @@
 
 #include <stdlib.h>
 
-#include "common/close_hooks.h"
+#include "routing.h"
 #include "common/trace.h"
 
 /* One record per file handle from CreateFileForMapping, plus one per

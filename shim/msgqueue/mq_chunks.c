@@ -42,7 +42,7 @@ static void chunk_name(WCHAR *out, const struct mq_queue *q, uint64_t uid)
 static HANDLE handle_of(uint32_t value) { return (HANDLE)(uintptr_t)value; }
 static uint32_t value_of(HANDLE h) { return (uint32_t)(uintptr_t)h; }
 
-static void mark_corrupt(struct mq_header *h) { ce_store32(&h->state, ce_load32(&h->state) | MQ_STATE_CORRUPT); }
+static void mark_corrupt(struct mq_header *h) { ceshim_store32(&h->state, ceshim_load32(&h->state) | MQ_STATE_CORRUPT); }
 
 /* ---- this process's keepers, in its own memory ------------------------------------ */
 
@@ -242,7 +242,7 @@ static uint32_t live_places(const struct mq_queue *q) { return q->side[0].mem.ns
 
 static uint64_t live_uid(const struct mq_queue *q, uint32_t i)
 {
-    return i + 1 < live_places(q) ? ce_load64(&q->h->slot_uid[i]) : ce_load64(&q->h->spare_uid);
+    return i + 1 < live_places(q) ? ceshim_load64(&q->h->slot_uid[i]) : ceshim_load64(&q->h->spare_uid);
 }
 
 static BOOL chunk_live(const struct mq_queue *q, uint64_t uid)
@@ -280,7 +280,7 @@ BOOL mq_chunks_attach(struct mq_queue *q)
         /* Validated: the view holds the header, the alert area and the ring. */
         if (!g.chunked)
             sd->mem.slot[0] = (uint8_t *)h + MQ_HEADER_SIZE + mq_alert_area(g.cb_max_message);
-        sd->seen_epoch = ce_load32(&h->free_epoch);
+        sd->seen_epoch = ceshim_load32(&h->free_epoch);
     }
     q->attached = TRUE;
     return TRUE;
@@ -291,7 +291,7 @@ void mq_chunks_begin(struct mq_queue *q, int end)
     struct mq_side *sd = &q->side[end];
     if (!sd->mem.chunked)
         return;
-    uint32_t epoch = ce_load32(&q->h->free_epoch);
+    uint32_t epoch = ceshim_load32(&q->h->free_epoch);
     if (epoch == sd->seen_epoch)
         return;
     sd->seen_epoch = epoch;
@@ -465,7 +465,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     mq_lock_long(q, MQ_LOCK_WRITE); /* a mapping, and a handle into every process */
     uint64_t uid = h->next_uid;
     h->next_uid = uid + 1;
-    ce_store64(&h->creating_uid, uid);
+    ceshim_store64(&h->creating_uid, uid);
     uint32_t ss = q->side[0].mem.slot_size;
     uint64_t size = (uint64_t)MQ_CHUNK_HEADER + ss;
     WCHAR name[CHUNK_NAME_MAX];
@@ -478,7 +478,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     if (!c) {
         if (m)
             CloseHandle(m);
-        ce_store64(&h->creating_uid, 0);
+        ceshim_store64(&h->creating_uid, 0);
         return 0;
     }
     mq_chunk_init(c, uid, ss);
@@ -489,7 +489,7 @@ static uint64_t create_chunk(struct mq_queue *q)
     BOOL ok = give_keepers(q, c, m, own);
     if (!ok) {
         close_keepers(q, c, uid); /* ours included */
-        ce_store64(&h->creating_uid, 0);
+        ceshim_store64(&h->creating_uid, 0);
     }
     UnmapViewOfFile(c);
     return ok ? uid : 0;
@@ -509,7 +509,7 @@ static void close_chunk(struct mq_queue *q, uint64_t uid)
 static void destroy_chunk(struct mq_queue *q, uint64_t uid)
 {
     mq_lock_long(q, MQ_LOCK_BOTH); /* closes a handle in every process */
-    ce_store32(&q->h->free_epoch, ce_load32(&q->h->free_epoch) + 1);
+    ceshim_store32(&q->h->free_epoch, ceshim_load32(&q->h->free_epoch) + 1);
     forget_uid(&q->side[MQ_END_READ], uid);
     forget_uid(&q->side[MQ_END_WRITE], uid);
     close_chunk(q, uid);
@@ -518,10 +518,10 @@ static void destroy_chunk(struct mq_queue *q, uint64_t uid)
 void mq_chunks_repair(struct mq_queue *q)
 {
     struct mq_header *h = q->h;
-    uint64_t uid = ce_load64(&h->creating_uid);
+    uint64_t uid = ceshim_load64(&h->creating_uid);
     if (!uid || !q->side[0].mem.chunked)
         return;
-    ce_store64(&h->creating_uid, 0);
+    ceshim_store64(&h->creating_uid, 0);
     /* Installed: only the store of 0 was missing. Otherwise its creator
      * died first, and the keepers it gave go. */
     if (!chunk_live(q, uid)) {
@@ -587,7 +587,7 @@ enum mq_result mq_chunk_for_read(struct mq_queue *q, uint32_t s)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     /* A slot the head is in holds queued data: its chunk must exist. */
-    uint64_t uid = s < sd->mem.nslots ? ce_load64(&q->h->slot_uid[s]) : 0;
+    uint64_t uid = s < sd->mem.nslots ? ceshim_load64(&q->h->slot_uid[s]) : 0;
     if (!sd->mem.chunked || !uid || !use_chunk(q, sd, s, uid)) {
         mark_corrupt(q->h);
         return MQ_CORRUPT;
@@ -603,28 +603,28 @@ enum mq_result mq_chunk_for_write(struct mq_queue *q, uint32_t s)
         mark_corrupt(h);
         return MQ_CORRUPT;
     }
-    uint64_t uid = ce_load64(&h->slot_uid[s]);
+    uint64_t uid = ceshim_load64(&h->slot_uid[s]);
     if (uid) {
         if (use_chunk(q, sd, s, uid))
             return MQ_OK;
         mark_corrupt(h); /* every process holds a keeper: only damage loses one */
         return MQ_CORRUPT;
     }
-    uint64_t spare = ce_load64(&h->spare_uid);
+    uint64_t spare = ceshim_load64(&h->spare_uid);
     if (spare && use_chunk(q, sd, s, spare)) {
         /* The slot first: a crash in between leaves it in both, which
          * mq_repair resolves. */
-        ce_store64(&h->slot_uid[s], spare);
-        ce_store64(&h->spare_uid, 0);
+        ceshim_store64(&h->slot_uid[s], spare);
+        ceshim_store64(&h->spare_uid, 0);
         return MQ_OK;
     }
     if (spare)
-        ce_store64(&h->spare_uid, 0); /* damaged */
+        ceshim_store64(&h->spare_uid, 0); /* damaged */
     uid = create_chunk(q);
     if (!uid)
         return MQ_NO_SPACE;
-    ce_store64(&h->slot_uid[s], uid);
-    ce_store64(&h->creating_uid, 0);
+    ceshim_store64(&h->slot_uid[s], uid);
+    ceshim_store64(&h->creating_uid, 0);
     return use_chunk(q, sd, s, uid) ? MQ_OK : MQ_NO_SPACE;
 }
 
@@ -635,16 +635,16 @@ void mq_chunks_retire(struct mq_queue *q)
     if (!mem->chunked || !mq_state_valid(h, mem))
         return;
     for (uint32_t s = 0; s < mem->nslots; s++) {
-        uint64_t uid = ce_load64(&h->slot_uid[s]);
+        uint64_t uid = ceshim_load64(&h->slot_uid[s]);
         if (!uid || !mq_slot_unused(h, mem, s))
             continue;
-        if (!ce_load64(&h->spare_uid)) {
+        if (!ceshim_load64(&h->spare_uid)) {
             /* One drained chunk is kept, so a queue that flows through its
              * slots does not create and destroy one each time. */
-            ce_store64(&h->spare_uid, uid);
-            ce_store64(&h->slot_uid[s], 0);
+            ceshim_store64(&h->spare_uid, uid);
+            ceshim_store64(&h->slot_uid[s], 0);
         } else {
-            ce_store64(&h->slot_uid[s], 0);
+            ceshim_store64(&h->slot_uid[s], 0);
             destroy_chunk(q, uid);
         }
     }
@@ -653,7 +653,7 @@ void mq_chunks_retire(struct mq_queue *q)
 void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms)
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
-    uint32_t head = (uint32_t)ce_load64(&q->h->rstate);
+    uint32_t head = (uint32_t)ceshim_load64(&q->h->rstate);
     if (head / sd->mem.slot_size == old_slot)
         return;
     if (!mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms))

@@ -97,7 +97,7 @@ void mq_unlock(struct mq_queue *q, int which)
 static void wake_end(struct mq_queue *q, int end)
 {
     volatile uint32_t *mirror = end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set;
-    ce_store32(mirror, 1);
+    ceshim_store32(mirror, 1);
     SetEvent(q->ev[end]);
 }
 
@@ -116,9 +116,9 @@ static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint
         mq_chunks_retire(q); /* the discarded messages' memory goes back */
     }
     /* Spec 1.12: both ends are signaled, and stay so until reset. */
-    ce_store32(&h->read_sticky, 1);
-    ce_store32(&h->write_sticky, 1);
-    ce_store32(&h->ends_closed, h->ends_closed + 1);
+    ceshim_store32(&h->read_sticky, 1);
+    ceshim_store32(&h->write_sticky, 1);
+    ceshim_store32(&h->ends_closed, h->ends_closed + 1);
     wake_end(q, MQ_END_READ);
     wake_end(q, MQ_END_WRITE);
 }
@@ -150,9 +150,9 @@ BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms)
 {
     struct mq_header *h = q->h;
     ULONGLONG now = GetTickCount64();
-    if (!force && now - ce_load64(&h->last_sweep_ms) < SWEEP_INTERVAL_MS)
+    if (!force && now - ceshim_load64(&h->last_sweep_ms) < SWEEP_INTERVAL_MS)
         return TRUE;
-    ce_store64(&h->last_sweep_ms, now);
+    ceshim_store64(&h->last_sweep_ms, now);
 
     /* Liveness is checked outside the lock (it takes kernel calls); the
      * records found dead are removed under it, if still the same. */
@@ -212,8 +212,8 @@ BOOL mq_end_ready(struct mq_handle *hnd)
      * writer is created unsignaled, and a CE program waits on it before it
      * reads, as reading would fail with ERROR_PIPE_NOT_CONNECTED. */
     if (hnd->end == MQ_END_READ)
-        return ce_load32(&h->read_sticky) || mq_has_message(h);
-    return ce_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
+        return ceshim_load32(&h->read_sticky) || mq_has_message(h);
+    return ceshim_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
 }
 
 uint64_t mq_end_mark(struct mq_handle *hnd)
@@ -221,15 +221,15 @@ uint64_t mq_end_mark(struct mq_handle *hnd)
     struct mq_header *h = hnd->q->h;
     /* The other side's message count: writes signal the read end, reads
      * the write end. */
-    uint64_t peer = ce_load64(hnd->end == MQ_END_READ ? &h->wstate : &h->rstate);
-    return ((uint64_t)ce_load32(&h->ends_closed) << 32) | (peer >> 32);
+    uint64_t peer = ceshim_load64(hnd->end == MQ_END_READ ? &h->wstate : &h->rstate);
+    return ((uint64_t)ceshim_load32(&h->ends_closed) << 32) | (peer >> 32);
 }
 
 void mq_end_reset(struct mq_queue *q, int end)
 {
     volatile uint32_t *sticky = end == MQ_END_READ ? &q->h->read_sticky : &q->h->write_sticky;
-    if (ce_load32(sticky)) /* stored only when set: the line stays this side's */
-        ce_store32(sticky, 0);
+    if (ceshim_load32(sticky)) /* stored only when set: the line stays this side's */
+        ceshim_store32(sticky, 0);
 }
 
 BOOL mq_sleep_begin(struct mq_handle *hnd)
@@ -238,14 +238,14 @@ BOOL mq_sleep_begin(struct mq_handle *hnd)
     struct mq_header *h = q->h;
     volatile uint32_t *sleepers = hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
     volatile uint32_t *mirror = hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
-    ce_add32(sleepers, 1);
+    ceshim_add32(sleepers, 1);
     InterlockedIncrement(&q->sleepers[hnd->end]);
     ResetEvent(q->ev[hnd->end]);
-    ce_store32(mirror, 0);
-    ce_fence();
+    ceshim_store32(mirror, 0);
+    ceshim_fence();
     if (mq_end_ready(hnd)) {
         /* Became ready meanwhile: put the event back for other waiters. */
-        ce_store32(mirror, 1);
+        ceshim_store32(mirror, 1);
         SetEvent(q->ev[hnd->end]);
         return FALSE;
     }
@@ -256,7 +256,7 @@ void mq_sleep_end(struct mq_handle *hnd)
 {
     struct mq_header *h = hnd->q->h;
     InterlockedDecrement(&hnd->q->sleepers[hnd->end]);
-    ce_add32(hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers, -1);
+    ceshim_add32(hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers, -1);
 }
 
 /* After making `end` ready (a message for readers, room for writers). */
@@ -265,8 +265,8 @@ void mq_signal_end(struct mq_queue *q, int end)
     struct mq_header *h = q->h;
     volatile uint32_t *sleepers = end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
     volatile uint32_t *mirror = end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
-    ce_fence();
-    if (ce_load32(sleepers) || !ce_load32(mirror))
+    ceshim_fence();
+    if (ceshim_load32(sleepers) || !ceshim_load32(mirror))
         wake_end(q, end);
 }
 
@@ -407,7 +407,7 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         goto fail_unlocked;
     struct mq_header *h = q->h;
     DWORD error;
-    BOOL fresh = ce_load32(&h->magic) != MQ_MAGIC || (mq_total_readers(h) == 0 && mq_total_writers(h) == 0);
+    BOOL fresh = ceshim_load32(&h->magic) != MQ_MAGIC || (mq_total_readers(h) == 0 && mq_total_writers(h) == 0);
     if (fresh) {
         /* A new queue, or one whose every handle is gone: (re)initialise. */
         if (!rq->create) {
@@ -454,13 +454,13 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
      * or a full queue whose previous write end closed, which signaled it.) */
     if (rq->end == MQ_END_READ) {
         if (end_created)
-            ce_store32(&h->read_sticky, 0);
+            ceshim_store32(&h->read_sticky, 0);
         if (mq_has_message(h)) {
-            ce_store32(&h->read_event_set, 1);
+            ceshim_store32(&h->read_event_set, 1);
             SetEvent(q->ev[MQ_END_READ]);
         } else if (end_created) {
             ResetEvent(q->ev[MQ_END_READ]);
-            ce_store32(&h->read_event_set, 0);
+            ceshim_store32(&h->read_event_set, 0);
         }
     }
     mq_unlock(q, MQ_LOCK_BOTH);

@@ -27,7 +27,7 @@ static size_t bucket_of(HANDLE h) { return ((uintptr_t)h >> 2) % BUCKETS; }
 
 static struct mq_handle *load_ptr(struct mq_handle *volatile const *p)
 {
-    return ce_load_ptr((void *const volatile *)p);
+    return ceshim_load_ptr((void *const volatile *)p);
 }
 
 static BOOL try_ref(struct mq_handle *p)
@@ -65,9 +65,9 @@ struct mq_handle *mq_handle_get(HANDLE h)
     for (int attempt = 0; attempt < 3; attempt++) {
         /* Plain (acquire) loads: on every call, a locked read costs more
          * than the rest of the lookup. */
-        uint32_t gen = ce_load32((const volatile uint32_t *)&table_gen);
+        uint32_t gen = ceshim_load32((const volatile uint32_t *)&table_gen);
         struct mq_handle *found = walk(h);
-        if (found || ce_load32((const volatile uint32_t *)&table_gen) == gen)
+        if (found || ceshim_load32((const volatile uint32_t *)&table_gen) == gen)
             return found;
     }
     AcquireSRWLockShared(&table_lock);
@@ -119,7 +119,7 @@ void mq_handle_insert(struct mq_handle *hnd)
     size_t b = bucket_of(hnd->handle);
     hnd->in_table = 1;
     hnd->next = buckets[b];
-    ce_fence(); /* the record is whole before it is reachable */
+    ceshim_fence(); /* the record is whole before it is reachable */
     buckets[b] = hnd;
     InterlockedIncrement(&table_gen);
     ReleaseSRWLockExclusive(&table_lock);

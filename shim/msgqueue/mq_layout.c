@@ -76,7 +76,7 @@ void mq_init(struct mq_header *h, uint32_t flags, uint32_t max_messages, uint32_
         memcpy(h->name, name, name_chars * sizeof(uint16_t));
         h->name_chars = name_chars;
     }
-    ce_store32(&h->magic, MQ_MAGIC);
+    ceshim_store32(&h->magic, MQ_MAGIC);
 }
 
 /* The header's geometry, each field loaded once: what is checked is what
@@ -88,16 +88,16 @@ struct shape {
 
 static void shape_read(const struct mq_header *h, struct shape *g)
 {
-    g->magic = ce_load32(&h->magic);
-    g->version = ce_load32(&h->version);
-    g->header_size = ce_load32(&h->header_size);
-    g->flags = ce_load32(&h->flags);
-    g->max_messages = ce_load32(&h->max_messages);
-    g->cb_max_message = ce_load32(&h->cb_max_message);
-    g->state = ce_load32(&h->state);
-    g->slot_size = ce_load32(&h->slot_size);
-    g->nslots = ce_load32(&h->nslots);
-    g->capacity = ce_load64(&h->capacity);
+    g->magic = ceshim_load32(&h->magic);
+    g->version = ceshim_load32(&h->version);
+    g->header_size = ceshim_load32(&h->header_size);
+    g->flags = ceshim_load32(&h->flags);
+    g->max_messages = ceshim_load32(&h->max_messages);
+    g->cb_max_message = ceshim_load32(&h->cb_max_message);
+    g->state = ceshim_load32(&h->state);
+    g->slot_size = ceshim_load32(&h->slot_size);
+    g->nslots = ceshim_load32(&h->nslots);
+    g->capacity = ceshim_load64(&h->capacity);
 }
 
 static int shape_valid(const struct shape *g, uint64_t mapping_size)
@@ -156,11 +156,12 @@ int mq_mem_attach(struct mq_ring_mem *m, const struct mq_header *h, uint64_t map
 
 int mq_header_matches(const struct mq_header *h, const struct mq_ring_mem *m)
 {
-    return m->capacity != 0 && ce_load32(&h->magic) == MQ_MAGIC && ce_load32(&h->version) == MQ_LAYOUT_VERSION &&
-           !(ce_load32(&h->state) & MQ_STATE_CORRUPT) && ce_load64(&h->capacity) == m->capacity &&
-           ce_load32(&h->cb_max_message) == m->cb_max_message && ce_load32(&h->max_messages) == m->max_messages &&
-           ce_load32(&h->slot_size) == m->slot_size && ce_load32(&h->nslots) == m->nslots &&
-           ((ce_load32(&h->flags) & MQ_FLAG_NOPRECOMMIT) != 0) == (m->chunked != 0);
+    return m->capacity != 0 && ceshim_load32(&h->magic) == MQ_MAGIC &&
+           ceshim_load32(&h->version) == MQ_LAYOUT_VERSION && !(ceshim_load32(&h->state) & MQ_STATE_CORRUPT) &&
+           ceshim_load64(&h->capacity) == m->capacity && ceshim_load32(&h->cb_max_message) == m->cb_max_message &&
+           ceshim_load32(&h->max_messages) == m->max_messages &&
+           ceshim_load32(&h->slot_size) == m->slot_size && ceshim_load32(&h->nslots) == m->nslots &&
+           ((ceshim_load32(&h->flags) & MQ_FLAG_NOPRECOMMIT) != 0) == (m->chunked != 0);
 }
 
 static uint8_t *alert_slot(struct mq_header *h) { return (uint8_t *)h + MQ_HEADER_SIZE; }
@@ -172,7 +173,7 @@ static uint64_t make_state(uint32_t count, uint64_t offset) { return ((uint64_t)
 /* A damaged queue stays damaged: every later call fails the same way. */
 static enum mq_result corrupt(struct mq_header *h)
 {
-    ce_store32(&h->state, ce_load32(&h->state) | MQ_STATE_CORRUPT);
+    ceshim_store32(&h->state, ceshim_load32(&h->state) | MQ_STATE_CORRUPT);
     return MQ_CORRUPT;
 }
 
@@ -202,7 +203,7 @@ static int view_of(const struct mq_ring_mem *m, uint64_t rs, uint64_t ws, struct
 
 static int take_view(const struct mq_header *h, const struct mq_ring_mem *m, struct ring_view *v)
 {
-    return view_of(m, ce_load64(&h->rstate), ce_load64(&h->wstate), v);
+    return view_of(m, ceshim_load64(&h->rstate), ceshim_load64(&h->wstate), v);
 }
 
 int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m)
@@ -210,7 +211,7 @@ int mq_state_valid(struct mq_header *h, const struct mq_ring_mem *m)
     struct ring_view v;
     if (!mq_header_matches(h, m))
         return 0;
-    if (!take_view(h, m, &v) || ce_load32(&h->alert_len) > m->cb_max_message) {
+    if (!take_view(h, m, &v) || ceshim_load32(&h->alert_len) > m->cb_max_message) {
         corrupt(h);
         return 0;
     }
@@ -264,11 +265,11 @@ static int place(const struct ring_view *v, uint64_t slot_size, uint64_t need, u
 static enum mq_result writer_view(const struct mq_header *h, const struct mq_ring_mem *m, struct mq_peer *peer,
                                   uint32_t len, struct ring_view *v, uint64_t *at, int *wrap)
 {
-    uint64_t ws = ce_load64(&h->wstate);
+    uint64_t ws = ceshim_load64(&h->wstate);
     /* Another writer moved the tail since the cache was taken: it may have
      * gone round past the cached head. */
     for (int fresh = peer == NULL || peer->own != ws;; fresh = 1) {
-        uint64_t rs = fresh ? ce_load64(&h->rstate) : peer->state;
+        uint64_t rs = fresh ? ceshim_load64(&h->rstate) : peer->state;
         if (fresh && peer) {
             peer->state = rs;
             peer->own = ws;
@@ -297,7 +298,7 @@ enum mq_result mq_write_plan(const struct mq_header *h, const struct mq_ring_mem
         return MQ_CORRUPT;
     if (len > mem->cb_max_message)
         return MQ_TOO_BIG;
-    if (alert && !ce_load32(&h->alert_full))
+    if (alert && !ceshim_load32(&h->alert_full))
         return MQ_OK;
     struct ring_view v;
     uint64_t at;
@@ -313,7 +314,7 @@ static uint8_t *ring_at(const struct mq_header *h, const struct mq_ring_mem *m, 
         return m->slot[0] + off; /* one slot, the whole ring */
     uint32_t s = (uint32_t)(off / m->slot_size);
     uint8_t *p = s < m->nslots ? m->slot[s] : NULL;
-    if (p && m->uid[s] != ce_load64(&h->slot_uid[s]))
+    if (p && m->uid[s] != ceshim_load64(&h->slot_uid[s]))
         p = NULL;
     if (!p) {
         *need_slot = s;
@@ -330,12 +331,12 @@ enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void
         return corrupt(h);
     if (len > mem->cb_max_message)
         return MQ_TOO_BIG;
-    if (alert && !ce_load32(&h->alert_full)) {
+    if (alert && !ceshim_load32(&h->alert_full)) {
         memcpy(alert_slot(h), data, len); /* the alert area holds cb_max_message bytes */
-        ce_store32(&h->alert_len, len);
-        ce_store32(&h->alert_flags, flags);
-        ce_store32(&h->alert_writer, writer_pid);
-        ce_store32(&h->alert_full, 1); /* publish */
+        ceshim_store32(&h->alert_len, len);
+        ceshim_store32(&h->alert_flags, flags);
+        ceshim_store32(&h->alert_writer, writer_pid);
+        ceshim_store32(&h->alert_full, 1); /* publish */
         return MQ_OK;
     }
     struct ring_view v;
@@ -357,31 +358,31 @@ enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void
      * this one is written: the next write then finds it ready. */
     uint64_t next_line = align_up(at + need, MQ_CACHE_LINE);
     if (next_line + MQ_CACHE_LINE <= slot_end(at, mem->slot_size, v.cap))
-        ce_prefetch_for_write(rec_at + (next_line - at));
+        ceshim_prefetch_for_write(rec_at + (next_line - at));
     /* Small messages (nearly all) skip the call: memcpy is what it would do. */
-    unsigned way = CE_BULK_PLAIN;
-    if (len < CE_BULK_MIN)
+    unsigned way = CESHIM_BULK_PLAIN;
+    if (len < CESHIM_BULK_MIN)
         memcpy(rec_at + MQ_REC_HEADER, data, len);
     else
-        way = ce_bulk_write(&mem->copy, rec_at + MQ_REC_HEADER, data, len, (uint32_t)(v.cap / need));
-    struct mq_record rec = { len, flags, writer_pid, way == CE_BULK_STREAM ? MQ_KIND_MSG_STREAMED : MQ_KIND_MSG };
+        way = ceshim_bulk_write(&mem->copy, rec_at + MQ_REC_HEADER, data, len, (uint32_t)(v.cap / need));
+    struct mq_record rec = { len, flags, writer_pid, way == CESHIM_BULK_STREAM ? MQ_KIND_MSG_STREAMED : MQ_KIND_MSG };
     memcpy(rec_at, &rec, sizeof(rec));
     /* Publish: count and tail in one store. The cache still holds: only
      * this writer moved the tail since. */
     uint64_t ws = make_state(v.written + 1, at + need == v.cap ? 0 : at + need);
-    ce_store64(&h->wstate, ws);
+    ceshim_store64(&h->wstate, ws);
     if (peer)
         peer->own = ws;
     /* The high-water mark needs the true count; the cached one may be
      * higher, so the reader's state is read fresh only when that matters. */
     uint32_t count = v.written + 1 - v.read;
-    if (count > ce_load32(&h->high_water)) {
-        uint64_t rs = ce_load64(&h->rstate);
+    if (count > ceshim_load32(&h->high_water)) {
+        uint64_t rs = ceshim_load64(&h->rstate);
         if (peer)
             peer->state = rs;
         count = v.written + 1 - state_count(rs);
-        if (count > ce_load32(&h->high_water) && count <= MQ_MAX_NUM_NODES + 1)
-            ce_store32(&h->high_water, count);
+        if (count > ceshim_load32(&h->high_water) && count <= MQ_MAX_NUM_NODES + 1)
+            ceshim_store32(&h->high_water, count);
     }
     return MQ_OK;
 }
@@ -391,9 +392,9 @@ enum mq_result mq_write(struct mq_header *h, struct mq_ring_mem *mem, const void
 static int reader_view(const struct mq_header *h, const struct mq_ring_mem *m, struct mq_peer *peer,
                        struct ring_view *v)
 {
-    uint64_t rs = ce_load64(&h->rstate);
+    uint64_t rs = ceshim_load64(&h->rstate);
     for (int fresh = peer == NULL || peer->own != rs;; fresh = 1) {
-        uint64_t ws = fresh ? ce_load64(&h->wstate) : peer->state;
+        uint64_t ws = fresh ? ceshim_load64(&h->wstate) : peer->state;
         if (fresh && peer) {
             peer->state = ws;
             peer->own = rs;
@@ -411,16 +412,16 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
     if (!mq_header_matches(h, mem))
         return corrupt(h);
     uint32_t cbmax = mem->cb_max_message;
-    if (ce_load32(&h->alert_full)) {
-        uint32_t n = ce_load32(&h->alert_len);
+    if (ceshim_load32(&h->alert_full)) {
+        uint32_t n = ceshim_load32(&h->alert_len);
         if (n > cbmax)
             return corrupt(h);
         uint32_t copy = n < buf_size ? n : buf_size;
         memcpy(buf, alert_slot(h), copy);
         *len = copy;
-        *flags = ce_load32(&h->alert_flags);
-        *writer_pid = ce_load32(&h->alert_writer);
-        ce_store32(&h->alert_full, 0);
+        *flags = ceshim_load32(&h->alert_flags);
+        *writer_pid = ceshim_load32(&h->alert_writer);
+        ceshim_store32(&h->alert_full, 0);
         return copy < n ? MQ_TRUNCATED : MQ_OK;
     }
     for (int hops = 0; hops < 2; hops++) {
@@ -440,7 +441,7 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
             if (end - v.head == mem->slot_size || rec.len != end - v.head - MQ_REC_HEADER)
                 return corrupt(h);
             uint64_t rs = make_state(v.read, end == v.cap ? 0 : end);
-            ce_store64(&h->rstate, rs);
+            ceshim_store64(&h->rstate, rs);
             if (peer)
                 peer->own = rs; /* only this reader moved the head */
             continue;
@@ -451,7 +452,7 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
             return corrupt(h);
         uint32_t copy = rec.len < buf_size ? rec.len : buf_size;
         if (rec.kind == MQ_KIND_MSG_STREAMED)
-            ce_bulk_read(buf, p + MQ_REC_HEADER, copy, 1);
+            ceshim_bulk_read(buf, p + MQ_REC_HEADER, copy, 1);
         else
             memcpy(buf, p + MQ_REC_HEADER, copy);
         *len = copy;
@@ -459,7 +460,7 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
         *writer_pid = rec.writer;
         /* Consume: count and head in one store. */
         uint64_t rs = make_state(v.read + 1, v.head + size == v.cap ? 0 : v.head + size);
-        ce_store64(&h->rstate, rs);
+        ceshim_store64(&h->rstate, rs);
         if (peer)
             peer->own = rs;
         return copy < rec.len ? MQ_TRUNCATED : MQ_OK;
@@ -469,8 +470,8 @@ enum mq_result mq_read(struct mq_header *h, const struct mq_ring_mem *mem, void 
 
 void mq_discard(struct mq_header *h)
 {
-    ce_store32(&h->alert_full, 0);
-    ce_store64(&h->rstate, ce_load64(&h->wstate));
+    ceshim_store32(&h->alert_full, 0);
+    ceshim_store64(&h->rstate, ceshim_load64(&h->wstate));
 }
 
 enum mq_result mq_repair(struct mq_header *h, const struct mq_ring_mem *mem)
@@ -479,21 +480,21 @@ enum mq_result mq_repair(struct mq_header *h, const struct mq_ring_mem *mem)
         return MQ_CORRUPT;
     /* A chunk moves between the spare and a slot with two stores, the slot
      * first: a crash in between leaves it in both, and the slot keeps it. */
-    uint64_t spare = ce_load64(&h->spare_uid);
+    uint64_t spare = ceshim_load64(&h->spare_uid);
     for (uint32_t s = 0; spare && s < mem->nslots; s++)
-        if (ce_load64(&h->slot_uid[s]) == spare)
-            ce_store64(&h->spare_uid, spare = 0);
+        if (ceshim_load64(&h->slot_uid[s]) == spare)
+            ceshim_store64(&h->spare_uid, spare = 0);
     return MQ_OK;
 }
 
 uint32_t mq_count(const struct mq_header *h)
 {
-    return state_count(ce_load64(&h->wstate)) - state_count(ce_load64(&h->rstate));
+    return state_count(ceshim_load64(&h->wstate)) - state_count(ceshim_load64(&h->rstate));
 }
 
 int mq_has_message(const struct mq_header *h)
 {
-    return ce_load32(&h->alert_full) || mq_count(h) != 0;
+    return ceshim_load32(&h->alert_full) || mq_count(h) != 0;
 }
 
 int mq_has_room(const struct mq_header *h, const struct mq_ring_mem *mem)
@@ -524,7 +525,7 @@ void mq_chunk_init(struct mq_chunk_header *c, uint64_t uid, uint32_t slot_size)
     c->version = MQ_LAYOUT_VERSION;
     c->uid = uid;
     c->slot_size = slot_size;
-    ce_store32(&c->magic, MQ_CHUNK_MAGIC);
+    ceshim_store32(&c->magic, MQ_CHUNK_MAGIC);
 }
 
 int mq_chunk_valid(const struct mq_chunk_header *c, uint64_t view_size, uint64_t uid, uint32_t slot_size)
@@ -537,7 +538,7 @@ int mq_chunk_valid(const struct mq_chunk_header *c, uint64_t view_size, uint64_t
  * queues, and every read and write asks for the counts. */
 static uint32_t slots(const struct mq_header *h)
 {
-    uint32_t n = ce_load32(&h->proc_slots);
+    uint32_t n = ceshim_load32(&h->proc_slots);
     return n < MQ_MAX_PROCS ? n : MQ_MAX_PROCS;
 }
 

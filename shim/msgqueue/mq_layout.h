@@ -290,7 +290,7 @@ struct mq_ring_mem {
     uint64_t capacity; /* nslots * slot_size; 0: not attached */
     uint64_t uid[MQ_MAX_SLOTS];  /* the chunk slot[i] belongs to (0 if not chunked) */
     uint8_t *slot[MQ_MAX_SLOTS]; /* slot_size bytes each, or NULL: not mapped */
-    struct ce_bulk_writer copy;  /* writers only, under write_lock */
+    struct ceshim_bulk_writer copy;  /* writers only, under write_lock */
 };
 
 /* One side's cache of the other side's state word (see mq_write). */

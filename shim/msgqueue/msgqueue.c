@@ -152,12 +152,12 @@ static BOOL spin_until_ready(struct mq_handle *hnd)
         if (!batch_wait)
             batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
         for (int i = 0; i < batch_wait; i++)
-            ce_pause();
+            ceshim_pause();
     }
     for (int i = 0; i < SPIN_PAUSES; i++) {
         if (mq_end_ready(hnd))
             return TRUE;
-        ce_pause();
+        ceshim_pause();
     }
     for (int i = 0; i < SPIN_YIELDS; i++) {
         SwitchToThread();
@@ -183,7 +183,7 @@ static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
 static void settle_event(struct mq_handle *hnd)
 {
     struct mq_header *h = hnd->q->h;
-    if (ce_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
+    if (ceshim_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
         mq_sleep_begin(hnd);
         mq_sleep_end(hnd);
     }
@@ -255,7 +255,7 @@ static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint3
 {
     struct mq_side *sd = &q->side[MQ_END_READ];
     mq_chunks_begin(q, MQ_END_READ);
-    uint32_t old_slot = sd->mem.chunked ? (uint32_t)ce_load64(&q->h->rstate) / sd->mem.slot_size : 0;
+    uint32_t old_slot = sd->mem.chunked ? (uint32_t)ceshim_load64(&q->h->rstate) / sd->mem.slot_size : 0;
     enum mq_result r;
     for (int tries = 0;; tries++) {
         uint32_t need = 0;
@@ -498,7 +498,7 @@ static BOOL close_queue(HANDLE hMsgQ)
          * closed. Only when some sleep: a handle closed while its end
          * keeps others is no signal (spec 1.12) for plain waits either. */
         if (InterlockedCompareExchange(&q->sleepers[hnd->end], 0, 0)) {
-            ce_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
+            ceshim_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
             SetEvent(q->ev[hnd->end]);
         }
         ok = CloseHandle(hnd->handle);

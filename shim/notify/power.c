@@ -18,7 +18,7 @@
 
 #include "common/process.h"
 #include "common/trace.h"
-#include "notify/nt_local.h"
+#include "notify/notif_local.h"
 #include "notify/power_apm.h"
 
 _Static_assert(sizeof(POWER_BROADCAST) == 16 && offsetof(POWER_BROADCAST, SystemPowerState) == 12,
@@ -35,7 +35,7 @@ static BOOL deliver(DWORD message, DWORD flags, const void *data, DWORD length, 
         POWER_BROADCAST pb;
         BYTE bytes[sizeof(POWER_BROADCAST) + MAX_DATA];
     } msg;
-    static struct nt_target targets[NT_MAX_REGS];
+    static struct notif_target targets[NOTIF_MAX_REGS];
     static SRWLOCK targets_lock = SRWLOCK_INIT;
     memset(&msg, 0, sizeof(msg));
     msg.pb.Message = message;
@@ -44,16 +44,16 @@ static BOOL deliver(DWORD message, DWORD flags, const void *data, DWORD length, 
     if (length)
         memcpy(msg.pb.SystemPowerState, data, length);
 
-    BOOL order = nt_order_begin();
+    BOOL order = notif_order_begin();
     if (!only_pid)
-        nt_sweep();
+        notif_sweep();
     AcquireSRWLockExclusive(&targets_lock);
     size_t count = 0;
-    DWORD error = nt_power_targets(message, only_pid, targets, &count);
+    DWORD error = notif_power_targets(message, only_pid, targets, &count);
     for (size_t i = 0; i < count; i++)
-        nt_send(targets[i].base, &msg, (DWORD)(sizeof(POWER_BROADCAST) + length));
+        notif_send(targets[i].base, &msg, (DWORD)(sizeof(POWER_BROADCAST) + length));
     ReleaseSRWLockExclusive(&targets_lock);
-    nt_order_end(order);
+    notif_order_end(order);
     SetLastError(error);
     return error == ERROR_SUCCESS;
 }
@@ -95,7 +95,7 @@ static void check_status(void)
     SYSTEM_POWER_STATUS old = last_status;
     last_status = s;
     have_status = TRUE;
-    if (!had || nt_local_count(NT_KIND_POWER) == 0)
+    if (!had || notif_local_count(NOTIF_KIND_POWER) == 0)
         return;
     if (old.ACLineStatus != s.ACLineStatus)
         deliver(PBT_POWERSTATUSCHANGE, 0, NULL, 0, ceshim_self_pid());
@@ -204,7 +204,7 @@ HANDLE RequestPowerNotifications(HANDLE hMsgQ, DWORD Flags)
     if (!hMsgQ || !Flags) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        result = nt_register(NT_KIND_POWER, hMsgQ, NULL, Flags, NULL, NULL, NULL);
+        result = notif_register(NOTIF_KIND_POWER, hMsgQ, NULL, Flags, NULL, NULL, NULL);
         if (result) {
             DWORD saved = GetLastError();
             InitOnceExecuteOnce(&watcher_once, start_watcher, NULL, NULL);
@@ -217,7 +217,7 @@ HANDLE RequestPowerNotifications(HANDLE hMsgQ, DWORD Flags)
 
 DWORD StopPowerNotifications(HANDLE h)
 {
-    DWORD result = nt_unregister(h, NT_KIND_POWER) ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
+    DWORD result = notif_unregister(h, NOTIF_KIND_POWER) ? ERROR_SUCCESS : ERROR_INVALID_HANDLE;
     SetLastError(result);
     CESHIM_TRACE("StopPowerNotifications(%p) = %lu", h, result);
     return result;

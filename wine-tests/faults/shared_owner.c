@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "events/ev_table.h"
-#include "notify/nt_layout.h"
+#include "notify/notif_layout.h"
 
 #define PROMPT_MS 1000
 
@@ -69,7 +69,7 @@ CETEST(shared_owner, notification_registry_lock_left_by_an_earlier_process_with_
     HANDLE first = RequestPowerNotifications(q, PBT_POWERINFOCHANGE); /* the registry exists from here on */
     REQUIRE(first != NULL);
     HANDLE mapping;
-    struct nt_registry *r = (struct nt_registry *)map_shared(L"notify.registry.m", &mapping);
+    struct notif_registry *r = (struct notif_registry *)map_shared(L"notify.registry.m", &mapping);
     REQUIRE(r != NULL);
     REQUIRE(forge_dead_self(&r->hdr.lock));
     ULONGLONG start = cetest_now_ms();

@@ -108,9 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Bits 0x40 and 0x80 make reads and writes large enough for the
      * large-message copies (common/bulk_copy.h). */
-    uint32_t buf_size = 1 + (knobs & 0xffff) + ((knobs & 0x40) ? CE_BULK_MIN : 0);
+    uint32_t buf_size = 1 + (knobs & 0xffff) + ((knobs & 0x40) ? CESHIM_BULK_MIN : 0);
     uint8_t *buf = malloc(buf_size);
-    uint32_t write_len = 1 + ((knobs >> 16) % 4096) + ((knobs & 0x80) ? CE_BULK_MIN : 0);
+    uint32_t write_len = 1 + ((knobs >> 16) % 4096) + ((knobs & 0x80) ? CESHIM_BULK_MIN : 0);
 
     (void)mq_header_valid(h, mapping_size);
     (void)mq_has_message(h);

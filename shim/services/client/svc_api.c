@@ -65,7 +65,7 @@ HANDLE ActivateService(LPCWSTR lpszDevKey, DWORD dwClientInfo)
     if (!len || len >= 64 || wcschr(name, L'\\')) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        struct svc_call call = { SVC_OP_ACTIVATE, 0, 0, 0, 0, 0, name, (DWORD)((len + 1) * sizeof(WCHAR)), NULL, 0 };
+        struct svc_call call = { .op = SVC_OP_ACTIVATE, .in = name, .in_len = (DWORD)((len + 1) * sizeof(WCHAR)) };
         h = service_create(&call);
     }
     CESHIM_TRACE("ActivateService(%ls) = %p", lpszDevKey ? lpszDevKey : L"(null)", h);
@@ -92,7 +92,7 @@ HANDLE RegisterService(LPCWSTR lpszType, DWORD dwIndex, LPCWSTR lpszLib, DWORD d
     if (!svc_register_in(lpszType, dwIndex, lpszLib, in, &bytes)) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        struct svc_call call = { SVC_OP_REGISTER, 0, 0, 0, dwIndex, dwInfo, in, bytes, NULL, 0 };
+        struct svc_call call = { .op = SVC_OP_REGISTER, .arg0 = dwIndex, .arg1 = dwInfo, .in = in, .in_len = bytes };
         h = service_create(&call);
     }
     CESHIM_TRACE("RegisterService(%ls, %lu, %ls, 0x%lx) = %p", lpszType ? lpszType : L"(null)",
@@ -107,8 +107,8 @@ BOOL DeregisterService(HANDLE hDevice)
     if (!svc_handle_find(hDevice, &info)) {
         SetLastError(ERROR_INVALID_PARAMETER);
     } else {
-        struct svc_call call = { info.kind == SVC_HANDLE_FILE ? SVC_OP_DEREGISTER_OPEN : SVC_OP_DEREGISTER,
-                                 info.id, info.gen, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_call call = { .op = info.kind == SVC_HANDLE_FILE ? SVC_OP_DEREGISTER_OPEN : SVC_OP_DEREGISTER,
+                                 .handle_id = info.id, .handle_gen = info.gen };
         struct svc_result res;
         uint64_t host = info.host_start;
         DWORD error;
@@ -183,9 +183,10 @@ static BOOL port_call(HANDLE hService, uint32_t action, const void *addr, int le
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    struct svc_call call = { SVC_OP_PORT, info.id, info.gen,
-                             info.kind == SVC_HANDLE_FILE ? SVC_PORT_HANDLE_OPEN : SVC_PORT_HANDLE_SERVICE,
-                             action, (uint32_t)protocol, addr, action == SVC_PORT_UNBIND ? 0 : (DWORD)len, NULL, 0 };
+    struct svc_call call = { .op = SVC_OP_PORT, .handle_id = info.id, .handle_gen = info.gen,
+                             .code = info.kind == SVC_HANDLE_FILE ? SVC_PORT_HANDLE_OPEN : SVC_PORT_HANDLE_SERVICE,
+                             .arg0 = action, .arg1 = (uint32_t)protocol, .in = addr,
+                             .in_len = action == SVC_PORT_UNBIND ? 0 : (DWORD)len };
     struct svc_result res;
     uint64_t host = info.host_start;
     DWORD error;
@@ -242,7 +243,7 @@ static struct svc_enum_entry *enum_from_host(DWORD bits, enum svc_host_need need
             SetLastError(ERROR_OUTOFMEMORY);
             return NULL;
         }
-        struct svc_call call = { SVC_OP_ENUM, 0, 0, 0, 0, 0, NULL, 0, e, bytes };
+        struct svc_call call = { .op = SVC_OP_ENUM, .out = e, .out_len = bytes };
         struct svc_result res;
         uint64_t host = 0;
         DWORD error;
@@ -370,7 +371,7 @@ BOOL GetServiceByIndex(DWORD dwIndex, LPWIN32_FIND_DATAW lpFindFileData)
 /* Stops the host of `bits`; TRUE if it stopped or none ran. */
 static BOOL shutdown_host(DWORD bits)
 {
-    struct svc_call call = { SVC_OP_SHUTDOWN, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
+    struct svc_call call = { .op = SVC_OP_SHUTDOWN };
     struct svc_result res;
     uint64_t host = 0;
     DWORD error;

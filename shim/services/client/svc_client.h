@@ -79,6 +79,10 @@ BOOL svc_parse_device_name(const WCHAR *name, WCHAR device[6]);
  * device receives the host's name: L"ABC1:" for one digit, else L"ABC12". */
 BOOL svc_parse_any_device_name(const WCHAR *name, WCHAR device[16]);
 
+/* The host of `bits` runs: found, or started and ready (svc_transport.c;
+ * the host calls it too, to start the other bitness's host). */
+BOOL svc_host_ensure(DWORD bits, DWORD *error);
+
 /* CloseHandle's hook (svc_devio.c): TRUE if h was a service handle. */
 BOOL ceshim_services_close_hook(HANDLE h, BOOL *result);
 

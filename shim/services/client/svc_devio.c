@@ -93,8 +93,9 @@ static BOOL device_found(BOOL made, const struct svc_result *res, DWORD error)
 
 HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dll, DWORD *dll_bytes, DWORD *error)
 {
-    struct svc_call call = { SVC_OP_OPEN, 0, 0, 0, access, share, device, (DWORD)((wcslen(device) + 1) * sizeof(WCHAR)), dll,
-                             dll_bytes ? *dll_bytes : 0 };
+    struct svc_call call = { .op = SVC_OP_OPEN, .arg0 = access, .arg1 = share, .in = device,
+                             .in_len = (DWORD)((wcslen(device) + 1) * sizeof(WCHAR)), .out = dll,
+                             .out_len = dll_bytes ? *dll_bytes : 0 };
     struct svc_result res;
     uint64_t host = 0;
     DWORD bits = SVC_OWN_BITS;
@@ -128,7 +129,7 @@ HANDLE svc_open_device(const WCHAR *device, DWORD access, DWORD share, WCHAR *dl
     struct svc_handle_info info = { SVC_HANDLE_FILE, bits, host, res.value, res.value2 };
     HANDLE h = svc_handle_add(&info);
     if (!h) {
-        struct svc_call close = { SVC_OP_CLOSE, res.value, res.value2, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_call close = { .op = SVC_OP_CLOSE, .handle_id = res.value, .handle_gen = res.value2 };
         DWORD ignored;
         svc_transact(&close, &res, bits, &host, SVC_HOST_RUNNING, &ignored);
         *error = ERROR_OUTOFMEMORY;
@@ -198,8 +199,9 @@ BOOL svc_device_io_control(const struct svc_handle_info *info, uint32_t op, DWOR
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    struct svc_call call = { op, 0, 0, code, (in ? 0 : SVC_ARG_IN_NULL) | (out ? 0 : SVC_ARG_OUT_NULL), 0, in, in_len, out,
-                             out_len };
+    struct svc_call call = { .op = op, .code = code,
+                             .arg0 = (in ? 0 : SVC_ARG_IN_NULL) | (out ? 0 : SVC_ARG_OUT_NULL), .in = in,
+                             .in_len = in_len, .out = out, .out_len = out_len };
     struct svc_result res;
     if (!call_open_handle(info, &call, &res))
         return FALSE;
@@ -253,7 +255,7 @@ BOOL WINAPI CeShimReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesTo
     struct svc_handle_info info;
     if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
         return ReadFile(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped);
-    struct svc_call call = { SVC_OP_READ, 0, 0, 0, 0, 0, NULL, 0, lpBuffer, nNumberOfBytesToRead };
+    struct svc_call call = { .op = SVC_OP_READ, .out = lpBuffer, .out_len = nNumberOfBytesToRead };
     return stream_call(&info, &call, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead);
 }
 
@@ -263,7 +265,7 @@ BOOL WINAPI CeShimWriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytes
     struct svc_handle_info info;
     if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
         return WriteFile(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
-    struct svc_call call = { SVC_OP_WRITE, 0, 0, 0, 0, 0, lpBuffer, nNumberOfBytesToWrite, NULL, 0 };
+    struct svc_call call = { .op = SVC_OP_WRITE, .in = lpBuffer, .in_len = nNumberOfBytesToWrite };
     return stream_call(&info, &call, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten);
 }
 
@@ -273,7 +275,7 @@ DWORD WINAPI CeShimSetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDi
     struct svc_handle_info info;
     if (!svc_handle_find(hFile, &info) || info.kind != SVC_HANDLE_FILE)
         return SetFilePointer(hFile, lDistanceToMove, lpDistanceToMoveHigh, dwMoveMethod);
-    struct svc_call call = { SVC_OP_SEEK, 0, 0, 0, (uint32_t)lDistanceToMove, dwMoveMethod, NULL, 0, NULL, 0 };
+    struct svc_call call = { .op = SVC_OP_SEEK, .arg0 = (uint32_t)lDistanceToMove, .arg1 = dwMoveMethod };
     struct svc_result res;
     if (!call_open_handle(&info, &call, &res))
         return INVALID_SET_FILE_POINTER;
@@ -293,7 +295,7 @@ BOOL ceshim_services_close_hook(HANDLE h, BOOL *result)
         return FALSE;
     *result = TRUE;
     if (info.kind == SVC_HANDLE_FILE) {
-        struct svc_call call = { SVC_OP_CLOSE, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 };
+        struct svc_call call = { .op = SVC_OP_CLOSE };
         struct svc_result res;
         DWORD saved = GetLastError();
         /* The handle was this process's, so closing it succeeds even when

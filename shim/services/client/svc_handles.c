@@ -41,7 +41,7 @@ HANDLE svc_handle_add(const struct svc_handle_info *info)
     table[table_used].key = key;
     table[table_used].info = *info;
     table_used++;
-    ce_store32(&table_count, (uint32_t)table_used);
+    ceshim_store32(&table_count, (uint32_t)table_used);
     ReleaseSRWLockExclusive(&table_lock);
     return key;
 }
@@ -56,7 +56,7 @@ static struct svc_handle_entry *find_locked(HANDLE h)
 
 BOOL svc_handle_find(HANDLE h, struct svc_handle_info *info)
 {
-    if (!ce_load32(&table_count) || !h || h == INVALID_HANDLE_VALUE)
+    if (!ceshim_load32(&table_count) || !h || h == INVALID_HANDLE_VALUE)
         return FALSE;
     AcquireSRWLockShared(&table_lock);
     struct svc_handle_entry *e = find_locked(h);
@@ -68,14 +68,14 @@ BOOL svc_handle_find(HANDLE h, struct svc_handle_info *info)
 
 BOOL svc_handle_remove(HANDLE h, struct svc_handle_info *info)
 {
-    if (!ce_load32(&table_count) || !h || h == INVALID_HANDLE_VALUE)
+    if (!ceshim_load32(&table_count) || !h || h == INVALID_HANDLE_VALUE)
         return FALSE;
     AcquireSRWLockExclusive(&table_lock);
     struct svc_handle_entry *e = find_locked(h);
     if (e) {
         *info = e->info;
         *e = table[--table_used];
-        ce_store32(&table_count, (uint32_t)table_used);
+        ceshim_store32(&table_count, (uint32_t)table_used);
     }
     ReleaseSRWLockExclusive(&table_lock);
     if (e)

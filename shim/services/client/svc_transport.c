@@ -19,7 +19,9 @@
 #include "services/common/svc_names.h"
 #include "services/common/svc_wait.h"
 
-#define CLIENT_SPIN_US 450 /* a fast service answers within this (20000 pauses where tuned) */
+/* A fast service answers within this; longer than the worker's, as the
+ * client waits for its own call's answer (docs/performance.md, history). */
+#define CLIENT_SPIN_US 450
 #define HOST_START_TIMEOUT_MS 30000
 #define HOST_POLL_MS 250         /* how often a sleeping caller checks the host */
 
@@ -291,9 +293,9 @@ static void slot_free(struct thread_slot *t, BOOL goodbye)
     if (t->slot && goodbye) {
         /* Tell the worker to go; no need to wait for it. */
         t->slot->req.op = SVC_OP_GOODBYE;
-        ce_store32(&t->slot->req_seq, ++t->seq);
-        ce_fence();
-        if (ce_load32(&t->slot->host_sleeping))
+        ceshim_store32(&t->slot->req_seq, ++t->seq);
+        ceshim_fence();
+        if (ceshim_load32(&t->slot->host_sleeping))
             SetEvent(t->req);
     }
     if (t->slot)
@@ -334,7 +336,7 @@ static BOOL CALLBACK slot_fls_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
 }
 
 /* The main thread is the one that loaded ceshim.dll (what CE's
- * DEVICE_PSL_NOTIFY.hThread names); dllmain.c records it. */
+ * DEVICE_PSL_NOTIFY.hThread names); recorded at process attach (routing.c). */
 void ceshim_services_process_attach(void)
 {
     main_tid = GetCurrentThreadId();
@@ -414,11 +416,10 @@ static BOOL slot_attach(struct thread_slot *t, DWORD bits, const struct host_con
  * watching the host process. FALSE if the host died first. */
 static BOOL slot_wait(struct thread_slot *t, uint32_t seq)
 {
-    static int spins; /* measured once; racing threads store the same value */
-    if (!spins)
-        spins = ceshim_pauses_for_us(CLIENT_SPIN_US);
+    static struct ceshim_spin_budget spin = CESHIM_SPIN_BUDGET(CLIENT_SPIN_US);
     HANDLE both[2] = { t->rep, t->host_process };
-    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, spins, both, 2, HOST_POLL_MS);
+    return svc_wait_seq(&t->slot->done_seq, seq, &t->slot->client_sleeping, ceshim_spin_pauses(&spin), both, 2,
+                        HOST_POLL_MS);
 }
 
 /* One attempt; *retry set when a host died before it took the request. */
@@ -476,9 +477,9 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, D
     if (call->out_len && call->out && (call->op == SVC_OP_IOCTL || call->op == SVC_OP_SERVICE_IOCTL))
         memcpy(data + svc_out_offset(call->in_len), call->out, call->out_len);
     uint32_t seq = ++t->seq;
-    ce_store32(&s->req_seq, seq);
-    ce_fence();
-    if (ce_load32(&s->host_sleeping))
+    ceshim_store32(&s->req_seq, seq);
+    ceshim_fence();
+    if (ceshim_load32(&s->host_sleeping))
         SetEvent(t->req);
 
     if (!slot_wait(t, seq)) {

@@ -10,8 +10,9 @@
 
 #include "common/atomics.h"
 
-/* Waits until *seq_word == seq. Spins `spins` pauses first (a busy peer
- * answers sooner than any kernel wait), then says so in *sleeping and
+/* Waits until *seq_word == seq. Spins `spins` pauses first (a spin
+ * budget's count, common/spin.h: a busy peer answers sooner than any
+ * kernel wait), then says so in *sleeping and
  * sleeps on waits[0], this side's event, which the peer sets only when it
  * sees *sleeping. waits[1..n-1] are reasons to give up (a dead peer, a
  * stop): FALSE when one is signaled first. slice_ms bounds each sleep. */
@@ -19,20 +20,20 @@ static inline BOOL svc_wait_seq(const volatile uint32_t *seq_word, uint32_t seq,
                                 int spins, const HANDLE *waits, DWORD n, DWORD slice_ms)
 {
     for (int i = 0; i < spins; i++) {
-        if (ce_load32(seq_word) == seq)
+        if (ceshim_load32(seq_word) == seq)
             return TRUE;
-        ce_pause();
+        ceshim_pause();
     }
     for (;;) {
-        ce_store32(sleeping, 1);
-        ce_fence(); /* the peer reads *sleeping after publishing seq */
-        if (ce_load32(seq_word) == seq) {
-            ce_store32(sleeping, 0);
+        ceshim_store32(sleeping, 1);
+        ceshim_fence(); /* the peer reads *sleeping after publishing seq */
+        if (ceshim_load32(seq_word) == seq) {
+            ceshim_store32(sleeping, 0);
             return TRUE;
         }
         DWORD r = WaitForMultipleObjects(n, waits, FALSE, slice_ms);
-        ce_store32(sleeping, 0);
-        if (ce_load32(seq_word) == seq)
+        ceshim_store32(sleeping, 0);
+        if (ceshim_load32(seq_word) == seq)
             return TRUE;
         if (r != WAIT_OBJECT_0 && r != WAIT_TIMEOUT)
             return FALSE;

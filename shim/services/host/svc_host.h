@@ -1,6 +1,14 @@
 /*
  * svc_host.h - ceservicesd.exe's insides (compiled into ceshim.dll, run by
- * CeShimServicesHostMain): loaded services, open handles, client processes.
+ * CeShimServicesHostMain): loaded services and drivers, open handles,
+ * client processes, super services' ports, workers. Host functions only:
+ * the client's are in services/client/svc_client.h, devmgr's stream
+ * drivers in devmgr/dm_host.h (reached through svc_host_state.h's table).
+ *
+ * The files form a line, each calling only those before it:
+ * svc_host_state.c (log, stop flags, driver table) < svc_quiet.c,
+ * svc_ports.c, svc_opens.c < svc_services.c < svc_worker.c <
+ * svc_host_main.c; devmgr/dm_host.c sits above svc_services.c.
  */
 #ifndef CESHIM_SVC_HOST_H
 #define CESHIM_SVC_HOST_H
@@ -11,11 +19,10 @@
 #include "services/common/svc_config.h"
 #include "services/common/svc_proto.h"
 #include "devmgr/dm_proto.h"
+#include "caller/caller.h" /* calling into a service as its client */
+#include "services/host/svc_host_state.h"
 
 typedef DWORD (*svc_init_fn)(DWORD);
-/* A stream driver's XXX_Init(LPCTSTR activeKey, LPCVOID lpvParam), __cdecl
- * as CE declares it (so a driver taking one argument is called safely). */
-typedef DWORD (*dm_init_fn)(LPCWSTR, LPCVOID);
 typedef BOOL (*svc_ctx_fn)(DWORD);
 typedef DWORD (*svc_open_fn)(DWORD, DWORD, DWORD);
 typedef DWORD (*svc_read_fn)(DWORD, LPVOID, DWORD);
@@ -56,7 +63,12 @@ DWORD svc_services_unload(struct svc_service *svc);
  * with svc_service_put. */
 struct svc_service *svc_service_get(uint32_t id, uint32_t gen);
 struct svc_service *svc_service_by_device(const WCHAR *device);
-void svc_service_put(struct svc_service *svc);
+/* Unpins (inline: opens and drivers unpin without calling up into
+ * svc_services.c). */
+static inline void svc_service_put(struct svc_service *svc)
+{
+    InterlockedDecrement(&svc->refs);
+}
 /* Fills up to cap entries; returns how many services there are. */
 DWORD svc_services_enum(struct svc_enum_entry *out, DWORD cap, DWORD client_pid);
 /* Loads the boot services in Order; returns how many are DLLs of the other
@@ -65,45 +77,19 @@ DWORD svc_services_boot(void);
 /* Why the boot service named `device` ("ABC0:") did not load; 0 if it did
  * or none is configured. */
 DWORD svc_services_boot_error(const WCHAR *device);
-/* The host of `bits` runs: found, or started and ready (client side,
- * svc_transport.c). */
-BOOL svc_host_ensure(DWORD bits, DWORD *error);
 /* Unloads everything (host exit). */
 void svc_services_unload_all(void);
 
-/* Loads a stream driver (svc->driver set; dm_host.c fills it): reserves
- * the name, creates the Active key, XXX_Init. Frees svc on failure. */
 /* Frees a service or driver that is unloaded (or never loaded). */
 void svc_service_free(struct svc_service *svc);
+/* Loads a stream driver (svc->driver set; dm_host.c fills it): reserves
+ * the name, creates the Active key, XXX_Init. Frees svc on failure. */
 DWORD svc_services_load_driver(struct svc_service *svc, struct svc_service **out);
 /* Pins a driver by id and the low DM_HANDLE_GEN_BITS of its generation. */
 struct svc_service *svc_driver_get(uint32_t id, uint32_t gen_low);
-
-/* ---- shim/devmgr/dm_host.c: stream drivers ---- */
-/* The worker's ops: ActivateDeviceEx and DeactivateDevice. */
-void dm_op_activate(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
-void dm_op_deactivate(DWORD pid, const struct svc_request *rq, struct svc_reply *rp);
-void dm_op_register(DWORD pid, const struct svc_request *rq, const uint8_t *in, struct svc_reply *rp);
-void dm_op_list(DWORD pid, const struct svc_request *rq, uint8_t *out, struct svc_reply *rp);
 /* Pins every loaded driver into out (at most cap); returns how many.
  * Unpin each with svc_service_put. */
 DWORD svc_drivers_pin_all(struct svc_service **out, DWORD cap);
-/* How many opens svc has. */
-DWORD svc_opens_count(const struct svc_service *svc);
-/* Entry points of a driver (naked or prefixed); FALSE if CE would refuse
- * the set. */
-BOOL dm_resolve(struct svc_service *svc);
-/* XXX_Init(activeKey, lpvParam); its context (0 = failure). */
-DWORD dm_call_init(struct svc_service *svc);
-/* Creates the Active key (Hnd, Name, FullName, Key, ClientInfo, REGINI
- * values) before Init / deletes it after Deinit or a failed load. */
-DWORD dm_active_create(struct svc_service *svc);
-void dm_active_delete(struct svc_service *svc);
-/* Advertises (add) or withdraws the driver's interfaces: its IClass
- * GUIDs and, for a named driver, DEVCLASS_STREAM_GUID. */
-void dm_advertise(struct svc_service *svc, BOOL add);
-/* Frees the driver part. */
-void dm_driver_free(struct svc_service *svc);
 
 /* ---- svc_ports.c: super services (SERVICE_INIT_STOPPED) ---- */
 struct svc_ports;
@@ -138,25 +124,10 @@ void svc_opens_close_service(struct svc_service *svc);
 /* A client process is known (its main thread, for DEVICE_PSL_NOTIFY); the
  * host watches it and, when it exits, notifies and closes its opens. */
 void svc_opens_watch_process(DWORD pid, DWORD main_tid);
+/* How many opens svc has. */
+DWORD svc_opens_count(const struct svc_service *svc);
 /* How many client processes are alive and known. */
 DWORD svc_opens_client_count(void);
-
-/* ---- calling into a service, as the client (caller identity) ---- */
-BOOL ceshim_caller_enter(DWORD client_pid);
-void ceshim_caller_leave(void);
-
-/* ---- svc_host_main.c ---- */
-void svc_host_request_shutdown(void);
-/* Clients stop finding this host (block->ready 0): said before the reply
- * to a shutdown, so a call right after it starts a new host. */
-void svc_host_stop_serving(void);
-/* TRUE once svc_host_stop_serving ran. */
-BOOL svc_host_stopping(void);
-void svc_host_log(const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
 
 /* ---- svc_quiet.c ---- */
 /* Under Wine on Linux, points the Unix fd 2 we inherited at /dev/null. */

@@ -4,7 +4,6 @@
  * then gives each connecting client thread a worker until asked to exit.
  */
 #include <windows.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,78 +11,13 @@
 
 #include "common/process.h"
 #include "common/trace.h"
+#include "services/client/svc_client.h" /* svc_host_ensure: the other bitness's host */
 #include "services/common/svc_names.h"
 #include "services/host/svc_host.h"
 
 #define SHUTDOWN_UNLOAD_MS 5000 /* services get this long to unload at exit */
 #define INSTANCE_IDLE_EXIT_MS 15000 /* an instance's host outlives its last client by this */
 #define TAKEOVER_WAIT_MS (SHUTDOWN_UNLOAD_MS + 5000) /* for a host that is exiting */
-
-static HANDLE stop_event;
-static struct svc_host_block *host_block; /* published once it is filled in */
-static HANDLE ready_event;
-static BOOL verbose;
-static HANDLE log_file; /* -l FILE or CESHIM_SERVICES_LOG: NULL if none */
-
-void svc_host_log(const char *fmt, ...)
-{
-    if (!verbose && !log_file && ceshim_trace_sink == CESHIM_TRACE_OFF)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    _vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    line[sizeof(line) - 1] = 0;
-    if (log_file) {
-        char out[600];
-        SYSTEMTIME t;
-        GetSystemTime(&t);
-        int n = _snprintf(out, sizeof(out), "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ ceservicesd[%lu]: %s\r\n", t.wYear,
-                          t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond, t.wMilliseconds,
-                          (unsigned long)GetCurrentProcessId(), line);
-        if (n < 0 || n >= (int)sizeof(out))
-            n = (int)sizeof(out) - 1;
-        DWORD written;
-        WriteFile(log_file, out, (DWORD)n, &written, NULL); /* one write a line: appends stay whole */
-    }
-    if (verbose)
-        fprintf(stderr, "ceservicesd: %s\n", line);
-    if (ceshim_trace_sink != CESHIM_TRACE_OFF)
-        ceshim_trace_write("ceservicesd: %s", line);
-}
-
-/* Opens the log file for appending (shared: hosts of both bitnesses and
- * successive hosts may write the same file). */
-static BOOL open_log(const WCHAR *path)
-{
-    log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (log_file == INVALID_HANDLE_VALUE)
-        log_file = NULL;
-    return log_file != NULL;
-}
-
-void svc_host_request_shutdown(void)
-{
-    SetEvent(stop_event);
-}
-
-static volatile LONG stopping;
-
-BOOL svc_host_stopping(void)
-{
-    return InterlockedCompareExchange(&stopping, 0, 0) != 0;
-}
-
-void svc_host_stop_serving(void)
-{
-    InterlockedExchange(&stopping, 1);
-    if (host_block)
-        host_block->ready = 0;
-    if (ready_event)
-        ResetEvent(ready_event);
-}
 
 static BOOL WINAPI on_console_ctrl(DWORD type)
 {
@@ -100,7 +34,7 @@ static DWORD WINAPI unload_thread(void *arg)
 }
 
 /* Reads every waiting connect message and starts its worker. */
-static void accept_clients(HANDLE queue, uint64_t self_start)
+static void accept_clients(HANDLE queue, uint64_t self_start, HANDLE stop_event)
 {
     struct svc_connect_msg msg;
     DWORD got = 0, flags = 0;
@@ -128,7 +62,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     const WCHAR *log_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (wcscmp(argv[i], L"-v") == 0)
-            verbose = TRUE;
+            svc_host_log_verbose();
         else if (wcscmp(argv[i], L"-l") == 0 && i + 1 < argc)
             log_path = argv[++i];
         else if (wcscmp(argv[i], L"--no-peer") == 0)
@@ -142,7 +76,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     DWORD env_len = GetEnvironmentVariableW(L"CESHIM_SERVICES_LOG", env_log, MAX_PATH);
     if (!log_path && env_len && env_len < MAX_PATH)
         log_path = env_log;
-    if (log_path && !open_log(log_path))
+    if (log_path && !svc_host_log_open(log_path))
         fprintf(stderr, "ceservicesd: cannot open the log %ls (error %lu)\n", log_path,
                 (unsigned long)GetLastError());
     /* Started by a client: hold nothing of the client's output (Wine hands
@@ -167,7 +101,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
         svc_host_log("another host serves this session");
         return 1;
     }
-    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    HANDLE stop_event = svc_host_stop_event_create();
     SetConsoleCtrlHandler(on_console_ctrl, TRUE);
 
     WCHAR qname[SVC_OBJECT_NAME_MAX];
@@ -209,8 +143,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     MemoryBarrier();
     block->ready = 1;
     SetEvent(ready);
-    host_block = block;
-    ready_event = ready;
+    svc_host_serving(block, ready);
     svc_host_log("serving (pid %lu)", (unsigned long)GetCurrentProcessId());
 
     /* A named instance (tests, CI jobs) ends with its last client, so a
@@ -234,7 +167,7 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
         }
         if (r != WAIT_OBJECT_0)
             break;
-        accept_clients(queue, self_start);
+        accept_clients(queue, self_start, stop_event);
     }
 
     svc_host_log("exiting");

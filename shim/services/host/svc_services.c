@@ -14,6 +14,13 @@
 
 #define SERVICES_MAX 256
 
+/* How stream drivers load (devmgr's table): only a driver (svc->driver
+ * set, which devmgr alone does) comes this way. */
+static const struct svc_driver_model *drivers(void)
+{
+    return svc_host_driver_model();
+}
+
 static SRWLOCK table_lock = SRWLOCK_INIT;
 static struct svc_service *table[SERVICES_MAX]; /* loaded or loading, by id - 1 */
 /* Generations start at a per-host value: an activation handle value
@@ -83,7 +90,7 @@ static void unreserve(struct svc_service *svc)
         table[svc->id - 1] = NULL;
     ReleaseSRWLockExclusive(&table_lock);
     if (svc->driver)
-        dm_active_delete(svc);
+        drivers()->active_delete(svc);
     if (svc->claim) {
         CloseHandle(svc->claim); /* the name is free for every host again */
         svc->claim = NULL;
@@ -93,7 +100,7 @@ static void unreserve(struct svc_service *svc)
 void svc_service_free(struct svc_service *svc)
 {
     if (svc->driver)
-        dm_driver_free(svc);
+        drivers()->driver_free(svc);
     HeapFree(GetProcessHeap(), 0, svc);
 }
 
@@ -155,11 +162,6 @@ struct svc_service *svc_service_by_device(const WCHAR *device)
     return s;
 }
 
-void svc_service_put(struct svc_service *svc)
-{
-    InterlockedDecrement(&svc->refs);
-}
-
 /* ---- xxx_Init / xxx_Deinit on a host thread ------------------------------------ */
 
 struct lifecycle {
@@ -182,17 +184,17 @@ static void *resolve(HMODULE m, const WCHAR *prefix, const char *entry)
 #define RESOLVE(field, type, entry) \
     do { void *p_ = resolve(svc->module, svc->device, entry); memcpy(&svc->field, &p_, sizeof(p_)); } while (0)
 
-/* A stream driver's entry points (dm_host.c) and XXX_Init. */
+/* A stream driver's entry points (devmgr) and XXX_Init. */
 static DWORD init_driver(struct svc_service *svc)
 {
-    if (!dm_resolve(svc)) {
+    if (!drivers()->resolve(svc)) {
         svc_host_log("%ls lacks the entry points CE requires of a stream driver", svc->dll);
         FreeLibrary(svc->module);
         svc->module = NULL;
         return ERROR_INVALID_FUNCTION;
     }
     SetLastError(0);
-    svc->init_ctx = dm_call_init(svc);
+    svc->init_ctx = drivers()->call_init(svc);
     if (!svc->init_ctx) {
         svc_host_log("%ls: XXX_Init failed (error %lu)", svc->dll, (unsigned long)GetLastError());
         FreeLibrary(svc->module);
@@ -285,7 +287,7 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
         svc_host_log("%ls is taken in this session (error %lu)", svc->device, (unsigned long)err);
         unreserve(svc);
     }
-    if (!err && svc->driver && (err = dm_active_create(svc)) != ERROR_SUCCESS)
+    if (!err && svc->driver && (err = drivers()->active_create(svc)) != ERROR_SUCCESS)
         unreserve(svc);
     if (err) {
         svc_service_free(svc);
@@ -304,7 +306,7 @@ static DWORD load(struct svc_service *svc, DWORD keep, struct svc_service **out)
     }
     svc_ports_start(svc); /* a super service (SERVICE_INIT_STOPPED) gets its ports */
     if (svc->driver)
-        dm_advertise(svc, TRUE);
+        drivers()->advertise(svc, TRUE);
     AcquireSRWLockExclusive(&table_lock);
     struct boot_failure *old = boot_failure_locked(svc->device);
     if (old)
@@ -377,7 +379,7 @@ DWORD svc_services_unload(struct svc_service *svc)
     if (InterlockedExchange(&svc->dying, 1))
         return ERROR_INVALID_PARAMETER; /* someone else unloads it */
     if (svc->driver)
-        dm_advertise(svc, FALSE); /* withdrawn before the driver goes */
+        drivers()->advertise(svc, FALSE); /* withdrawn before the driver goes */
     if (svc->predeinit)
         svc->predeinit(svc->init_ctx);
     svc_opens_close_service(svc);

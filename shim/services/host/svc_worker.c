@@ -19,12 +19,9 @@
 #include "services/host/svc_host.h"
 #include "devmgr/dm_callerbuf.h"
 
-/* A busy client's next request comes within this, else the worker sleeps.
- * Every call costs the host this much spinning when calls come further
- * apart: ~450 us took 30-40% of a core at 600-900 calls/s, ~45 us ~5%; and
- * a worker that sleeps sooner leaves a loaded machine's core to the others
- * (docs/performance.md, Services). The client keeps its longer spin: it
- * waits for its own call's answer. */
+/* A busy client's next request comes within this, else the worker sleeps:
+ * every call costs the host this much spinning when calls come further
+ * apart, so it is short (docs/performance.md, history). */
 #define WORKER_SPIN_US 45
 
 struct worker {
@@ -254,6 +251,22 @@ static void op_port(struct worker *w, const struct svc_request *rq, struct svc_r
     reply(rp, !err, err);
 }
 
+/* Device manager ops, through devmgr's table (svc_host_state.h). */
+static void driver_op(DWORD pid, const struct svc_request *rq, const uint8_t *in, uint8_t *out, struct svc_reply *rp)
+{
+    const struct svc_driver_model *dm = svc_host_driver_model();
+    if (!dm)
+        reply(rp, FALSE, ERROR_NOT_SUPPORTED);
+    else if (rq->op == SVC_OP_DM_ACTIVATE)
+        dm->op_activate(pid, rq, in, rp);
+    else if (rq->op == SVC_OP_DM_DEACTIVATE)
+        dm->op_deactivate(pid, rq, rp);
+    else if (rq->op == SVC_OP_DM_REGISTER)
+        dm->op_register(pid, rq, in, rp);
+    else
+        dm->op_list(pid, rq, out, rp);
+}
+
 static void op_deregister(struct worker *w, const struct svc_request *rq, struct svc_reply *rp)
 {
     struct svc_service *svc = service_of_handle(w, rq, rq->op == SVC_OP_DEREGISTER_OPEN);
@@ -326,16 +339,10 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
         break;
     }
     case SVC_OP_DM_ACTIVATE:
-        dm_op_activate(w->pid, rq, in, rp);
-        break;
     case SVC_OP_DM_DEACTIVATE:
-        dm_op_deactivate(w->pid, rq, rp);
-        break;
     case SVC_OP_DM_REGISTER:
-        dm_op_register(w->pid, rq, in, rp);
-        break;
     case SVC_OP_DM_LIST:
-        dm_op_list(w->pid, rq, out, rp);
+        driver_op(w->pid, rq, in, out, rp);
         break;
     case SVC_OP_SHUTDOWN:
         svc_host_stop_serving();
@@ -349,18 +356,17 @@ static void dispatch(struct worker *w, const struct svc_request *rq, struct svc_
 /* Waits for request seq; FALSE when the client or the host goes. */
 static BOOL wait_request(struct worker *w, uint32_t seq)
 {
-    static int spins; /* measured once; racing threads store the same value */
-    if (!spins)
-        spins = ceshim_pauses_for_us(WORKER_SPIN_US);
+    static struct ceshim_spin_budget spin = CESHIM_SPIN_BUDGET(WORKER_SPIN_US);
     HANDLE waits[3] = { w->req, w->process, w->stop };
-    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, spins, waits, 3, INFINITE);
+    return svc_wait_seq(&w->slot->req_seq, seq, &w->slot->host_sleeping, ceshim_spin_pauses(&spin), waits, 3,
+                        INFINITE);
 }
 
 static DWORD WINAPI worker_main(void *arg)
 {
     struct worker *w = arg;
     struct svc_slot *s = w->slot;
-    ce_store32(&s->attached, 1);
+    ceshim_store32(&s->attached, 1);
     for (uint32_t seq = 1;; seq++) {
         if (!wait_request(w, seq))
             break;
@@ -370,9 +376,9 @@ static DWORD WINAPI worker_main(void *arg)
         struct svc_reply rp;
         dispatch(w, &rq, &rp);
         s->rep = rp;
-        ce_store32(&s->done_seq, seq);
-        ce_fence();
-        if (ce_load32(&s->client_sleeping))
+        ceshim_store32(&s->done_seq, seq);
+        ceshim_fence();
+        if (ceshim_load32(&s->client_sleeping))
             SetEvent(w->rep);
         if (rq.op == SVC_OP_SHUTDOWN)
             svc_host_request_shutdown();

@@ -1,9 +1,9 @@
 /*
- * nt_deliver.c - this process's notification registrations (handle ->
+ * notif_deliver.c - this process's notification registrations (handle ->
  * registry record + the holder write end), and writing one notification
  * into a target queue.
  */
-#include "notify/nt_local.h"
+#include "notify/notif_local.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +11,18 @@
 
 #include "msgqueue/mq_local.h"
 
-struct nt_local {
-    struct nt_local *next;
+struct notif_local {
+    struct notif_local *next;
     HANDLE handle; /* what the caller holds: an unsignaled event, never waited on */
     uint32_t kind, slot, serial;
     HANDLE holder; /* a write end of the target queue, held while registered */
 };
 
 static SRWLOCK locals_lock = SRWLOCK_INIT;
-static struct nt_local *locals;
+static struct notif_local *locals;
 static volatile LONG local_counts[3];
 
-void nt_send(const WCHAR *base, const void *msg, DWORD len)
+void notif_send(const WCHAR *base, const void *msg, DWORD len)
 {
     DWORD saved = GetLastError();
     HANDLE w = mq_open_by_base(base, MQ_END_WRITE);
@@ -33,8 +33,8 @@ void nt_send(const WCHAR *base, const void *msg, DWORD len)
     SetLastError(saved);
 }
 
-HANDLE nt_register(uint32_t kind, HANDLE hMsgQ, const uint8_t *guid, uint32_t flags,
-                   struct nt_iface_copy *replay, size_t *replay_count, WCHAR *base_out)
+HANDLE notif_register(uint32_t kind, HANDLE hMsgQ, const uint8_t *guid, uint32_t flags,
+                   struct notif_iface_copy *replay, size_t *replay_count, WCHAR *base_out)
 {
     WCHAR own[CESHIM_BASE_MAX];
     WCHAR *base = base_out ? base_out : own;
@@ -46,7 +46,7 @@ HANDLE nt_register(uint32_t kind, HANDLE hMsgQ, const uint8_t *guid, uint32_t fl
     wcscpy(base, hnd->q->base);
     mq_handle_put(hnd);
 
-    struct nt_local *l = calloc(1, sizeof(*l));
+    struct notif_local *l = calloc(1, sizeof(*l));
     if (!l) {
         SetLastError(ERROR_OUTOFMEMORY);
         return NULL;
@@ -64,8 +64,8 @@ HANDLE nt_register(uint32_t kind, HANDLE hMsgQ, const uint8_t *guid, uint32_t fl
         error = GetLastError();
         goto fail;
     }
-    nt_sweep(); /* make room held by the dead */
-    error = nt_reg_add(kind, guid, flags, base, &l->slot, &l->serial, replay, replay_count);
+    notif_sweep(); /* make room held by the dead */
+    error = notif_reg_add(kind, guid, flags, base, &l->slot, &l->serial, replay, replay_count);
     if (error)
         goto fail;
     l->kind = kind;
@@ -86,12 +86,12 @@ fail:
     return NULL;
 }
 
-BOOL nt_unregister(HANDLE h, uint32_t kind)
+BOOL notif_unregister(HANDLE h, uint32_t kind)
 {
-    struct nt_local *found = NULL;
+    struct notif_local *found = NULL;
     if (h) {
         AcquireSRWLockExclusive(&locals_lock);
-        for (struct nt_local **pp = &locals; *pp; pp = &(*pp)->next) {
+        for (struct notif_local **pp = &locals; *pp; pp = &(*pp)->next) {
             if ((*pp)->handle == h && (*pp)->kind == kind) {
                 found = *pp;
                 *pp = found->next;
@@ -107,7 +107,7 @@ BOOL nt_unregister(HANDLE h, uint32_t kind)
     InterlockedDecrement(&local_counts[kind]);
     /* The record first, so no deliverer picks the queue up any more, then
      * the holder: after this the caller may destroy the queue. */
-    nt_reg_remove(found->slot, found->serial);
+    notif_reg_remove(found->slot, found->serial);
     mq_close_untraced(found->holder);
     CloseHandle(found->handle);
     free(found);
@@ -115,9 +115,9 @@ BOOL nt_unregister(HANDLE h, uint32_t kind)
     return TRUE;
 }
 
-LONG nt_local_count(uint32_t kind) { return kind < 3 ? InterlockedCompareExchange(&local_counts[kind], 0, 0) : 0; }
+LONG notif_local_count(uint32_t kind) { return kind < 3 ? InterlockedCompareExchange(&local_counts[kind], 0, 0) : 0; }
 
-const char *nt_guid_text(const GUID *g, char *buf, size_t size)
+const char *notif_guid_text(const GUID *g, char *buf, size_t size)
 {
     if (!g)
         snprintf(buf, size, "NULL");

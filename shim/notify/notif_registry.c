@@ -1,9 +1,9 @@
 /*
- * nt_registry.c - the session-wide notification registry (layout in
- * nt_layout.h): mapping it, its crash-safe lock, records, and sweeping the
+ * notif_registry.c - the session-wide notification registry (layout in
+ * notif_layout.h): mapping it, its crash-safe lock, records, and sweeping the
  * registrations of processes that died.
  */
-#include "notify/nt_local.h"
+#include "notify/notif_local.h"
 
 #include <string.h>
 #include <wchar.h>
@@ -16,7 +16,7 @@
 #define ORDER_WAIT_MS 10000
 
 static INIT_ONCE registry_once = INIT_ONCE_STATIC_INIT;
-static struct nt_registry *registry;
+static struct notif_registry *registry;
 static HANDLE order_mutex;
 static DWORD registry_error;
 
@@ -26,7 +26,7 @@ static BOOL CALLBACK open_registry(PINIT_ONCE once, PVOID param, PVOID *context)
     WCHAR base[CESHIM_BASE_MAX], name[CESHIM_BASE_MAX + 8];
     ceshim_object_base(base, L"notify", L"registry");
     ceshim_object_name(name, base, L".m");
-    void *view = ceshim_map_shared(name, sizeof(struct nt_registry), &registry_error);
+    void *view = ceshim_map_shared(name, sizeof(struct notif_registry), &registry_error);
     if (!view)
         return FALSE;
     ceshim_object_name(name, base, L".x");
@@ -38,25 +38,25 @@ static BOOL CALLBACK open_registry(PINIT_ONCE once, PVOID param, PVOID *context)
 }
 
 /* The registry, locked; NULL with *error set. */
-static struct nt_registry *lock_registry(DWORD *error)
+static struct notif_registry *lock_registry(DWORD *error)
 {
     if (!InitOnceExecuteOnce(&registry_once, open_registry, NULL, NULL)) {
         *error = registry_error ? registry_error : ERROR_OUTOFMEMORY;
         return NULL;
     }
-    struct nt_registry *r = registry;
-    /* A dead owner leaves only whole records (see nt_layout.h): taking
+    struct notif_registry *r = registry;
+    /* A dead owner leaves only whole records (see notif_layout.h): taking
      * the lock over needs no repair. */
     if (ceshim_shlock_acquire(&r->hdr.lock, CESHIM_SHLOCK_GIVE_UP_MS) == CESHIM_SHLOCK_FAILED) {
         *error = ERROR_BUSY;
         return NULL;
     }
     if (r->hdr.magic == 0) {
-        r->hdr.version = NT_LAYOUT_VERSION;
-        r->hdr.size = sizeof(struct nt_registry);
-        ce_store32(&r->hdr.magic, NT_MAGIC);
-    } else if (r->hdr.magic != NT_MAGIC || r->hdr.version != NT_LAYOUT_VERSION ||
-               r->hdr.size != sizeof(struct nt_registry)) {
+        r->hdr.version = NOTIF_LAYOUT_VERSION;
+        r->hdr.size = sizeof(struct notif_registry);
+        ceshim_store32(&r->hdr.magic, NOTIF_MAGIC);
+    } else if (r->hdr.magic != NOTIF_MAGIC || r->hdr.version != NOTIF_LAYOUT_VERSION ||
+               r->hdr.size != sizeof(struct notif_registry)) {
         ceshim_shlock_release(&r->hdr.lock);
         *error = ERROR_FILE_CORRUPT;
         return NULL;
@@ -64,9 +64,9 @@ static struct nt_registry *lock_registry(DWORD *error)
     return r;
 }
 
-static void unlock_registry(struct nt_registry *r) { ceshim_shlock_release(&r->hdr.lock); }
+static void unlock_registry(struct notif_registry *r) { ceshim_shlock_release(&r->hdr.lock); }
 
-BOOL nt_order_begin(void)
+BOOL notif_order_begin(void)
 {
     if (!InitOnceExecuteOnce(&registry_once, open_registry, NULL, NULL) || !order_mutex)
         return FALSE;
@@ -74,7 +74,7 @@ BOOL nt_order_begin(void)
     return w == WAIT_OBJECT_0 || w == WAIT_ABANDONED;
 }
 
-void nt_order_end(BOOL owned)
+void notif_order_end(BOOL owned)
 {
     if (owned)
         ReleaseMutex(order_mutex);
@@ -82,17 +82,17 @@ void nt_order_end(BOOL owned)
 
 /* ---- validation ----------------------------------------------------------------- */
 
-static BOOL iface_valid(const struct nt_iface *f)
+static BOOL iface_valid(const struct notif_iface *f)
 {
-    return f->used == 1 && f->name_chars >= 1 && f->name_chars <= NT_NAME_MAX;
+    return f->used == 1 && f->name_chars >= 1 && f->name_chars <= NOTIF_NAME_MAX;
 }
 
-static BOOL reg_valid(const struct nt_reg *g)
+static BOOL reg_valid(const struct notif_reg *g)
 {
     static const WCHAR prefix[] = L"Local\\" CESHIM_LAYOUT_TAG L"q";
     const size_t n = sizeof(prefix) / sizeof(WCHAR) - 1;
-    if (!g->serial || (g->kind != NT_KIND_DEVICE && g->kind != NT_KIND_POWER) || g->base_chars <= n ||
-        g->base_chars >= NT_BASE_MAX)
+    if (!g->serial || (g->kind != NOTIF_KIND_DEVICE && g->kind != NOTIF_KIND_POWER) || g->base_chars <= n ||
+        g->base_chars >= NOTIF_BASE_MAX)
         return FALSE;
     /* Only a ceshim queue's objects may ever be opened from a record. */
     for (size_t i = 0; i < n; i++)
@@ -101,39 +101,39 @@ static BOOL reg_valid(const struct nt_reg *g)
     return TRUE;
 }
 
-static void copy_target(const struct nt_reg *g, struct nt_target *t)
+static void copy_target(const struct notif_reg *g, struct notif_target *t)
 {
     t->pid = g->pid;
     memcpy(t->base, (const void *)g->base, g->base_chars * sizeof(WCHAR));
     t->base[g->base_chars] = 0;
 }
 
-static BOOL class_matches(const struct nt_reg *g, const uint8_t *guid)
+static BOOL class_matches(const struct notif_reg *g, const uint8_t *guid)
 {
     return g->any_class || memcmp(g->guid, guid, 16) == 0;
 }
 
 /* ---- registrations --------------------------------------------------------------------- */
 
-DWORD nt_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR *base, uint32_t *slot,
-                 uint32_t *serial, struct nt_iface_copy *replay, size_t *replay_count)
+DWORD notif_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR *base, uint32_t *slot,
+                 uint32_t *serial, struct notif_iface_copy *replay, size_t *replay_count)
 {
     size_t base_chars = wcslen(base);
-    if (base_chars >= NT_BASE_MAX)
+    if (base_chars >= NOTIF_BASE_MAX)
         return ERROR_INVALID_PARAMETER;
     DWORD error;
-    struct nt_registry *r = lock_registry(&error);
+    struct notif_registry *r = lock_registry(&error);
     if (!r)
         return error;
     uint32_t i;
-    for (i = 0; i < NT_MAX_REGS && reg_valid(&r->regs[i]); i++)
+    for (i = 0; i < NOTIF_MAX_REGS && reg_valid(&r->regs[i]); i++)
         ;
-    if (i == NT_MAX_REGS) {
+    if (i == NOTIF_MAX_REGS) {
         unlock_registry(r);
         return ERROR_OUTOFMEMORY;
     }
-    struct nt_reg *g = &r->regs[i];
-    ce_store32(&g->serial, 0);
+    struct notif_reg *g = &r->regs[i];
+    ceshim_store32(&g->serial, 0);
     g->kind = kind;
     g->pid = ceshim_self_pid();
     g->flags = flags;
@@ -147,11 +147,11 @@ DWORD nt_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR
     if (s == 0)
         s = 1;
     r->hdr.next_serial = s;
-    ce_store32(&g->serial, s); /* publish */
+    ceshim_store32(&g->serial, s); /* publish */
     if (replay) {
         size_t n = 0;
-        for (uint32_t k = 0; k < NT_MAX_IFACES; k++) {
-            const struct nt_iface *f = &r->ifaces[k];
+        for (uint32_t k = 0; k < NOTIF_MAX_IFACES; k++) {
+            const struct notif_iface *f = &r->ifaces[k];
             if (!iface_valid(f) || !class_matches(g, f->guid))
                 continue;
             memcpy(replay[n].guid, f->guid, 16);
@@ -168,40 +168,40 @@ DWORD nt_reg_add(uint32_t kind, const uint8_t *guid, uint32_t flags, const WCHAR
     return ERROR_SUCCESS;
 }
 
-BOOL nt_reg_remove(uint32_t slot, uint32_t serial)
+BOOL notif_reg_remove(uint32_t slot, uint32_t serial)
 {
     DWORD error;
-    if (slot >= NT_MAX_REGS)
+    if (slot >= NOTIF_MAX_REGS)
         return FALSE;
-    struct nt_registry *r = lock_registry(&error);
+    struct notif_registry *r = lock_registry(&error);
     if (!r)
         return FALSE;
-    struct nt_reg *g = &r->regs[slot];
+    struct notif_reg *g = &r->regs[slot];
     BOOL found = g->serial == serial && g->pid == ceshim_self_pid() && g->create_time == ceshim_self_create_time();
     if (found)
-        ce_store32(&g->serial, 0);
+        ceshim_store32(&g->serial, 0);
     unlock_registry(r);
     return found;
 }
 
-void nt_sweep(void)
+void notif_sweep(void)
 {
     if (!InitOnceExecuteOnce(&registry_once, open_registry, NULL, NULL))
         return;
     /* Liveness takes kernel calls: checked on a snapshot outside the lock,
      * then the records found dead are cleared if they are still the same. */
-    static struct nt_reg snapshot[NT_MAX_REGS];
+    static struct notif_reg snapshot[NOTIF_MAX_REGS];
     static SRWLOCK snapshot_lock = SRWLOCK_INIT;
-    BOOL dead[NT_MAX_REGS] = { 0 };
+    BOOL dead[NOTIF_MAX_REGS] = { 0 };
     BOOL any = FALSE;
     AcquireSRWLockExclusive(&snapshot_lock);
-    for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-        snapshot[i].serial = ce_load32(&registry->regs[i].serial);
+    for (uint32_t i = 0; i < NOTIF_MAX_REGS; i++) {
+        snapshot[i].serial = ceshim_load32(&registry->regs[i].serial);
         snapshot[i].pid = registry->regs[i].pid;
         snapshot[i].create_time = registry->regs[i].create_time;
     }
-    for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-        const struct nt_reg *s = &snapshot[i];
+    for (uint32_t i = 0; i < NOTIF_MAX_REGS; i++) {
+        const struct notif_reg *s = &snapshot[i];
         if (!s->serial || (s->pid == ceshim_self_pid() && s->create_time == ceshim_self_create_time()))
             continue; /* ours; our pid with another creation time is an earlier process's */
         /* One liveness check per process, whatever its number of records. */
@@ -217,13 +217,13 @@ void nt_sweep(void)
         any |= dead[i];
     }
     DWORD error;
-    struct nt_registry *r = any ? lock_registry(&error) : NULL;
+    struct notif_registry *r = any ? lock_registry(&error) : NULL;
     if (r) {
-        for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-            struct nt_reg *g = &r->regs[i];
+        for (uint32_t i = 0; i < NOTIF_MAX_REGS; i++) {
+            struct notif_reg *g = &r->regs[i];
             if (dead[i] && g->serial == snapshot[i].serial && g->pid == snapshot[i].pid &&
                 g->create_time == snapshot[i].create_time)
-                ce_store32(&g->serial, 0);
+                ceshim_store32(&g->serial, 0);
         }
         unlock_registry(r);
     }
@@ -232,34 +232,34 @@ void nt_sweep(void)
 
 /* ---- interfaces and targets ------------------------------------------------------------- */
 
-static BOOL iface_is(const struct nt_iface *f, const uint8_t *guid, const WCHAR *name, size_t chars)
+static BOOL iface_is(const struct notif_iface *f, const uint8_t *guid, const WCHAR *name, size_t chars)
 {
     return iface_valid(f) && memcmp(f->guid, guid, 16) == 0 && f->name_chars == chars &&
            memcmp((const void *)f->name, name, chars * sizeof(WCHAR)) == 0;
 }
 
-DWORD nt_iface_update(const uint8_t *guid, const WCHAR *name, BOOL add, struct nt_target *targets,
+DWORD notif_iface_update(const uint8_t *guid, const WCHAR *name, BOOL add, struct notif_target *targets,
                       size_t *count)
 {
     size_t chars = wcslen(name);
-    if (chars == 0 || chars > NT_NAME_MAX)
+    if (chars == 0 || chars > NOTIF_NAME_MAX)
         return ERROR_INVALID_PARAMETER;
     DWORD error;
-    struct nt_registry *r = lock_registry(&error);
+    struct notif_registry *r = lock_registry(&error);
     if (!r)
         return error;
-    uint32_t found = NT_MAX_IFACES, free_slot = NT_MAX_IFACES;
-    for (uint32_t i = 0; i < NT_MAX_IFACES; i++) {
+    uint32_t found = NOTIF_MAX_IFACES, free_slot = NOTIF_MAX_IFACES;
+    for (uint32_t i = 0; i < NOTIF_MAX_IFACES; i++) {
         if (iface_is(&r->ifaces[i], guid, name, chars))
             found = i;
-        else if (free_slot == NT_MAX_IFACES && !iface_valid(&r->ifaces[i]))
+        else if (free_slot == NOTIF_MAX_IFACES && !iface_valid(&r->ifaces[i]))
             free_slot = i;
     }
-    if (add && found != NT_MAX_IFACES)
+    if (add && found != NOTIF_MAX_IFACES)
         error = ERROR_ALREADY_EXISTS;
-    else if (!add && found == NT_MAX_IFACES)
+    else if (!add && found == NOTIF_MAX_IFACES)
         error = ERROR_NOT_FOUND;
-    else if (add && free_slot == NT_MAX_IFACES)
+    else if (add && free_slot == NOTIF_MAX_IFACES)
         error = ERROR_OUTOFMEMORY;
     else
         error = ERROR_SUCCESS;
@@ -268,20 +268,20 @@ DWORD nt_iface_update(const uint8_t *guid, const WCHAR *name, BOOL add, struct n
         return error;
     }
     if (add) {
-        struct nt_iface *f = &r->ifaces[free_slot];
-        ce_store32(&f->used, 0);
+        struct notif_iface *f = &r->ifaces[free_slot];
+        ceshim_store32(&f->used, 0);
         f->id = 0;
         memcpy(f->guid, guid, 16);
         f->name_chars = (uint32_t)chars;
         memcpy(f->name, name, chars * sizeof(WCHAR));
-        ce_store32(&f->used, 1); /* publish */
+        ceshim_store32(&f->used, 1); /* publish */
     } else {
-        ce_store32(&r->ifaces[found].used, 0);
+        ceshim_store32(&r->ifaces[found].used, 0);
     }
     size_t n = 0;
-    for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-        const struct nt_reg *g = &r->regs[i];
-        if (reg_valid(g) && g->kind == NT_KIND_DEVICE && class_matches(g, guid))
+    for (uint32_t i = 0; i < NOTIF_MAX_REGS; i++) {
+        const struct notif_reg *g = &r->regs[i];
+        if (reg_valid(g) && g->kind == NOTIF_KIND_DEVICE && class_matches(g, guid))
             copy_target(g, &targets[n++]);
     }
     unlock_registry(r);
@@ -289,16 +289,16 @@ DWORD nt_iface_update(const uint8_t *guid, const WCHAR *name, BOOL add, struct n
     return ERROR_SUCCESS;
 }
 
-DWORD nt_power_targets(uint32_t message, uint32_t only_pid, struct nt_target *targets, size_t *count)
+DWORD notif_power_targets(uint32_t message, uint32_t only_pid, struct notif_target *targets, size_t *count)
 {
     DWORD error;
-    struct nt_registry *r = lock_registry(&error);
+    struct notif_registry *r = lock_registry(&error);
     if (!r)
         return error;
     size_t n = 0;
-    for (uint32_t i = 0; i < NT_MAX_REGS; i++) {
-        const struct nt_reg *g = &r->regs[i];
-        if (reg_valid(g) && g->kind == NT_KIND_POWER && (g->flags & message) &&
+    for (uint32_t i = 0; i < NOTIF_MAX_REGS; i++) {
+        const struct notif_reg *g = &r->regs[i];
+        if (reg_valid(g) && g->kind == NOTIF_KIND_POWER && (g->flags & message) &&
             (!only_pid || g->pid == only_pid))
             copy_target(g, &targets[n++]);
     }
