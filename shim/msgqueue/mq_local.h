@@ -105,6 +105,11 @@ void mq_unlock(struct mq_queue *q, int which);
  * wait the longest bound (common/shlock.h). Until mq_unlock. */
 void mq_lock_long(struct mq_queue *q, int which);
 void mq_queue_put(struct mq_queue *q);
+/* Maps the queue named base in this process (mq_queue.c), creating its
+ * objects when create_size is nonzero. */
+struct mq_queue *mq_queue_get(const WCHAR *base, BOOL named, uint64_t create_size);
+/* Sets an end's event and its mirror: wakes every waiter. */
+void mq_wake_end(struct mq_queue *q, int end);
 /* Whether the end is signaled (spec 1.12; mq_layout.h, "Signals"):
  * messages (read end) or room (write end), its sticky word, a broken
  * queue, or the handle being closed. */
@@ -125,6 +130,14 @@ void mq_sleep_end(struct mq_handle *hnd);
 /* Sweeps the records of dead processes when due (or always with force).
  * FALSE with ERROR_BUSY if the locks stayed busy for give_up_ms. */
 BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms);
+/* After a read or write found its end not ready (mq_block.c): FALSE with
+ * ERROR_TIMEOUT when the time is up, else spins, then sleeps a slice, and
+ * returns TRUE to try again. */
+BOOL mq_wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, DWORD *error);
+/* The routed waits' loop over handles, some of them queue ends (queues[i]
+ * not NULL). */
+DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queues, BOOL wait_all,
+                     DWORD timeout, BOOL alertable);
 /* DLL_PROCESS_DETACH at process exit: release this process's records. */
 void mq_process_exit(void);
 /* After making an end ready: wakes its sleepers (or fixes a reset event). */

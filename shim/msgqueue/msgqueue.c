@@ -16,10 +16,6 @@
 #include "msgqueue/mq_local.h"
 
 #define MAX_TIMEOUT 0x7FFF0000u /* longer finite timeouts are clamped (spec 1.3) */
-#define SLICE_MS 250            /* a sleeper re-checks (and sweeps) this often */
-#define SPIN_PAUSES 2000        /* busy-wait before sleeping: a busy peer ... */
-#define SPIN_YIELDS 20          /* ... usually answers within these */
-#define BATCH_WAIT_NS 2000      /* a streamed-to reader's first look, see spin_until_ready */
 
 static DWORD clamp_timeout(DWORD t) { return (t != INFINITE && t > MAX_TIMEOUT) ? MAX_TIMEOUT : t; }
 
@@ -135,75 +131,6 @@ out:
 
 /* ---- reading and writing ------------------------------------------------------------ */
 
-/* Spins briefly for the end to become ready: a busy peer in another process
- * usually answers within microseconds, far sooner than a kernel wait.
- *
- * A reader whose last read found a message at once is being streamed to.
- * Having caught up, it lets BATCH_WAIT_NS pass before it looks: the writer
- * fills a batch meanwhile, undisturbed. Looking at once would pull the
- * writer's state line and record lines to this core after every message,
- * a lockstep that runs at one cross-core transfer per message (~4 M msg/s
- * when the cores sit far apart; docs/performance.md). A reader that had to
- * wait last time (request and response) looks at once. */
-static BOOL spin_until_ready(struct mq_handle *hnd)
-{
-    static int batch_wait; /* measured once; racing threads store the same value */
-    if (hnd->streamed) {   /* only read ends are ever marked */
-        if (!batch_wait)
-            batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
-        for (int i = 0; i < batch_wait; i++)
-            ce_pause();
-    }
-    for (int i = 0; i < SPIN_PAUSES; i++) {
-        if (mq_end_ready(hnd))
-            return TRUE;
-        ce_pause();
-    }
-    for (int i = 0; i < SPIN_YIELDS; i++) {
-        SwitchToThread();
-        if (mq_end_ready(hnd))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* Blocks until the end may be ready or `remaining` ms pass. */
-static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
-{
-    if (mq_sleep_begin(hnd)) {
-        DWORD slice = remaining < SLICE_MS ? remaining : SLICE_MS;
-        if (WaitForSingleObject(hnd->q->ev[hnd->end], slice) == WAIT_TIMEOUT)
-            mq_sweep(hnd->q, FALSE, CESHIM_SHLOCK_BRIEF_MS); /* a silent peer may be dead */
-    }
-    mq_sleep_end(hnd);
-}
-
-/* When a poll finds the end not ready, an event left set by the lazy
- * protocol is reset, so plain waits on the handle don't keep waking. */
-static void settle_event(struct mq_handle *hnd)
-{
-    struct mq_header *h = hnd->q->h;
-    if (ce_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
-        mq_sleep_begin(hnd);
-        mq_sleep_end(hnd);
-    }
-}
-
-/* After a read or write found its end not ready: FALSE with ERROR_TIMEOUT
- * when the time is up, else spins, then sleeps a slice, and returns TRUE to
- * try again. */
-static BOOL wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, DWORD *error)
-{
-    ULONGLONG elapsed = GetTickCount64() - start;
-    if (timeout != INFINITE && elapsed >= timeout) {
-        settle_event(hnd);
-        *error = ERROR_TIMEOUT;
-        return FALSE;
-    }
-    if (!spin_until_ready(hnd))
-        sleep_on_end(hnd, timeout == INFINITE ? INFINITE : (DWORD)(timeout - elapsed));
-    return TRUE;
-}
 
 /* Each try of a read or write: the handle still open, dead peers swept
  * when due, and this side's lock taken, each waiting at most give_up_ms
@@ -323,7 +250,7 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
             error = ERROR_FILE_CORRUPT;
             break;
         }
-        if (!wait_for_end(hnd, timeout, start, &error))
+        if (!mq_wait_for_end(hnd, timeout, start, &error))
             break;
         waited = TRUE;
     }
@@ -417,7 +344,7 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
                   : r == MQ_NO_SPACE ? ERROR_OUTOFMEMORY : ERROR_FILE_CORRUPT;
             break;
         }
-        if (!wait_for_end(hnd, timeout, start, &error))
+        if (!mq_wait_for_end(hnd, timeout, start, &error))
             break;
     }
     mq_chunks_flush_closes(q);

@@ -1,0 +1,246 @@
+/*
+ * mq_open.c - opening queue ends, counting their handles, and sweeping the
+ * records of dead processes.
+ */
+#include "msgqueue/mq_local.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/atomics.h"
+#include "common/process.h"
+#include "common/shlock.h"
+
+#define SWEEP_INTERVAL_MS 500
+
+/* ---- end closing and sweeping ------------------------------------------------ */
+
+/* Under the lock, after handle counts dropped: an end with no handles left
+ * wakes everyone and, without ALLOW_BROKEN, breaks the queue (spec 1.11). */
+static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint32_t writers_before)
+{
+    struct mq_header *h = q->h;
+    uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
+    BOOL end_gone = (readers_before && !readers) || (writers_before && !writers);
+    if (!end_gone)
+        return;
+    if (!(h->flags & MQ_FLAG_ALLOW_BROKEN) && (readers || writers)) {
+        mq_discard(h);
+        h->state |= MQ_STATE_BROKEN;
+        mq_chunks_retire(q); /* the discarded messages' memory goes back */
+    }
+    /* Spec 1.12: both ends are signaled, and stay so until reset. */
+    ce_store32(&h->read_sticky, 1);
+    ce_store32(&h->write_sticky, 1);
+    ce_store32(&h->ends_closed, h->ends_closed + 1);
+    mq_wake_end(q, MQ_END_READ);
+    mq_wake_end(q, MQ_END_WRITE);
+}
+
+static BOOL process_exiting;
+
+/* Adds delta handles of one end for this process. While the process has a
+ * record it holds keepers of the queue's chunks. */
+BOOL mq_count_handles(struct mq_queue *q, int end, int delta)
+{
+    struct mq_header *h = q->h;
+    uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
+    uint32_t pid = ceshim_self_pid();
+    uint64_t created = ceshim_self_create_time();
+    BOOL had = mq_proc_find(h, pid, created) >= 0;
+    if (!mq_proc_add(h, pid, created, end == MQ_END_READ, delta))
+        return FALSE;
+    BOOL has = mq_proc_find(h, pid, created) >= 0;
+    if (!had && has)
+        mq_chunks_adopt(q);
+    else if (had && !has && !process_exiting)
+        mq_chunks_release(q); /* at exit the system closes them */
+    if (delta < 0)
+        after_count_change(q, r, w);
+    return TRUE;
+}
+
+BOOL mq_sweep(struct mq_queue *q, BOOL force, uint32_t give_up_ms)
+{
+    struct mq_header *h = q->h;
+    ULONGLONG now = GetTickCount64();
+    if (!force && now - ce_load64(&h->last_sweep_ms) < SWEEP_INTERVAL_MS)
+        return TRUE;
+    ce_store64(&h->last_sweep_ms, now);
+
+    /* Liveness is checked outside the lock (it takes kernel calls); the
+     * records found dead are removed under it, if still the same. */
+    struct mq_proc snapshot[MQ_MAX_PROCS];
+    memcpy(snapshot, (const void *)h->procs, sizeof(snapshot));
+    BOOL dead[MQ_MAX_PROCS] = { 0 };
+    BOOL any = FALSE;
+    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+        /* Our own pid included: a record of it with another creation time
+         * is an earlier process's. */
+        if (snapshot[i].pid && !ceshim_process_alive(snapshot[i].pid, snapshot[i].create_time))
+            dead[i] = any = TRUE;
+    }
+    if (!any)
+        return TRUE;
+    if (!mq_lock_within(q, MQ_LOCK_BOTH, give_up_ms))
+        return FALSE;
+    uint32_t r = mq_total_readers(h), w = mq_total_writers(h);
+    for (uint32_t i = 0; i < MQ_MAX_PROCS; i++) {
+        struct mq_proc *p = &h->procs[i];
+        if (dead[i] && p->pid == snapshot[i].pid && p->create_time == snapshot[i].create_time)
+            p->pid = 0;
+    }
+    after_count_change(q, r, w);
+    mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
+    return TRUE;
+}
+
+static void release_own_records(struct mq_queue *q, int readers, int writers)
+{
+    /* Process exit: a killed-looking exit is swept by the others anyway;
+     * a clean one is released here at once. */
+    if (!mq_lock(q, MQ_LOCK_BOTH))
+        return;
+    if (readers)
+        mq_count_handles(q, MQ_END_READ, -readers);
+    if (writers)
+        mq_count_handles(q, MQ_END_WRITE, -writers);
+    mq_unlock(q, MQ_LOCK_BOTH);
+}
+
+void mq_process_exit(void)
+{
+    process_exiting = TRUE;
+    mq_for_each_queue(release_own_records);
+}
+
+/* ---- opening ---------------------------------------------------------------------- */
+
+/* Finishes mapping: where the ring's slots are. Under the lock. */
+static BOOL queue_attach(struct mq_queue *q) { return mq_chunks_attach(q); }
+
+/* Chunk uids start at a different place for every queue, so a handle of
+ * one queue's chunk is never taken for another's. */
+static uint64_t first_chunk_uid(void)
+{
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now);
+    uint64_t uid = ((uint64_t)ceshim_self_pid() << 32) ^ ((uint64_t)now.QuadPart * 0x9E3779B97F4A7C15ull);
+    return (uid >> 8) | 1; /* far from wrapping */
+}
+
+/* Opens one end; returns the new handle and sets the last error to 0 or
+ * ERROR_ALREADY_EXISTS, or returns NULL with the error set. */
+HANDLE mq_open_end(const struct mq_open_request *rq)
+{
+    uint64_t capacity = 0, size = 0;
+    uint32_t slot_size = 0, nslots = 0;
+    if (rq->create && !mq_geometry(rq->flags, rq->max_messages, rq->cb_max_message, &capacity, &size,
+                                   &slot_size, &nslots)) {
+        SetLastError(ERROR_OUTOFMEMORY);
+        return NULL;
+    }
+    struct mq_queue *q = mq_queue_get(rq->base, rq->named, rq->create ? size : 0);
+    if (!q)
+        return NULL;
+    struct mq_handle *hnd = mq_handle_alloc();
+    if (!hnd) {
+        mq_queue_put(q);
+        SetLastError(ERROR_OUTOFMEMORY);
+        return NULL;
+    }
+    /* Swept first, so that "does the queue exist" is answered for the living. */
+    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_GIVE_UP_MS) || !mq_lock(q, MQ_LOCK_BOTH))
+        goto fail_unlocked;
+    struct mq_header *h = q->h;
+    DWORD error;
+    BOOL fresh = ce_load32(&h->magic) != MQ_MAGIC || (mq_total_readers(h) == 0 && mq_total_writers(h) == 0);
+    if (fresh) {
+        /* A new queue, or one whose every handle is gone: (re)initialise. */
+        if (!rq->create) {
+            error = ERROR_INVALID_PARAMETER;
+            goto fail;
+        }
+        if (size > q->view_size) {
+            error = ERROR_OUTOFMEMORY; /* an older, smaller mapping lingers */
+            goto fail;
+        }
+        mq_init(h, rq->flags, rq->max_messages, rq->cb_max_message, capacity, slot_size, nslots,
+                first_chunk_uid(), rq->name, rq->name_chars);
+        q->attached = FALSE; /* views of a former queue of this name go */
+        ResetEvent(q->ev[MQ_END_READ]);
+        SetEvent(q->ev[MQ_END_WRITE]);
+        error = ERROR_SUCCESS;
+    } else {
+        if (!mq_header_valid(h, q->view_size)) {
+            error = ERROR_FILE_CORRUPT;
+            goto fail;
+        }
+        if (h->state & MQ_STATE_BROKEN) {
+            error = rq->create ? ERROR_INVALID_NAME : ERROR_INVALID_PARAMETER;
+            goto fail;
+        }
+        if (rq->named && rq->name && (h->name_chars != rq->name_chars ||
+                                       memcmp((const void *)h->name, rq->name, rq->name_chars * 2) != 0)) {
+            error = ERROR_INVALID_NAME; /* a different name with the same hash */
+            goto fail;
+        }
+        error = ERROR_ALREADY_EXISTS;
+    }
+    if (!queue_attach(q)) {
+        error = ERROR_FILE_CORRUPT;
+        goto fail;
+    }
+    BOOL end_created = (rq->end == MQ_END_READ ? mq_total_readers(h) : mq_total_writers(h)) == 0;
+    if (!mq_count_handles(q, rq->end, +1)) {
+        error = ERROR_OUTOFMEMORY; /* more processes than the table holds */
+        goto fail;
+    }
+    /* Spec 1.6: a read end is created unsignaled, set at once if messages
+     * are queued. (A write end is created signaled: a new one finds room,
+     * or a full queue whose previous write end closed, which signaled it.) */
+    if (rq->end == MQ_END_READ) {
+        if (end_created)
+            ce_store32(&h->read_sticky, 0);
+        if (mq_has_message(h)) {
+            ce_store32(&h->read_event_set, 1);
+            SetEvent(q->ev[MQ_END_READ]);
+        } else if (end_created) {
+            ResetEvent(q->ev[MQ_END_READ]);
+            ce_store32(&h->read_event_set, 0);
+        }
+    }
+    mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
+
+    HANDLE user = NULL;
+    if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS)) {
+        error = GetLastError();
+        if (mq_lock(q, MQ_LOCK_BOTH)) {
+            mq_count_handles(q, rq->end, -1);
+            mq_unlock(q, MQ_LOCK_BOTH);
+        }
+        goto fail_unlocked_error;
+    }
+    hnd->handle = user;
+    hnd->q = q;
+    hnd->end = rq->end;
+    hnd->refs = 1; /* the table's */
+    mq_handle_insert(hnd);
+    SetLastError(error);
+    return user;
+
+fail:
+    mq_unlock(q, MQ_LOCK_BOTH);
+    mq_chunks_flush_closes(q);
+fail_unlocked_error:
+    mq_handle_discard(hnd);
+    mq_queue_put(q);
+    SetLastError(error);
+    return NULL;
+fail_unlocked:
+    error = GetLastError();
+    goto fail_unlocked_error;
+}
