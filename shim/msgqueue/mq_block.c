@@ -1,11 +1,12 @@
 /*
- * mq_block.c - waiting on a queue end: the lazy event protocol that keeps
- * the common path free of kernel calls, the spin, the sleep and the waits.
+ * mq_block.c - waiting on a queue end (layer 6, mq_block.h): the lazy event
+ * protocol that keeps the common path free of kernel calls, the spin, the
+ * sleep a slice at a time, and the routed waits' loop.
  *
- * Event protocol. The read-end event should be set while messages are
- * queued, the write-end event while there is room; setting and resetting
- * them on every transition would cost two wineserver round trips per
- * message. Instead each end has a mirror flag (read_event_set /
+ * The lazy event protocol (described here only; other files point here).
+ * The read-end event should be set while messages are queued, the
+ * write-end event while there is room; setting and resetting them on every
+ * transition would cost two wineserver round trips per message. Instead each end has a mirror flag (read_event_set /
  * write_event_set: "the event is believed set") and a sleeper count:
  *  - a side that makes the other end ready (a write for the read end, a
  *    read for the write end) sets the event only when someone sleeps on it
@@ -13,20 +14,27 @@
  *  - a side about to sleep registers as a sleeper, resets the event, clears
  *    the mirror, re-checks the queue, and only then sleeps.
  * The mirror can be stale only in the "set" direction (an event still set
- * over an empty queue), which costs an early wake, never a lost one. Waits
- * routed through ceshim.h correct that before they sleep.
+ * over an empty queue), which costs an early wake, never a lost one. A
+ * poll that finds the end not ready (settle_event) and the routed waits
+ * (mq_wait_ends) correct that before they sleep. Closing an end wakes
+ * everyone (mq_wake_end: event and mirror set together).
+ *
+ * The words: mq_end_mirror(), mq_end_sleepers() (mq_types.h); per process,
+ * q->sleepers[end] counts this process's sleepers, so that closing a
+ * handle wakes them (mq_close_end).
  */
-#include <ceshim.h>
+#include "msgqueue/mq_block.h"
 
 #include "common/atomics.h"
 #include "common/shlock.h"
 #include "common/spin.h"
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_open.h"
+#include "msgqueue/mq_table.h"
 
-#define SLICE_MS 250            /* a sleeper re-checks (and sweeps) this often */
-#define SPIN_PAUSES 2000        /* busy-wait before sleeping: a busy peer ... */
-#define SPIN_YIELDS 20          /* ... usually answers within these */
-#define BATCH_WAIT_NS 2000      /* a streamed-to reader's first look, see spin_until_ready */
+#define SLICE_MS 250       /* a sleeper re-checks (and sweeps) this often */
+#define SPIN_PAUSES 2000   /* busy-wait before sleeping: a busy peer ... */
+#define SPIN_YIELDS 20     /* ... usually answers within these */
+#define BATCH_WAIT_NS 2000 /* a reader fed back to back waits this before it looks, see spin_until_ready */
 
 BOOL mq_end_ready(struct mq_handle *hnd)
 {
@@ -41,7 +49,10 @@ BOOL mq_end_ready(struct mq_handle *hnd)
     return ce_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
 }
 
-uint64_t mq_end_mark(struct mq_handle *hnd)
+/* What a waiter notes when it begins: when the mark changes, the end was
+ * signaled meanwhile (a message written or read by the other side, or an
+ * end fully closed), even if it has been reset since. */
+static uint64_t end_mark(struct mq_handle *hnd)
 {
     struct mq_header *h = hnd->q->h;
     /* The other side's message count: writes signal the read end, reads
@@ -52,63 +63,58 @@ uint64_t mq_end_mark(struct mq_handle *hnd)
 
 void mq_end_reset(struct mq_queue *q, int end)
 {
-    volatile uint32_t *sticky = end == MQ_END_READ ? &q->h->read_sticky : &q->h->write_sticky;
+    volatile uint32_t *sticky = mq_end_sticky(q->h, end);
     if (ce_load32(sticky)) /* stored only when set: the line stays this side's */
         ce_store32(sticky, 0);
 }
 
-BOOL mq_sleep_begin(struct mq_handle *hnd)
+/* Before sleeping on an end's event: registers as a sleeper and resets the
+ * event; returns TRUE if the wait may sleep (condition still false). Every
+ * call must be paired with sleep_end. */
+static BOOL sleep_begin(struct mq_handle *hnd)
 {
     struct mq_queue *q = hnd->q;
-    struct mq_header *h = q->h;
-    volatile uint32_t *sleepers = hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
-    volatile uint32_t *mirror = hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
-    ce_add32(sleepers, 1);
+    volatile uint32_t *mirror = mq_end_mirror(q->h, hnd->end);
+    ce_add32(mq_end_sleepers(q->h, hnd->end), 1);
     InterlockedIncrement(&q->sleepers[hnd->end]);
     ResetEvent(q->ev[hnd->end]);
     ce_store32(mirror, 0);
     ce_fence();
     if (mq_end_ready(hnd)) {
         /* Became ready meanwhile: put the event back for other waiters. */
-        ce_store32(mirror, 1);
-        SetEvent(q->ev[hnd->end]);
+        mq_wake_end(q, hnd->end);
         return FALSE;
     }
     return TRUE;
 }
 
-void mq_sleep_end(struct mq_handle *hnd)
+static void sleep_end(struct mq_handle *hnd)
 {
-    struct mq_header *h = hnd->q->h;
     InterlockedDecrement(&hnd->q->sleepers[hnd->end]);
-    ce_add32(hnd->end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers, -1);
+    ce_add32(mq_end_sleepers(hnd->q->h, hnd->end), -1);
 }
 
-/* After making `end` ready (a message for readers, room for writers). */
 void mq_signal_end(struct mq_queue *q, int end)
 {
-    struct mq_header *h = q->h;
-    volatile uint32_t *sleepers = end == MQ_END_READ ? &h->read_sleepers : &h->write_sleepers;
-    volatile uint32_t *mirror = end == MQ_END_READ ? &h->read_event_set : &h->write_event_set;
     ce_fence();
-    if (ce_load32(sleepers) || !ce_load32(mirror))
+    if (ce_load32(mq_end_sleepers(q->h, end)) || !ce_load32(mq_end_mirror(q->h, end)))
         mq_wake_end(q, end);
 }
 
 /* Spins briefly for the end to become ready: a busy peer in another process
  * usually answers within microseconds, far sooner than a kernel wait.
  *
- * A reader whose last read found a message at once is being streamed to.
- * Having caught up, it lets BATCH_WAIT_NS pass before it looks: the writer
- * fills a batch meanwhile, undisturbed. Looking at once would pull the
- * writer's state line and record lines to this core after every message,
- * a lockstep that runs at one cross-core transfer per message (~4 M msg/s
- * when the cores sit far apart; docs/performance.md). A reader that had to
- * wait last time (request and response) looks at once. */
+ * A reader whose last read found a message at once is being fed back to
+ * back. Having caught up, it lets BATCH_WAIT_NS pass before it looks: the
+ * writer fills a batch meanwhile, undisturbed. Looking at once would pull
+ * the writer's state line and record lines to this core after every
+ * message, a lockstep that runs at one cross-core transfer per message
+ * (docs/performance.md, queue history). A reader that had to wait last
+ * time (request and response) looks at once. */
 static BOOL spin_until_ready(struct mq_handle *hnd)
 {
     static int batch_wait; /* measured once; racing threads store the same value */
-    if (hnd->streamed) {   /* only read ends are ever marked */
+    if (hnd->last_read_ready) { /* only read ends are ever marked */
         if (!batch_wait)
             batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
         for (int i = 0; i < batch_wait; i++)
@@ -130,40 +136,37 @@ static BOOL spin_until_ready(struct mq_handle *hnd)
 /* Blocks until the end may be ready or `remaining` ms pass. */
 static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
 {
-    if (mq_sleep_begin(hnd)) {
+    if (sleep_begin(hnd)) {
         DWORD slice = remaining < SLICE_MS ? remaining : SLICE_MS;
         if (WaitForSingleObject(hnd->q->ev[hnd->end], slice) == WAIT_TIMEOUT)
             mq_sweep(hnd->q, FALSE, CESHIM_SHLOCK_BRIEF_MS); /* a silent peer may be dead */
     }
-    mq_sleep_end(hnd);
+    sleep_end(hnd);
 }
 
 /* When a poll finds the end not ready, an event left set by the lazy
  * protocol is reset, so plain waits on the handle don't keep waking. */
 static void settle_event(struct mq_handle *hnd)
 {
-    struct mq_header *h = hnd->q->h;
-    if (ce_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
-        mq_sleep_begin(hnd);
-        mq_sleep_end(hnd);
+    if (ce_load32(mq_end_mirror(hnd->q->h, hnd->end))) {
+        sleep_begin(hnd);
+        sleep_end(hnd);
     }
 }
 
-/* After a read or write found its end not ready: FALSE with ERROR_TIMEOUT
- * when the time is up, else spins, then sleeps a slice, and returns TRUE to
- * try again. */
-BOOL mq_wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, DWORD *error)
+enum mq_result mq_wait_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start)
 {
     ULONGLONG elapsed = GetTickCount64() - start;
     if (timeout != INFINITE && elapsed >= timeout) {
         settle_event(hnd);
-        *error = ERROR_TIMEOUT;
-        return FALSE;
+        return MQ_TIMEOUT;
     }
     if (!spin_until_ready(hnd))
         sleep_on_end(hnd, timeout == INFINITE ? INFINITE : (DWORD)(timeout - elapsed));
-    return TRUE;
+    return MQ_OK;
 }
+
+/* ---- the routed waits ------------------------------------------------------------ */
 
 static BOOL all_ready(DWORD count, struct mq_handle **queues)
 {
@@ -173,8 +176,8 @@ static BOOL all_ready(DWORD count, struct mq_handle **queues)
     return TRUE;
 }
 
-DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queues, BOOL wait_all,
-                         DWORD timeout, BOOL alertable)
+static DWORD wait_ends(DWORD count, const HANDLE *handles, struct mq_handle **queues, BOOL wait_all,
+                       DWORD timeout, BOOL alertable, enum mq_result *r)
 {
     ULONGLONG start = GetTickCount64();
     /* An end signaled while this waits satisfies a wait-any even if it was
@@ -182,7 +185,7 @@ DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queu
      * all released). Wait-all needs every end signaled at once. */
     uint64_t marks[MAXIMUM_WAIT_OBJECTS];
     for (DWORD i = 0; i < count; i++)
-        marks[i] = queues[i] ? mq_end_mark(queues[i]) : 0;
+        marks[i] = queues[i] ? end_mark(queues[i]) : 0;
     for (;;) {
         /* Wait-any: the lowest ready index wins, as in Win32, so a queue
          * that is ready answers at once, unless a plain handle before it
@@ -192,10 +195,10 @@ DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queu
             if (!queues[i])
                 continue;
             if (queues[i]->closed) {
-                SetLastError(ERROR_INVALID_HANDLE);
+                *r = MQ_BAD_HANDLE;
                 return WAIT_FAILED;
             }
-            if (mq_end_ready(queues[i]) || (!wait_all && mq_end_mark(queues[i]) != marks[i]))
+            if (mq_end_ready(queues[i]) || (!wait_all && end_mark(queues[i]) != marks[i]))
                 first_ready = i;
         }
         if (!wait_all && first_ready < count) {
@@ -215,7 +218,7 @@ DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queu
         DWORD remaining = timeout == INFINITE ? INFINITE : elapsed >= timeout ? 0 : (DWORD)(timeout - elapsed);
         BOOL became_ready = FALSE;
         for (DWORD i = 0; i < count; i++)
-            if (queues[i] && !mq_sleep_begin(queues[i]))
+            if (queues[i] && !sleep_begin(queues[i]))
                 became_ready = TRUE;
         DWORD w = WAIT_TIMEOUT;
         if (!became_ready || wait_all)
@@ -223,7 +226,7 @@ DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queu
                                          alertable);
         for (DWORD i = 0; i < count; i++)
             if (queues[i])
-                mq_sleep_end(queues[i]);
+                sleep_end(queues[i]);
 
         if (w == WAIT_FAILED || w == WAIT_IO_COMPLETION || (w >= WAIT_ABANDONED_0 && w < WAIT_ABANDONED_0 + count))
             return w;
@@ -242,4 +245,12 @@ DWORD mq_wait_queues(DWORD count, const HANDLE *handles, struct mq_handle **queu
             if (queues[i])
                 mq_sweep(queues[i]->q, FALSE, CESHIM_SHLOCK_BRIEF_MS);
     }
+}
+
+enum mq_result mq_wait_ends(DWORD count, const HANDLE *handles, struct mq_handle **ends, BOOL wait_all,
+                            DWORD timeout, BOOL alertable, DWORD *result)
+{
+    enum mq_result r = MQ_OK;
+    *result = wait_ends(count, handles, ends, wait_all, timeout, alertable, &r);
+    return r;
 }

@@ -1,8 +1,8 @@
 /*
- * mq_open.c - opening queue ends, counting their handles, and sweeping the
- * records of dead processes.
+ * mq_open.c - opening and closing queue ends, counting their handles, and
+ * sweeping the records of dead processes (layer 5, mq_open.h).
  */
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_open.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,8 @@
 #include "common/atomics.h"
 #include "common/process.h"
 #include "common/shlock.h"
+#include "msgqueue/mq_chunks.h"
+#include "msgqueue/mq_table.h"
 
 #define SWEEP_INTERVAL_MS 500
 
@@ -30,8 +32,8 @@ static void after_count_change(struct mq_queue *q, uint32_t readers_before, uint
         mq_chunks_retire(q); /* the discarded messages' memory goes back */
     }
     /* Spec 1.12: both ends are signaled, and stay so until reset. */
-    ce_store32(&h->read_sticky, 1);
-    ce_store32(&h->write_sticky, 1);
+    ce_store32(mq_end_sticky(h, MQ_END_READ), 1);
+    ce_store32(mq_end_sticky(h, MQ_END_WRITE), 1);
     ce_store32(&h->ends_closed, h->ends_closed + 1);
     mq_wake_end(q, MQ_END_READ);
     mq_wake_end(q, MQ_END_WRITE);
@@ -109,6 +111,28 @@ static void release_own_records(struct mq_queue *q, int readers, int writers)
     mq_unlock(q, MQ_LOCK_BOTH);
 }
 
+enum mq_result mq_close_end(HANDLE h)
+{
+    struct mq_handle *hnd = mq_handle_remove(h);
+    if (!hnd)
+        return MQ_BAD_HANDLE;
+    struct mq_queue *q = hnd->q;
+    InterlockedExchange(&hnd->closed, 1);
+    if (mq_lock(q, MQ_LOCK_BOTH)) {
+        mq_count_handles(q, hnd->end, -1);
+        mq_unlock(q, MQ_LOCK_BOTH);
+        mq_chunks_flush_closes(q);
+    }
+    /* Wake this process's threads blocked on the handle: they see it
+     * closed. Only when some sleep: a handle closed while its end keeps
+     * others is no signal (spec 1.12) for plain waits either. */
+    if (InterlockedCompareExchange(&q->sleepers[hnd->end], 0, 0))
+        mq_wake_end(q, hnd->end);
+    BOOL closed = CloseHandle(hnd->handle);
+    mq_handle_put(hnd);
+    return closed ? MQ_OK : MQ_SYSTEM;
+}
+
 void mq_process_exit(void)
 {
     process_exiting = TRUE;
@@ -130,40 +154,37 @@ static uint64_t first_chunk_uid(void)
     return (uid >> 8) | 1; /* far from wrapping */
 }
 
-/* Opens one end; returns the new handle and sets the last error to 0 or
- * ERROR_ALREADY_EXISTS, or returns NULL with the error set. */
-HANDLE mq_open_end(const struct mq_open_request *rq)
+enum mq_result mq_open_end(const struct mq_open_request *rq, HANDLE *out)
 {
     uint64_t capacity = 0, size = 0;
     uint32_t slot_size = 0, nslots = 0;
     if (rq->create && !mq_geometry(rq->flags, rq->max_messages, rq->cb_max_message, &capacity, &size,
-                                   &slot_size, &nslots)) {
-        SetLastError(ERROR_OUTOFMEMORY);
-        return NULL;
-    }
-    struct mq_queue *q = mq_queue_get(rq->base, rq->named, rq->create ? size : 0);
-    if (!q)
-        return NULL;
+                                   &slot_size, &nslots))
+        return MQ_NO_MEMORY;
+    struct mq_queue *q = NULL;
+    enum mq_result r = mq_queue_get(rq->base, rq->named, rq->create ? size : 0, &q);
+    if (r != MQ_OK)
+        return r;
     struct mq_handle *hnd = mq_handle_alloc();
     if (!hnd) {
         mq_queue_put(q);
-        SetLastError(ERROR_OUTOFMEMORY);
-        return NULL;
+        return MQ_NO_MEMORY;
     }
     /* Swept first, so that "does the queue exist" is answered for the living. */
-    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_GIVE_UP_MS) || !mq_lock(q, MQ_LOCK_BOTH))
+    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_GIVE_UP_MS) || !mq_lock(q, MQ_LOCK_BOTH)) {
+        r = MQ_BUSY;
         goto fail_unlocked;
+    }
     struct mq_header *h = q->h;
-    DWORD error;
     BOOL fresh = ce_load32(&h->magic) != MQ_MAGIC || (mq_total_readers(h) == 0 && mq_total_writers(h) == 0);
     if (fresh) {
         /* A new queue, or one whose every handle is gone: (re)initialise. */
         if (!rq->create) {
-            error = ERROR_INVALID_PARAMETER;
+            r = MQ_NOT_FOUND;
             goto fail;
         }
         if (size > q->view_size) {
-            error = ERROR_OUTOFMEMORY; /* an older, smaller mapping lingers */
+            r = MQ_NO_MEMORY; /* an older, smaller mapping lingers */
             goto fail;
         }
         mq_init(h, rq->flags, rq->max_messages, rq->cb_max_message, capacity, slot_size, nslots,
@@ -171,30 +192,30 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         q->attached = FALSE; /* views of a former queue of this name go */
         ResetEvent(q->ev[MQ_END_READ]);
         SetEvent(q->ev[MQ_END_WRITE]);
-        error = ERROR_SUCCESS;
+        r = MQ_OK;
     } else {
         if (!mq_header_valid(h, q->view_size)) {
-            error = ERROR_FILE_CORRUPT;
+            r = MQ_CORRUPT;
             goto fail;
         }
         if (h->state & MQ_STATE_BROKEN) {
-            error = rq->create ? ERROR_INVALID_NAME : ERROR_INVALID_PARAMETER;
+            r = rq->create ? MQ_BAD_NAME : MQ_NOT_FOUND;
             goto fail;
         }
         if (rq->named && rq->name && (h->name_chars != rq->name_chars ||
                                        memcmp((const void *)h->name, rq->name, rq->name_chars * 2) != 0)) {
-            error = ERROR_INVALID_NAME; /* a different name with the same hash */
+            r = MQ_BAD_NAME; /* a different name with the same hash */
             goto fail;
         }
-        error = ERROR_ALREADY_EXISTS;
+        r = MQ_EXISTS;
     }
     if (!queue_attach(q)) {
-        error = ERROR_FILE_CORRUPT;
+        r = MQ_CORRUPT;
         goto fail;
     }
     BOOL end_created = (rq->end == MQ_END_READ ? mq_total_readers(h) : mq_total_writers(h)) == 0;
     if (!mq_count_handles(q, rq->end, +1)) {
-        error = ERROR_OUTOFMEMORY; /* more processes than the table holds */
+        r = MQ_NO_MEMORY; /* more processes than the table holds */
         goto fail;
     }
     /* Spec 1.6: a read end is created unsignaled, set at once if messages
@@ -204,11 +225,10 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
         if (end_created)
             ce_store32(&h->read_sticky, 0);
         if (mq_has_message(h)) {
-            ce_store32(&h->read_event_set, 1);
-            SetEvent(q->ev[MQ_END_READ]);
+            mq_wake_end(q, MQ_END_READ);
         } else if (end_created) {
             ResetEvent(q->ev[MQ_END_READ]);
-            ce_store32(&h->read_event_set, 0);
+            ce_store32(mq_end_mirror(h, MQ_END_READ), 0);
         }
     }
     mq_unlock(q, MQ_LOCK_BOTH);
@@ -217,30 +237,29 @@ HANDLE mq_open_end(const struct mq_open_request *rq)
     HANDLE user = NULL;
     if (!DuplicateHandle(GetCurrentProcess(), q->ev[rq->end], GetCurrentProcess(), &user, 0, FALSE,
                          DUPLICATE_SAME_ACCESS)) {
-        error = GetLastError();
+        DWORD error = GetLastError();
         if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, rq->end, -1);
             mq_unlock(q, MQ_LOCK_BOTH);
         }
-        goto fail_unlocked_error;
+        mq_handle_discard(hnd);
+        mq_queue_put(q);
+        SetLastError(error); /* MQ_SYSTEM: the kernel's error stands */
+        return MQ_SYSTEM;
     }
     hnd->handle = user;
     hnd->q = q;
     hnd->end = rq->end;
     hnd->refs = 1; /* the table's */
     mq_handle_insert(hnd);
-    SetLastError(error);
-    return user;
+    *out = user;
+    return r;
 
 fail:
     mq_unlock(q, MQ_LOCK_BOTH);
     mq_chunks_flush_closes(q);
-fail_unlocked_error:
+fail_unlocked:
     mq_handle_discard(hnd);
     mq_queue_put(q);
-    SetLastError(error);
-    return NULL;
-fail_unlocked:
-    error = GetLastError();
-    goto fail_unlocked_error;
+    return r;
 }

@@ -1,8 +1,8 @@
 /*
- * mq_queue.c - this process's table of the queues it has mapped, and the
- * shared lock of a queue.
+ * mq_queue.c - this process's table of the queues it has mapped, a queue's
+ * shared lock, and waking an end (layer 4, mq_table.h).
  */
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "common/atomics.h"
 #include "common/process.h"
 #include "common/shlock.h"
+#include "msgqueue/mq_chunks.h"
 
 static SRWLOCK queues_lock = SRWLOCK_INIT;
 static struct mq_queue *queues;
@@ -40,8 +41,7 @@ static BOOL lock_one(struct mq_queue *q, volatile uint64_t *word, uint32_t give_
             mq_chunks_repair(q);
         return TRUE;
     default:
-        SetLastError(ERROR_BUSY);
-        return FALSE;
+        return FALSE; /* MQ_BUSY */
     }
 }
 
@@ -59,14 +59,6 @@ int mq_lock_within(struct mq_queue *q, int which, uint32_t give_up_ms)
 
 int mq_lock(struct mq_queue *q, int which) { return mq_lock_within(q, which, CESHIM_SHLOCK_GIVE_UP_MS); }
 
-void mq_lock_long(struct mq_queue *q, int which)
-{
-    if (which & MQ_LOCK_READ)
-        ceshim_shlock_mark_long(&q->h->read_lock);
-    if (which & MQ_LOCK_WRITE)
-        ceshim_shlock_mark_long(&q->h->write_lock);
-}
-
 void mq_unlock(struct mq_queue *q, int which)
 {
     if (which & MQ_LOCK_WRITE)
@@ -79,8 +71,7 @@ void mq_unlock(struct mq_queue *q, int which)
 
 void mq_wake_end(struct mq_queue *q, int end)
 {
-    volatile uint32_t *mirror = end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set;
-    ce_store32(mirror, 1);
+    ce_store32(mq_end_mirror(q->h, end), 1);
     SetEvent(q->ev[end]);
 }
 
@@ -100,7 +91,15 @@ void mq_queue_put(struct mq_queue *q)
         }
     }
     ReleaseSRWLockExclusive(&queues_lock);
-    mq_chunks_unmap(q);
+    /* Others close keepers of ours only under both locks: they are taken,
+     * if they can be, while this process closes its own. */
+    BOOL keepers_left = mq_chunks_unmap(q);
+    DWORD error = GetLastError();
+    BOOL locked = keepers_left && mq_lock(q, MQ_LOCK_BOTH);
+    mq_chunks_close_own(q);
+    if (locked)
+        mq_unlock(q, MQ_LOCK_BOTH);
+    SetLastError(error);
     UnmapViewOfFile(q->h);
     CloseHandle(q->mapping);
     CloseHandle(q->ev[0]);
@@ -108,33 +107,20 @@ void mq_queue_put(struct mq_queue *q)
     free(q);
 }
 
-uint64_t mq_view_size(void *view)
-{
-    uint64_t size = 0;
-    MEMORY_BASIC_INFORMATION mbi;
-    uint8_t *p = view;
-    while (VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.AllocationBase == view) {
-        size += mbi.RegionSize;
-        p += mbi.RegionSize;
-    }
-    return size;
-}
-
-/* Maps the queue named base in this process, creating its objects when
- * create_size is nonzero. */
-struct mq_queue *mq_queue_get(const WCHAR *base, BOOL named, uint64_t create_size)
+enum mq_result mq_queue_get(const WCHAR *base, BOOL named, uint64_t create_size, struct mq_queue **out)
 {
     AcquireSRWLockExclusive(&queues_lock);
     for (struct mq_queue *q = queues; q; q = q->next) {
         if (wcscmp(q->base, base) == 0) {
             q->refs++;
             ReleaseSRWLockExclusive(&queues_lock);
-            return q;
+            *out = q;
+            return MQ_OK;
         }
     }
     struct mq_queue *q = calloc(1, sizeof(*q));
     WCHAR name[CESHIM_BASE_MAX + 8];
-    DWORD error = ERROR_OUTOFMEMORY;
+    enum mq_result r = MQ_NO_MEMORY;
     if (!q)
         goto fail;
     wcscpy(q->base, base);
@@ -145,7 +131,7 @@ struct mq_queue *mq_queue_get(const WCHAR *base, BOOL named, uint64_t create_siz
                                         (DWORD)create_size, name);
     } else {
         q->mapping = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, name);
-        error = ERROR_INVALID_PARAMETER; /* the queue is gone */
+        r = MQ_NOT_FOUND; /* the queue is gone */
     }
     if (!q->mapping)
         goto fail;
@@ -165,7 +151,8 @@ struct mq_queue *mq_queue_get(const WCHAR *base, BOOL named, uint64_t create_siz
     q->next = queues;
     queues = q;
     ReleaseSRWLockExclusive(&queues_lock);
-    return q;
+    *out = q;
+    return MQ_OK;
 fail:
     ReleaseSRWLockExclusive(&queues_lock);
     if (q) {
@@ -179,6 +166,5 @@ fail:
             CloseHandle(q->ev[1]);
         free(q);
     }
-    SetLastError(error);
-    return NULL;
+    return r;
 }
