@@ -4,7 +4,11 @@
  * A pause instruction costs ~10 cycles on older Intel cores, ~57 on the
  * AMD EPYC these figures were tuned on and ~140 on recent Intel, so a
  * fixed count spins anywhere from a few microseconds to a millisecond.
- * The count for a given time is measured once per process.
+ * The count for a given time is measured once per process. Spin-before-
+ * sleep budgets are written in time and converted here (the queues'
+ * SPIN_US, the services' CLIENT_SPIN_US and WORKER_SPIN_US); their history
+ * is in docs/performance.md. (The shared lock's short spin, shlock.c,
+ * still counts pauses.)
  */
 #ifndef CESHIM_SPIN_H
 #define CESHIM_SPIN_H

@@ -32,7 +32,7 @@
 #include "msgqueue/mq_table.h"
 
 #define SLICE_MS 250       /* a sleeper re-checks (and sweeps) this often */
-#define SPIN_PAUSES 2000   /* busy-wait before sleeping: a busy peer ... */
+#define SPIN_US 19         /* busy-wait before sleeping: a busy peer ... */
 #define SPIN_YIELDS 20     /* ... usually answers within these */
 #define BATCH_WAIT_NS 2000 /* a reader fed back to back waits this before it looks, see spin_until_ready */
 
@@ -113,14 +113,17 @@ void mq_signal_end(struct mq_queue *q, int end)
  * time (request and response) looks at once. */
 static BOOL spin_until_ready(struct mq_handle *hnd)
 {
-    static int batch_wait; /* measured once; racing threads store the same value */
+    /* Measured once; racing threads store the same values. */
+    static int batch_wait, spin_pauses;
+    if (!spin_pauses) {
+        batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
+        spin_pauses = ceshim_pauses_for_us(SPIN_US);
+    }
     if (hnd->last_read_ready) { /* only read ends are ever marked */
-        if (!batch_wait)
-            batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
         for (int i = 0; i < batch_wait; i++)
             ce_pause();
     }
-    for (int i = 0; i < SPIN_PAUSES; i++) {
+    for (int i = 0; i < spin_pauses; i++) {
         if (mq_end_ready(hnd))
             return TRUE;
         ce_pause();
