@@ -6,8 +6,9 @@
  * The lazy event protocol (described here only; other files point here).
  * The read-end event should be set while messages are queued, the
  * write-end event while there is room; setting and resetting them on every
- * transition would cost two wineserver round trips per message. Instead each end has a mirror flag (read_event_set /
- * write_event_set: "the event is believed set") and a sleeper count:
+ * transition would cost two wineserver round trips per message. Instead
+ * each end has a mirror flag (read_event_set / write_event_set: "the event
+ * is believed set") and a sleeper count:
  *  - a side that makes the other end ready (a write for the read end, a
  *    read for the write end) sets the event only when someone sleeps on it
  *    or the mirror says it was reset;
@@ -45,8 +46,8 @@ BOOL mq_end_ready(struct mq_handle *hnd)
      * writer is created unsignaled, and a CE program waits on it before it
      * reads, as reading would fail with ERROR_PIPE_NOT_CONNECTED. */
     if (hnd->end == MQ_END_READ)
-        return ce_load32(&h->read_sticky) || mq_has_message(h);
-    return ce_load32(&h->write_sticky) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
+        return ce_load32(mq_end_sticky(h, MQ_END_READ)) || mq_has_message(h);
+    return ce_load32(mq_end_sticky(h, MQ_END_WRITE)) || mq_has_room(h, &hnd->q->side[MQ_END_WRITE].mem);
 }
 
 /* What a waiter notes when it begins: when the mark changes, the end was

@@ -4,12 +4,13 @@
  *
  * Every routed CloseHandle and wait, and every queue call, looks a handle
  * up here, so lookups take no lock (a lock per lookup cost more than the
- * rest of a small message's path; docs/performance.md). Inserts and removes serialise on an SRW lock and bump a generation
- * counter; a lookup that saw the counter move may have walked a changing
- * chain, so it tries again (and after a few tries takes the lock). Records
- * are never freed, only pooled, so a lookup racing with a close reads valid
- * memory, and it takes a reference only while the record's count is above
- * zero, then checks the record still stands for its handle.
+ * rest of a small message's path; docs/performance.md). Inserts and
+ * removes serialise on an SRW lock and bump a generation counter; a lookup
+ * that saw the counter move may have walked a changing chain, so it tries
+ * again (and after a few tries takes the lock). Records are never freed,
+ * only pooled, so a lookup racing with a close reads valid memory, and it
+ * takes a reference only while the record's count is above zero, then
+ * checks the record still stands for its handle.
  */
 #include "msgqueue/mq_table.h"
 
