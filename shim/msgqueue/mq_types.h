@@ -71,7 +71,7 @@ struct mq_queue {
     struct mq_side side[2];   /* indexed by MQ_END_READ / MQ_END_WRITE */
     struct mq_peer reader_state_seen; /* writers' cache of rstate (under write_lock) */
     struct mq_peer writer_state_seen; /* readers' cache of wstate (under read_lock) */
-    volatile LONG sleepers[2];  /* this process's threads in mq_sleep_begin..end, per end */
+    volatile LONG sleepers[2];  /* this process's threads asleep on each end (mq_block.c) */
     /* The keeper handles of chunks this process holds, in its own memory
      * (mq_chunks.c): closed when the queue goes, whatever the shared
      * records say. May name handles others closed since (checked first). */
