@@ -32,6 +32,8 @@ deps() {
     # libFuzzer and the sanitizers' runtime, for the fuzz test.
     ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
         missing="$missing libclang-rt-14-dev"
+    # python3 runs lint.shim_layers (cmake/tests/layers.py).
+    command -v python3 >/dev/null 2>&1 || missing="$missing python3"
     # lld-link and llvm-lib link the entry library as MSVC would (cebase.msvc_entry).
     command -v lld-link >/dev/null 2>&1 || missing="$missing lld"
     command -v llvm-lib >/dev/null 2>&1 || missing="$missing llvm"

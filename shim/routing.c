@@ -9,7 +9,7 @@
 
 #include "common/trace.h"
 #include "devmgr/dm_host.h"
-#include "msgqueue/mq_routing.h"
+#include "msgqueue/mq_api.h"
 #include "routing.h"
 
 /* The events hook only forgets what it kept: the close itself goes on. */

@@ -28,7 +28,7 @@ struct capability_hooks {
 
 /* ---- the hooks, defined by each capability ---- */
 
-/* msgqueue/: msgqueue/mq_routing.h. */
+/* msgqueue/: declared in msgqueue/mq_api.h. */
 /* mapping/: a CreateFileForMapping file handle, or a mapping made from one. */
 BOOL ceshim_mapping_close_hook(HANDLE h, BOOL *result);
 /* services/ (declared in services/client/svc_client.h): a service handle

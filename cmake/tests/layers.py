@@ -13,16 +13,12 @@ The rule, kept simple so it can be checked by reading:
   * Fails on a circle between units (printed as a path, each step with the
     names it uses) and on a unit of common/ depending on a unit outside it.
 
-Usage: layers.py SHIM_DIR [--no-exclusions]
+Usage: layers.py SHIM_DIR
 """
 import os
 import re
 import sys
 
-# TEMPORARY (issue 17): the queue layers are reworked on their own branch;
-# circles lying wholly inside these folders are printed but do not fail.
-# Remove this list when that branch is merged.
-TEMPORARY_EXCLUSIONS = ["msgqueue/"]
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^>"]+)[>"]', re.M)
@@ -124,7 +120,6 @@ def main(argv):
         print(__doc__)
         return 2
     shim = os.path.abspath(argv[1])
-    exclusions = [] if "--no-exclusions" in argv else TEMPORARY_EXCLUSIONS
     units, headers = {}, {}
     for root, _, files in os.walk(shim):
         for name in sorted(files):
@@ -269,9 +264,7 @@ def main(argv):
         return comp
 
     for comp in comps:
-        excluded = all(any(m.startswith(x) for x in exclusions) for m in comp)
-        tag = "EXCLUDED (temporary, msgqueue/ only; see TEMPORARY_EXCLUSIONS)" if excluded else "CIRCLE"
-        print(f"{tag}: {len(comp)} units: {' '.join(comp)}")
+        print(f"CIRCLE: {len(comp)} units: {' '.join(comp)}")
         path = circle(comp)
         for a, b in zip(path, path[1:]):
             print(f"    {a} -> {b}  ({', '.join(sorted(edges[a][b])[:6])})")
@@ -279,11 +272,8 @@ def main(argv):
         for a in comp:
             for b in sorted(set(edges[a]) & set(comp)):
                 print(f"    {a} -> {b}  ({', '.join(sorted(edges[a][b])[:6])})")
-        if not excluded:
-            failures += 1
+        failures += 1
 
-    if exclusions:
-        print(f"note: temporary exclusion list in effect: {', '.join(exclusions)}")
     n_edges = sum(len(e) for e in edges.values())
     print(f"{len(units)} units, {n_edges} dependencies, {len(comps)} circle(s), {failures} failure(s)")
     return 1 if failures else 0

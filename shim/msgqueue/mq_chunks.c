@@ -18,8 +18,10 @@
  * that they are all closed when the queue goes away in this process, even
  * when damaged bookkeeping (slot table, chunk headers, process records)
  * hides them.
+ *
+ * Layer 3 of the queue code (mq_chunks.h; the list is in mq_types.h).
  */
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_chunks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,21 +118,12 @@ static void own_forget(struct mq_queue *q, HANDLE h)
 }
 
 /* Closes every keeper this process still holds (its last reference to the
- * queue is gone). Others close keepers of ours only under both locks: the
- * locks are taken, if they can be, while a handle is checked and closed. */
-static void own_close_all(struct mq_queue *q)
+ * queue is gone; see mq_chunks.h for the locks). */
+void mq_chunks_close_own(struct mq_queue *q)
 {
-    own_prune(q);
-    if (q->nkeepers) {
-        DWORD error = GetLastError();
-        BOOL locked = mq_lock(q, MQ_LOCK_BOTH);
-        for (uint32_t i = 0; i < q->nkeepers; i++)
-            if (is_chunk_handle(q, q->keepers[i].handle, q->keepers[i].uid))
-                CloseHandle(q->keepers[i].handle);
-        if (locked)
-            mq_unlock(q, MQ_LOCK_BOTH);
-        SetLastError(error);
-    }
+    for (uint32_t i = 0; i < q->nkeepers; i++)
+        if (is_chunk_handle(q, q->keepers[i].handle, q->keepers[i].uid))
+            CloseHandle(q->keepers[i].handle);
     free(q->keepers);
     q->keepers = NULL;
     q->nkeepers = q->keepers_cap = 0;
@@ -156,6 +149,18 @@ static void own_adopt_given(struct mq_queue *q, const struct mq_chunk_header *c,
 }
 
 /* ---- views ---------------------------------------------------------------------- */
+
+uint64_t mq_view_size(void *view)
+{
+    uint64_t size = 0;
+    MEMORY_BASIC_INFORMATION mbi;
+    uint8_t *p = view;
+    while (VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.AllocationBase == view) {
+        size += mbi.RegionSize;
+        p += mbi.RegionSize;
+    }
+    return size;
+}
 
 static void forget_view(struct mq_side *sd, int i)
 {
@@ -300,13 +305,14 @@ void mq_chunks_begin(struct mq_queue *q, int end)
             forget_view(sd, i);
 }
 
-void mq_chunks_unmap(struct mq_queue *q)
+BOOL mq_chunks_unmap(struct mq_queue *q)
 {
     for (int end = 0; end < 2; end++)
         for (int i = 0; i < MQ_VIEW_CACHE; i++)
             if (q->side[end].views[i].view)
                 forget_view(&q->side[end], i);
-    own_close_all(q);
+    own_prune(q);
+    return q->nkeepers != 0;
 }
 
 /* ---- keepers --------------------------------------------------------------------- */
@@ -650,14 +656,8 @@ void mq_chunks_retire(struct mq_queue *q)
     }
 }
 
-void mq_chunks_after_read(struct mq_queue *q, uint32_t old_slot, uint32_t give_up_ms)
+BOOL mq_chunks_head_left(struct mq_queue *q, uint32_t old_slot)
 {
-    struct mq_side *sd = &q->side[MQ_END_READ];
     uint32_t head = (uint32_t)ceshim_load64(&q->h->rstate);
-    if (head / sd->mem.slot_size == old_slot)
-        return;
-    if (!mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms))
-        return; /* a later read retires them */
-    mq_chunks_retire(q);
-    mq_unlock(q, MQ_LOCK_WRITE);
+    return head / q->side[MQ_END_READ].mem.slot_size != old_slot;
 }

@@ -1,16 +1,18 @@
 /*
- * mq_handles.c - this process's table of queue handles.
+ * mq_handles.c - this process's table of queue handles (layer 4,
+ * mq_table.h).
  *
  * Every routed CloseHandle and wait, and every queue call, looks a handle
- * up here, so lookups take no lock: Wine's SRW lock alone cost 23 ns a
- * call. Inserts and removes serialise on an SRW lock and bump a generation
- * counter; a lookup that saw the counter move may have walked a changing
- * chain, so it tries again (and after a few tries takes the lock). Records
- * are never freed, only pooled, so a lookup racing with a close reads valid
- * memory, and it takes a reference only while the record's count is above
- * zero, then checks the record still stands for its handle.
+ * up here, so lookups take no lock (a lock per lookup cost more than the
+ * rest of a small message's path; docs/performance.md). Inserts and
+ * removes serialise on an SRW lock and bump a generation counter; a lookup
+ * that saw the counter move may have walked a changing chain, so it tries
+ * again (and after a few tries takes the lock). Records are never freed,
+ * only pooled, so a lookup racing with a close reads valid memory, and it
+ * takes a reference only while the record's count is above zero, then
+ * checks the record still stands for its handle.
  */
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_table.h"
 
 #include <stdlib.h>
 
@@ -91,7 +93,7 @@ struct mq_handle *mq_handle_alloc(void)
     hnd->end = 0;
     hnd->closed = 0;
     hnd->in_table = 0;
-    hnd->streamed = 0; /* a pooled read end's, else its next owner waits for batches */
+    hnd->last_read_ready = 0; /* a pooled read end's, else its next owner waits for batches */
     return hnd;
 }
 

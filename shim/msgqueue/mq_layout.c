@@ -260,8 +260,9 @@ static int place(const struct ring_view *v, uint64_t slot_size, uint64_t need, u
 /* The writer's view: its own state fresh, the reader's from *peer (a value
  * the reader published earlier) when given. A stale reader state only
  * understates the free space, so it is re-read from shared memory only
- * when the cached view says "full" (or does not add up): streaming writers
- * then do not touch the reader's cache line for every message. */
+ * when the cached view says "full" (or does not add up): a writer sending
+ * a run of messages then does not touch the reader's cache line for every
+ * message. */
 static enum mq_result writer_view(const struct mq_header *h, const struct mq_ring_mem *m, struct mq_peer *peer,
                                   uint32_t len, struct ring_view *v, uint64_t *at, int *wrap)
 {

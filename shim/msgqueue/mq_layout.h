@@ -1,7 +1,8 @@
 /*
  * mq_layout.h - the shared-memory layout of a message queue, and the pure-C
  * operations on it (no Windows calls), so that the validation can be fuzzed
- * natively.
+ * natively. Layer 1, the bottom, of the queue code: the layers are listed
+ * in mq_types.h and docs/msgqueue-layers.md; nothing here calls above.
  *
  * One pagefile-backed mapping per queue. All fields are fixed-width and
  * little-endian; no pointers or handles, so 32- and 64-bit processes share
@@ -352,7 +353,19 @@ enum mq_result {
     MQ_TOO_BIG,   /* write: longer than cb_max_message */
     MQ_NO_SPACE,  /* write: a capped on-demand ring has no bytes left (ERROR_OUTOFMEMORY) */
     MQ_CORRUPT,   /* the shared memory failed validation */
-    MQ_NEED_SLOT  /* the caller must map (or, writing, install) slot *need_slot and retry */
+    MQ_NEED_SLOT, /* the caller must map (or, writing, install) slot *need_slot and retry */
+    /* The queue code above the layout (never returned here); msgqueue.c
+     * turns every result into a Win32 error in one place. */
+    MQ_TIMEOUT,     /* the time ran out while empty (read) or full (write) */
+    MQ_BROKEN,      /* no handle of the other end is left: ERROR_PIPE_NOT_CONNECTED */
+    MQ_BAD_HANDLE,  /* not a queue handle (of that end), or closed meanwhile */
+    MQ_BAD_PARAM,   /* bad arguments: ERROR_INVALID_PARAMETER */
+    MQ_BUSY,        /* a live process held the shared lock past the bound */
+    MQ_NO_MEMORY,   /* out of memory, mappings or process records */
+    MQ_NOT_FOUND,   /* opening: the queue is gone or broken (ERROR_INVALID_PARAMETER) */
+    MQ_BAD_NAME,    /* creating: a broken queue of that name, or another name with its hash */
+    MQ_EXISTS,      /* opening: success, the queue existed (ERROR_ALREADY_EXISTS) */
+    MQ_SYSTEM       /* a kernel call failed: its error is the thread's last error */
 };
 
 /* Geometry of a queue, from its creation options: the ring's capacity, the

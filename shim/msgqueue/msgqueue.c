@@ -1,6 +1,12 @@
 /*
  * msgqueue.c - CreateMsgQueue, OpenMsgQueue, ReadMsgQueue(Ex), WriteMsgQueue,
- * GetMsgQueueInfo, CloseMsgQueue (spec section 1).
+ * GetMsgQueueInfo, CloseMsgQueue (spec section 1), and the queue's entry
+ * points for the rest of ceshim (mq_api.h). The top layer of the queue
+ * code (the list is in mq_types.h).
+ *
+ * Errors: the code below this file returns an enum mq_result (or FALSE for
+ * its one failure, as its headers say); each public call here turns its
+ * result into the thread's last error once, through win32_error().
  */
 #include <ceshim.h>
 
@@ -11,19 +17,69 @@
 #include "common/atomics.h"
 #include "common/process.h"
 #include "common/shlock.h"
-#include "common/spin.h"
 #include "common/trace.h"
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_api.h"
+#include "msgqueue/mq_block.h"
+#include "msgqueue/mq_chunks.h"
+#include "msgqueue/mq_open.h"
+#include "msgqueue/mq_table.h"
 
 #define MAX_TIMEOUT 0x7FFF0000u /* longer finite timeouts are clamped (spec 1.3) */
-#define SLICE_MS 250            /* a sleeper re-checks (and sweeps) this often */
-#define SPIN_PAUSES 2000        /* busy-wait before sleeping: a busy peer ... */
-#define SPIN_YIELDS 20          /* ... usually answers within these */
-#define BATCH_WAIT_NS 2000      /* a streamed-to reader's first look, see spin_until_ready */
 
 static DWORD clamp_timeout(DWORD t) { return (t != INFINITE && t > MAX_TIMEOUT) ? MAX_TIMEOUT : t; }
 
 static const char *end_name(const LPMSGQUEUEOPTIONS o) { return o && o->bReadAccess ? "read" : "write"; }
+
+/* The one translation from a queue result to a Win32 error. */
+static DWORD win32_error(enum mq_result r)
+{
+    switch (r) {
+    case MQ_OK:
+        return ERROR_SUCCESS;
+    case MQ_EXISTS:
+        return ERROR_ALREADY_EXISTS;
+    case MQ_EMPTY: /* a read or write that cannot wait */
+    case MQ_FULL:
+    case MQ_TIMEOUT:
+        return ERROR_TIMEOUT;
+    case MQ_TRUNCATED: /* read: the message was taken, cut to the buffer */
+    case MQ_TOO_BIG:
+        return ERROR_INSUFFICIENT_BUFFER;
+    case MQ_NO_SPACE:
+    case MQ_NO_MEMORY:
+        return ERROR_OUTOFMEMORY;
+    case MQ_BROKEN:
+        return ERROR_PIPE_NOT_CONNECTED;
+    case MQ_BAD_HANDLE:
+        return ERROR_INVALID_HANDLE;
+    case MQ_BAD_PARAM:
+    case MQ_NOT_FOUND:
+        return ERROR_INVALID_PARAMETER;
+    case MQ_BAD_NAME:
+        return ERROR_INVALID_NAME;
+    case MQ_BUSY:
+        return ERROR_BUSY;
+    case MQ_SYSTEM:
+        return GetLastError(); /* the failed kernel call's own */
+    case MQ_CORRUPT:
+    case MQ_NEED_SLOT: /* never left over: the layer above maps the slot */
+        break;
+    }
+    return ERROR_FILE_CORRUPT;
+}
+
+/* Opens an end: the handle, with the last error 0 or ERROR_ALREADY_EXISTS
+ * (as_existing says when an existing queue is reported so), or NULL with
+ * the error. */
+static HANDLE open_end(const struct mq_open_request *rq, BOOL as_existing)
+{
+    HANDLE h = NULL;
+    enum mq_result r = mq_open_end(rq, &h);
+    if (r == MQ_EXISTS && !as_existing)
+        r = MQ_OK;
+    SetLastError(win32_error(r));
+    return r == MQ_OK || r == MQ_EXISTS ? h : NULL;
+}
 
 /* ---- creating and opening ------------------------------------------------------ */
 
@@ -35,7 +91,7 @@ HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions)
         o->cbMaxMessage > MQ_MAX_NODE_SIZE || o->dwMaxMessages > MQ_MAX_NUM_NODES ||
         (o->dwFlags & ~(DWORD)(MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN)) ||
         (lpName && wcslen(lpName) >= MAX_PATH - 2)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+        SetLastError(win32_error(MQ_BAD_PARAM));
         goto out;
     }
     struct mq_open_request rq = { 0 };
@@ -59,7 +115,7 @@ HANDLE WINAPI CreateMsgQueue(LPCWSTR lpName, LPMSGQUEUEOPTIONS lpOptions)
     rq.flags = o->dwFlags;
     rq.max_messages = o->dwMaxMessages;
     rq.cb_max_message = o->cbMaxMessage;
-    result = mq_open_end(&rq);
+    result = open_end(&rq, TRUE);
 out:
     CESHIM_TRACE("CreateMsgQueue(%s%ls%s, {size %lu, flags 0x%lx, max %lu, cbMax %lu, %s}) = %p",
                  lpName ? "L\"" : "", lpName ? lpName : L"NULL", lpName ? "\"" : "",
@@ -86,12 +142,8 @@ static BOOL base_of_handle(HANDLE hSrcProc, HANDLE hMsgQ, WCHAR *base)
 {
     BOOL self_pid = (DWORD)(ULONG_PTR)hSrcProc == ceshim_self_pid();
     if (hSrcProc == GetCurrentProcess() || self_pid) {
-        struct mq_handle *hnd = mq_handle_get(hMsgQ);
-        if (hnd) {
-            wcscpy(base, hnd->q->base);
-            mq_handle_put(hnd);
+        if (mq_handle_base(hMsgQ, base))
             return TRUE;
-        }
         if (hSrcProc == GetCurrentProcess())
             return FALSE;
     }
@@ -115,7 +167,7 @@ HANDLE WINAPI OpenMsgQueue(HANDLE hSrcProc, HANDLE hMsgQ, LPMSGQUEUEOPTIONS lpOp
     WCHAR base[CESHIM_BASE_MAX];
     if (!lpOptions || lpOptions->dwSize < sizeof(MSGQUEUEOPTIONS) || !hMsgQ ||
         !base_of_handle(hSrcProc, hMsgQ, base)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+        SetLastError(win32_error(MQ_BAD_PARAM));
         goto out;
     }
     struct mq_open_request rq = { 0 };
@@ -123,11 +175,9 @@ HANDLE WINAPI OpenMsgQueue(HANDLE hSrcProc, HANDLE hMsgQ, LPMSGQUEUEOPTIONS lpOp
     rq.named = wcsstr(base, L"\\" CESHIM_LAYOUT_TAG L"qn.") != NULL;
     rq.end = lpOptions->bReadAccess ? MQ_END_READ : MQ_END_WRITE;
     rq.create = FALSE;
-    result = mq_open_end(&rq);
     /* As CE: a named queue opens like CreateMsgQueue on its name (so
      * ERROR_ALREADY_EXISTS); an unnamed one just gives the handle. */
-    if (result && !rq.named)
-        SetLastError(ERROR_SUCCESS);
+    result = open_end(&rq, rq.named);
 out:
     CESHIM_TRACE("OpenMsgQueue(%p, %p, {%s}) = %p", hSrcProc, hMsgQ, end_name(lpOptions), result);
     return result;
@@ -135,94 +185,20 @@ out:
 
 /* ---- reading and writing ------------------------------------------------------------ */
 
-/* Spins briefly for the end to become ready: a busy peer in another process
- * usually answers within microseconds, far sooner than a kernel wait.
- *
- * A reader whose last read found a message at once is being streamed to.
- * Having caught up, it lets BATCH_WAIT_NS pass before it looks: the writer
- * fills a batch meanwhile, undisturbed. Looking at once would pull the
- * writer's state line and record lines to this core after every message,
- * a lockstep that runs at one cross-core transfer per message (~4 M msg/s
- * when the cores sit far apart; docs/performance.md). A reader that had to
- * wait last time (request and response) looks at once. */
-static BOOL spin_until_ready(struct mq_handle *hnd)
+/* Each try of a read or write: the handle still open (else MQ_BAD_HANDLE),
+ * dead peers swept when due, and this side's lock taken, each waiting at
+ * most give_up_ms for a live holder (else MQ_BUSY). */
+static enum mq_result attempt_begin(struct mq_handle *hnd, int lock, uint32_t give_up_ms)
 {
-    static int batch_wait; /* measured once; racing threads store the same value */
-    if (hnd->streamed) {   /* only read ends are ever marked */
-        if (!batch_wait)
-            batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
-        for (int i = 0; i < batch_wait; i++)
-            ceshim_pause();
-    }
-    for (int i = 0; i < SPIN_PAUSES; i++) {
-        if (mq_end_ready(hnd))
-            return TRUE;
-        ceshim_pause();
-    }
-    for (int i = 0; i < SPIN_YIELDS; i++) {
-        SwitchToThread();
-        if (mq_end_ready(hnd))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* Blocks until the end may be ready or `remaining` ms pass. */
-static void sleep_on_end(struct mq_handle *hnd, DWORD remaining)
-{
-    if (mq_sleep_begin(hnd)) {
-        DWORD slice = remaining < SLICE_MS ? remaining : SLICE_MS;
-        if (WaitForSingleObject(hnd->q->ev[hnd->end], slice) == WAIT_TIMEOUT)
-            mq_sweep(hnd->q, FALSE, CESHIM_SHLOCK_BRIEF_MS); /* a silent peer may be dead */
-    }
-    mq_sleep_end(hnd);
-}
-
-/* When a poll finds the end not ready, an event left set by the lazy
- * protocol is reset, so plain waits on the handle don't keep waking. */
-static void settle_event(struct mq_handle *hnd)
-{
-    struct mq_header *h = hnd->q->h;
-    if (ceshim_load32(hnd->end == MQ_END_READ ? &h->read_event_set : &h->write_event_set)) {
-        mq_sleep_begin(hnd);
-        mq_sleep_end(hnd);
-    }
-}
-
-/* After a read or write found its end not ready: FALSE with ERROR_TIMEOUT
- * when the time is up, else spins, then sleeps a slice, and returns TRUE to
- * try again. */
-static BOOL wait_for_end(struct mq_handle *hnd, DWORD timeout, ULONGLONG start, DWORD *error)
-{
-    ULONGLONG elapsed = GetTickCount64() - start;
-    if (timeout != INFINITE && elapsed >= timeout) {
-        settle_event(hnd);
-        *error = ERROR_TIMEOUT;
-        return FALSE;
-    }
-    if (!spin_until_ready(hnd))
-        sleep_on_end(hnd, timeout == INFINITE ? INFINITE : (DWORD)(timeout - elapsed));
-    return TRUE;
-}
-
-/* Each try of a read or write: the handle still open, dead peers swept
- * when due, and this side's lock taken, each waiting at most give_up_ms
- * for a live holder. FALSE with *error set otherwise. */
-static BOOL attempt_begin(struct mq_handle *hnd, int lock, uint32_t give_up_ms, DWORD *error)
-{
-    if (hnd->closed) {
-        *error = ERROR_INVALID_HANDLE;
-        return FALSE;
-    }
-    if (!mq_sweep(hnd->q, FALSE, give_up_ms) || !mq_lock_within(hnd->q, lock, give_up_ms)) {
-        *error = GetLastError();
-        return FALSE;
-    }
-    return TRUE;
+    if (hnd->closed)
+        return MQ_BAD_HANDLE;
+    if (!mq_sweep(hnd->q, FALSE, give_up_ms) || !mq_lock_within(hnd->q, lock, give_up_ms))
+        return MQ_BUSY;
+    return MQ_OK;
 }
 
 /* The queue handle h if it is of the given end (a reference), else NULL
- * with ERROR_INVALID_HANDLE. */
+ * (MQ_BAD_HANDLE). */
 static struct mq_handle *end_handle(HANDLE h, int end)
 {
     struct mq_handle *hnd = mq_handle_get(h);
@@ -230,7 +206,6 @@ static struct mq_handle *end_handle(HANDLE h, int end)
         return hnd;
     if (hnd)
         mq_handle_put(hnd);
-    SetLastError(ERROR_INVALID_HANDLE);
     return NULL;
 }
 
@@ -248,8 +223,7 @@ static HANDLE writer_token(uint32_t pid)
     return token;
 }
 
-/* One read under read_lock, mapping the chunks it needs; a head that left
- * a chunk's slot lets that chunk go. */
+/* One read under read_lock, mapping the chunks it needs. */
 static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint32_t *len, uint32_t *flags,
                                 uint32_t *writer, uint32_t give_up_ms)
 {
@@ -267,8 +241,13 @@ static enum mq_result read_once(struct mq_queue *q, void *buf, DWORD size, uint3
             break;
         }
     }
-    if ((r == MQ_OK || r == MQ_TRUNCATED) && sd->mem.chunked)
-        mq_chunks_after_read(q, old_slot, give_up_ms);
+    /* A head that left a chunk's slot lets the chunk go; if the writers'
+     * lock is busy, a later read retires it. */
+    if ((r == MQ_OK || r == MQ_TRUNCATED) && sd->mem.chunked && mq_chunks_head_left(q, old_slot) &&
+        mq_lock_within(q, MQ_LOCK_WRITE, give_up_ms)) {
+        mq_chunks_retire(q);
+        mq_unlock(q, MQ_LOCK_WRITE);
+    }
     return r;
 }
 
@@ -276,30 +255,29 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
                        DWORD dwTimeout, DWORD *pdwFlags, PHANDLE phTok)
 {
     if (!lpBuffer || (int)cbBufferSize <= 0 || !lpNumberOfBytesRead || !pdwFlags) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+        SetLastError(win32_error(MQ_BAD_PARAM));
         return FALSE;
     }
     struct mq_handle *hnd = end_handle(hMsgQ, MQ_END_READ);
-    if (!hnd)
+    if (!hnd) {
+        SetLastError(win32_error(MQ_BAD_HANDLE));
         return FALSE;
+    }
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
     DWORD timeout = clamp_timeout(dwTimeout);
     uint32_t give_up_ms = ceshim_shlock_bound(timeout);
     ULONGLONG start = GetTickCount64();
-    DWORD error;
-    BOOL ok = FALSE, waited = FALSE;
+    enum mq_result r;
+    BOOL waited = FALSE;
     for (;;) {
-        if (!attempt_begin(hnd, MQ_LOCK_READ, give_up_ms, &error))
+        if ((r = attempt_begin(hnd, MQ_LOCK_READ, give_up_ms)) != MQ_OK)
             break;
         uint32_t len = 0, flags = 0, writer = 0;
-        enum mq_result r;
         if (!mq_header_matches(h, &q->side[MQ_END_READ].mem)) {
             r = MQ_CORRUPT;
         } else if (!(q->side[MQ_END_READ].mem.flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_writers(h) == 0) {
-            mq_unlock(q, MQ_LOCK_READ);
-            error = ERROR_PIPE_NOT_CONNECTED;
-            break;
+            r = MQ_BROKEN;
         } else {
             r = read_once(q, lpBuffer, cbBufferSize, &len, &flags, &writer, give_up_ms);
             /* Empty (this read waits, or times out at once), or a message
@@ -309,28 +287,22 @@ static BOOL read_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWOR
         }
         mq_unlock(q, MQ_LOCK_READ);
         if (r == MQ_OK || r == MQ_TRUNCATED) {
-            hnd->streamed = !waited;
+            hnd->last_read_ready = !waited;
             mq_signal_end(q, MQ_END_WRITE);
             *lpNumberOfBytesRead = len;
             *pdwFlags = flags;
             if (phTok)
                 *phTok = writer_token(writer);
-            error = r == MQ_TRUNCATED ? ERROR_INSUFFICIENT_BUFFER : ERROR_SUCCESS;
-            ok = TRUE;
             break;
         }
-        if (r == MQ_CORRUPT) {
-            error = ERROR_FILE_CORRUPT;
-            break;
-        }
-        if (!wait_for_end(hnd, timeout, start, &error))
+        if (r != MQ_EMPTY || (r = mq_wait_end(hnd, timeout, start)) != MQ_OK)
             break;
         waited = TRUE;
     }
     mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
-    SetLastError(error);
-    return ok;
+    SetLastError(win32_error(r)); /* a truncated message is read, with ERROR_INSUFFICIENT_BUFFER */
+    return r == MQ_OK || r == MQ_TRUNCATED;
 }
 
 BOOL WINAPI ReadMsgQueueEx(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbBufferSize, LPDWORD lpNumberOfBytesRead,
@@ -374,33 +346,31 @@ static enum mq_result write_once(struct mq_queue *q, const void *data, DWORD siz
 static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD dwTimeout, DWORD dwFlags)
 {
     if (!lpBuffer || cbDataSize == 0) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+        SetLastError(win32_error(MQ_BAD_PARAM));
         return FALSE;
     }
     struct mq_handle *hnd = end_handle(hMsgQ, MQ_END_WRITE);
-    if (!hnd)
+    if (!hnd) {
+        SetLastError(win32_error(MQ_BAD_HANDLE));
         return FALSE;
+    }
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
     int alert = (dwFlags & MSGQUEUE_MSGALERT) != 0;
     DWORD timeout = clamp_timeout(dwTimeout);
     uint32_t give_up_ms = ceshim_shlock_bound(timeout);
     ULONGLONG start = GetTickCount64();
-    DWORD error = ERROR_SUCCESS;
-    BOOL ok = FALSE;
+    enum mq_result r;
     for (;;) {
-        if (!attempt_begin(hnd, MQ_LOCK_WRITE, give_up_ms, &error))
+        if ((r = attempt_begin(hnd, MQ_LOCK_WRITE, give_up_ms)) != MQ_OK)
             break;
-        enum mq_result r;
         const struct mq_ring_mem *mem = &q->side[MQ_END_WRITE].mem;
         if (!mq_header_matches(h, mem)) {
             r = MQ_CORRUPT;
         } else if (cbDataSize > mem->cb_max_message) {
             r = MQ_TOO_BIG;
         } else if (!(mem->flags & MQ_FLAG_ALLOW_BROKEN) && mq_total_readers(h) == 0) {
-            mq_unlock(q, MQ_LOCK_WRITE);
-            error = ERROR_PIPE_NOT_CONNECTED;
-            break;
+            r = MQ_BROKEN;
         } else {
             r = write_once(q, lpBuffer, cbDataSize, dwFlags, alert);
             if (r == MQ_OK || r == MQ_FULL) /* as reads, for the write end */
@@ -409,22 +379,16 @@ static BOOL write_queue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD d
         mq_unlock(q, MQ_LOCK_WRITE);
         if (r == MQ_OK) {
             mq_signal_end(q, MQ_END_READ);
-            ok = TRUE;
             break;
         }
-        if (r != MQ_FULL) {
-            error = r == MQ_TOO_BIG ? ERROR_INSUFFICIENT_BUFFER
-                  : r == MQ_NO_SPACE ? ERROR_OUTOFMEMORY : ERROR_FILE_CORRUPT;
-            break;
-        }
-        if (!wait_for_end(hnd, timeout, start, &error))
+        if (r != MQ_FULL || (r = mq_wait_end(hnd, timeout, start)) != MQ_OK)
             break;
     }
     mq_chunks_flush_closes(q);
     mq_handle_put(hnd);
-    if (!ok)
-        SetLastError(error);
-    return ok;
+    if (r != MQ_OK) /* a write that succeeds leaves the last error alone */
+        SetLastError(win32_error(r));
+    return r == MQ_OK;
 }
 
 BOOL WINAPI WriteMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD dwTimeout, DWORD dwFlags)
@@ -437,44 +401,46 @@ BOOL WINAPI WriteMsgQueue(HANDLE hMsgQ, LPVOID lpBuffer, DWORD cbDataSize, DWORD
 
 /* ---- information and closing ---------------------------------------------------------- */
 
-BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
+/* GetMsgQueueInfo's body: MQ_OK with *info filled, or why not. */
+static enum mq_result queue_info(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
 {
-    BOOL ok = FALSE;
-    struct mq_handle *hnd = NULL;
-    if (!lpInfo || lpInfo->dwSize < sizeof(MSGQUEUEINFO)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        goto out;
-    }
-    hnd = mq_handle_get(hMsgQ);
-    if (!hnd) {
-        SetLastError(ERROR_INVALID_HANDLE);
-        goto out;
-    }
+    if (!lpInfo || lpInfo->dwSize < sizeof(MSGQUEUEINFO))
+        return MQ_BAD_PARAM;
+    struct mq_handle *hnd = mq_handle_get(hMsgQ);
+    if (!hnd)
+        return MQ_BAD_HANDLE;
     struct mq_queue *q = hnd->q;
     struct mq_header *h = q->h;
+    enum mq_result r = MQ_BUSY;
     /* Counts are exact for the living. A call that may not wait: a live
      * holder of the locks gets the brief bound. */
-    if (!mq_sweep(q, TRUE, CESHIM_SHLOCK_BRIEF_MS) || !mq_lock_within(q, MQ_LOCK_BOTH, CESHIM_SHLOCK_BRIEF_MS))
-        goto out;
-    const struct mq_ring_mem *mem = &q->side[0].mem;
-    if (mq_state_valid(h, mem)) {
-        uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
-        lpInfo->dwFlags = mem->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
-        lpInfo->dwMaxMessages = mem->max_messages;
-        lpInfo->cbMaxMessage = mem->cb_max_message;
-        lpInfo->dwCurrentMessages = mq_count(h);
-        lpInfo->dwMaxQueueMessages = h->high_water;
-        lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);
-        lpInfo->wNumWriters = (WORD)(writers > 0xffff ? 0xffff : writers);
-        ok = TRUE;
-    } else {
-        SetLastError(ERROR_FILE_CORRUPT);
+    if (mq_sweep(q, TRUE, CESHIM_SHLOCK_BRIEF_MS) && mq_lock_within(q, MQ_LOCK_BOTH, CESHIM_SHLOCK_BRIEF_MS)) {
+        const struct mq_ring_mem *mem = &q->side[0].mem;
+        r = MQ_CORRUPT;
+        if (mq_state_valid(h, mem)) {
+            uint32_t readers = mq_total_readers(h), writers = mq_total_writers(h);
+            lpInfo->dwFlags = mem->flags & (MSGQUEUE_NOPRECOMMIT | MSGQUEUE_ALLOW_BROKEN);
+            lpInfo->dwMaxMessages = mem->max_messages;
+            lpInfo->cbMaxMessage = mem->cb_max_message;
+            lpInfo->dwCurrentMessages = mq_count(h);
+            lpInfo->dwMaxQueueMessages = h->high_water;
+            lpInfo->wNumReaders = (WORD)(readers > 0xffff ? 0xffff : readers);
+            lpInfo->wNumWriters = (WORD)(writers > 0xffff ? 0xffff : writers);
+            r = MQ_OK;
+        }
+        mq_unlock(q, MQ_LOCK_BOTH);
+        mq_chunks_flush_closes(q);
     }
-    mq_unlock(q, MQ_LOCK_BOTH);
-    mq_chunks_flush_closes(q);
-out:
-    if (hnd)
-        mq_handle_put(hnd);
+    mq_handle_put(hnd);
+    return r;
+}
+
+BOOL WINAPI GetMsgQueueInfo(HANDLE hMsgQ, LPMSGQUEUEINFO lpInfo)
+{
+    enum mq_result r = queue_info(hMsgQ, lpInfo);
+    BOOL ok = r == MQ_OK;
+    if (!ok) /* success leaves the last error alone */
+        SetLastError(win32_error(r));
     CESHIM_TRACE("GetMsgQueueInfo(%p, %p) = %d [count %lu, readers %u, writers %u]", hMsgQ, (void *)lpInfo, ok,
                  ok ? lpInfo->dwCurrentMessages : 0, ok ? lpInfo->wNumReaders : 0, ok ? lpInfo->wNumWriters : 0);
     return ok;
@@ -482,29 +448,10 @@ out:
 
 static BOOL close_queue(HANDLE hMsgQ)
 {
-    BOOL ok = FALSE;
-    struct mq_handle *hnd = mq_handle_remove(hMsgQ);
-    if (!hnd) {
-        SetLastError(ERROR_INVALID_HANDLE);
-    } else {
-        struct mq_queue *q = hnd->q;
-        InterlockedExchange(&hnd->closed, 1);
-        if (mq_lock(q, MQ_LOCK_BOTH)) {
-            mq_count_handles(q, hnd->end, -1);
-            mq_unlock(q, MQ_LOCK_BOTH);
-            mq_chunks_flush_closes(q);
-        }
-        /* Wake this process's threads blocked on the handle: they see it
-         * closed. Only when some sleep: a handle closed while its end
-         * keeps others is no signal (spec 1.12) for plain waits either. */
-        if (InterlockedCompareExchange(&q->sleepers[hnd->end], 0, 0)) {
-            ceshim_store32(hnd->end == MQ_END_READ ? &q->h->read_event_set : &q->h->write_event_set, 1);
-            SetEvent(q->ev[hnd->end]);
-        }
-        ok = CloseHandle(hnd->handle);
-        mq_handle_put(hnd);
-    }
-    return ok;
+    enum mq_result r = mq_close_end(hMsgQ);
+    if (r != MQ_OK)
+        SetLastError(win32_error(r));
+    return r == MQ_OK;
 }
 
 BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
@@ -512,6 +459,46 @@ BOOL WINAPI CloseMsgQueue(HANDLE hMsgQ)
     BOOL ok = close_queue(hMsgQ);
     CESHIM_TRACE("CloseMsgQueue(%p) = %d", hMsgQ, ok);
     return ok;
+}
+
+/* ---- for the routed CloseHandle and waits ----------------------------------------- */
+
+BOOL mq_close_if_queue(HANDLE h, BOOL *result)
+{
+    struct mq_handle *hnd = mq_handle_get(h);
+    if (!hnd)
+        return FALSE;
+    mq_handle_put(hnd);
+    *result = CloseMsgQueue(h);
+    return TRUE;
+}
+
+BOOL mq_wait_handles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable, DWORD *result)
+{
+    struct mq_handle *ends[MAXIMUM_WAIT_OBJECTS];
+    BOOL any = FALSE;
+    if (!handles || count == 0 || count > MAXIMUM_WAIT_OBJECTS)
+        return FALSE;
+    for (DWORD i = 0; i < count; i++) {
+        ends[i] = mq_handle_get(handles[i]);
+        any |= ends[i] != NULL;
+    }
+    if (!any)
+        return FALSE;
+    DWORD w;
+    enum mq_result r = mq_wait_ends(count, handles, ends, wait_all, ms, alertable, &w);
+    for (DWORD i = 0; i < count; i++)
+        if (ends[i])
+            mq_handle_put(ends[i]);
+    if (r != MQ_OK) /* else the kernel's wait set it, if it failed */
+        SetLastError(win32_error(r));
+    if (count == 1)
+        CESHIM_TRACE("WaitForSingleObject(%p, %lu) on a queue handle = 0x%lx", handles[0], ms, w);
+    else
+        CESHIM_TRACE("WaitForMultipleObjects(%lu, %p, %d, %lu) on queue handles = 0x%lx", count,
+                     (const void *)handles, wait_all, ms, w);
+    *result = w;
+    return TRUE;
 }
 
 /* ---- for ceshim's own writers (device and power notifications) ------------------- */
@@ -523,7 +510,7 @@ HANDLE mq_open_by_base(const WCHAR *base, int end)
     rq.named = wcsstr(base, L"\\" CESHIM_LAYOUT_TAG L"qn.") != NULL;
     rq.end = end;
     rq.create = FALSE;
-    return mq_open_end(&rq);
+    return open_end(&rq, TRUE);
 }
 
 BOOL mq_write_untraced(HANDLE h, const void *data, DWORD len, DWORD timeout, DWORD flags)
@@ -532,6 +519,16 @@ BOOL mq_write_untraced(HANDLE h, const void *data, DWORD len, DWORD timeout, DWO
 }
 
 BOOL mq_close_untraced(HANDLE h) { return close_queue(h); }
+
+BOOL mq_handle_base(HANDLE h, WCHAR *base)
+{
+    struct mq_handle *hnd = mq_handle_get(h);
+    if (!hnd)
+        return FALSE;
+    wcscpy(base, hnd->q->base);
+    mq_handle_put(hnd);
+    return TRUE;
+}
 
 /* ---- DllMain ------------------------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-#include "msgqueue/mq_local.h"
+#include "msgqueue/mq_api.h"
 
 struct notif_local {
     struct notif_local *next;
@@ -38,13 +38,10 @@ HANDLE notif_register(uint32_t kind, HANDLE hMsgQ, const uint8_t *guid, uint32_t
 {
     WCHAR own[CESHIM_BASE_MAX];
     WCHAR *base = base_out ? base_out : own;
-    struct mq_handle *hnd = mq_handle_get(hMsgQ);
-    if (!hnd) {
+    if (!mq_handle_base(hMsgQ, base)) {
         SetLastError(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    wcscpy(base, hnd->q->base);
-    mq_handle_put(hnd);
 
     struct notif_local *l = calloc(1, sizeof(*l));
     if (!l) {

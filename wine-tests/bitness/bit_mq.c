@@ -37,7 +37,7 @@ CETEST_CHILD(peer_writer)
     MQ_EXPECT_WRITE(w, "peer 0", 0);
     WAIT_EVENT(ev[W_GOT0], "parent read peer 0");
     bmq_fill(big, BIT_OWN_BITS, 0, CB_MAX);
-    mq_result res = mq_write(w, big, CB_MAX, 0, 0);
+    t_msg_result res = t_write_msg(w, big, CB_MAX, 0, 0);
     CHECK_MSG(res.ok, "cbMaxMessage-byte write: last error %lu", res.err);
     MQ_EXPECT_WRITE(w2, "peer 2", 0);
     MQ_EXPECT_WRITE(w, "peer alert", MSGQUEUE_MSGALERT);
@@ -46,7 +46,7 @@ CETEST_CHILD(peer_writer)
     BOOL ok = mq_info(w2, &info, &err);
     if (CHECK_MSG(ok, "GetMsgQueueInfo: last error %lu", err)) {
         INFO_IS(&info, "peer", 0, 4, CB_MAX, 2, 2, 2, 2);
-        res = mq_write(w, &info, sizeof(info), 0, 0);
+        res = t_write_msg(w, &info, sizeof(info), 0, 0);
         CHECK_MSG(res.ok, "writing the info: last error %lu", res.err);
     }
     SetEvent(ev[W_WRITTEN]);
@@ -79,7 +79,7 @@ CETEST(bitness_mq, named_queue_peer_writes_we_read)
         QUEUE_INFO_IS(r, "us", 0, 4, CB_MAX, 3, 3, 2, 2);
         MQ_EXPECT_READ(r, "peer alert", MSGQUEUE_MSGALERT); /* the alert jumps the queue */
         BYTE big[CB_MAX];
-        mq_result res = mq_read(r2, big, CB_MAX, 0); /* a buffer of exactly cbMaxMessage */
+        t_msg_result res = t_read_msg(r2, big, CB_MAX, 0); /* a buffer of exactly cbMaxMessage */
         if (CHECK_MSG(res.ok && res.err == ERROR_SUCCESS && res.flags == 0 && res.bytes == CB_MAX,
                       "cbMaxMessage-byte read: ok %d, last error %lu, flags %lu, %lu bytes", res.ok, res.err,
                       res.flags, res.bytes))
@@ -101,7 +101,7 @@ CETEST(bitness_mq, named_queue_peer_writes_we_read)
         if (tok && tok != (HANDLE)0xdeadbeef)
             CHECK(CloseHandle(tok));
         MSGQUEUEINFO theirs;
-        res = mq_read(r, &theirs, sizeof(theirs), 0);
+        res = t_read_msg(r, &theirs, sizeof(theirs), 0);
         if (CHECK_MSG(res.ok && res.bytes == sizeof(theirs), "the peer's info: ok %d, %lu bytes, last error %lu",
                       res.ok, res.bytes, res.err))
             INFO_IS(&theirs, "the peer, as sent", 0, 4, CB_MAX, 2, 2, 2, 2);
@@ -143,7 +143,7 @@ CETEST_CHILD(peer_reader)
     CHECK_MSG(took >= 100 && took < 5000, "the wait woke after %llu ms (the write came after ~300 ms)", took);
     MQ_EXPECT_READ(r, "parent 0", 0);
     /* A blocked read wakes on the next write, of cbMaxMessage bytes. */
-    mq_result res = mq_read(r, big, CB_MAX, STEP_BOUND);
+    t_msg_result res = t_read_msg(r, big, CB_MAX, STEP_BOUND);
     if (CHECK_MSG(res.ok && res.err == ERROR_SUCCESS && res.flags == 0 && res.bytes == CB_MAX,
                   "cbMaxMessage-byte read: ok %d, last error %lu, flags %lu, %lu bytes", res.ok, res.err, res.flags,
                   res.bytes))
@@ -181,7 +181,7 @@ CETEST(bitness_mq, named_queue_we_write_peer_waits_and_reads)
         MQ_EXPECT_WRITE(w, "parent 0", 0);
         Sleep(300);
         bmq_fill(big, BIT_OWN_BITS, 0, CB_MAX);
-        mq_result res = mq_write(w, big, CB_MAX, 0, 0);
+        t_msg_result res = t_write_msg(w, big, CB_MAX, 0, 0);
         CHECK_MSG(res.ok, "cbMaxMessage-byte write: last error %lu", res.err);
         WAIT_EVENT(ev[R_GOT], "peer read both");
         /* dwMaxMessages is 2: these fill the queue. */
@@ -189,7 +189,7 @@ CETEST(bitness_mq, named_queue_we_write_peer_waits_and_reads)
         MQ_EXPECT_WRITE(w, "fill 2", 0);
         CHECK_EQ(WaitForSingleObject(w, 0), WAIT_TIMEOUT);
         SetEvent(ev[R_FULL]);
-        res = mq_write(w, "parent 3", 8, STEP_BOUND, 0);
+        res = t_write_msg(w, "parent 3", 8, STEP_BOUND, 0);
         CHECK_MSG(res.ok, "blocked write: last error %lu after %llu ms", res.err, res.ms);
         CHECK_MSG(res.ms >= 100 && res.ms < 5000, "the write took %llu ms (the peer reads after ~300 ms)", res.ms);
         MQ_EXPECT_WRITE(w, "parent alert", MSGQUEUE_MSGALERT); /* the alert slot: not counted */

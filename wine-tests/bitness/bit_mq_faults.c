@@ -32,7 +32,7 @@ CETEST_CHILD(stream_writer)
     for (DWORD seq = 0; !count || seq < count; seq++) {
         DWORD len = bmq_len(count ? seq : (DWORD)rand());
         bmq_fill(m, BIT_OWN_BITS, seq, len);
-        mq_result res = mq_write(w, m, len, 30000, 0);
+        t_msg_result res = t_write_msg(w, m, len, 30000, 0);
         if (!CHECK_MSG(res.ok, "write %lu (%lu bytes): last error %lu", seq, len, res.err))
             break;
     }
@@ -69,7 +69,7 @@ CETEST(bitness_mq, peer_writers_killed_mid_stream_never_expose_half_messages)
         /* Once it streams, keep reading so that it keeps writing, and kill
          * it meanwhile: copying, holding the lock, publishing, or waiting. */
         DWORD seq = 0;
-        mq_result res = mq_read(r, m, BMQ_MSG_MAX, STEP_BOUND);
+        t_msg_result res = t_read_msg(r, m, BMQ_MSG_MAX, STEP_BOUND);
         if (CHECK_MSG(res.ok, "round %lu: first read: last error %lu", round, res.err) &&
             MSG_OK(m, res.bytes, seq, "the first"))
             seq++;
@@ -79,7 +79,7 @@ CETEST(bitness_mq, peer_writers_killed_mid_stream_never_expose_half_messages)
         /* All it completed is whole and in order, and nothing else shows. */
         for (ULONGLONG start = cetest_now_ms(); cetest_now_ms() - start < STEP_BOUND;) {
             BOOL dead = WaitForSingleObject(child.process, 0) == WAIT_OBJECT_0;
-            res = mq_read(r, m, BMQ_MSG_MAX, 0);
+            res = t_read_msg(r, m, BMQ_MSG_MAX, 0);
             if (res.ok ? !MSG_OK(m, res.bytes, seq++, "round") : (res.err != ERROR_TIMEOUT || dead))
                 break;
         }
@@ -117,7 +117,7 @@ CETEST(bitness_mq, unbounded_queue_carries_varying_sizes)
     QUEUE_INFO_IS(r, "us", MSGQUEUE_ALLOW_BROKEN | MSGQUEUE_NOPRECOMMIT, 0, BMQ_MSG_MAX, UNBOUNDED_COUNT,
                   UNBOUNDED_COUNT, 1, 0);
     for (DWORD i = 0; i < UNBOUNDED_COUNT; i++) {
-        mq_result res = mq_read(r, m, BMQ_MSG_MAX, 0);
+        t_msg_result res = t_read_msg(r, m, BMQ_MSG_MAX, 0);
         if (!CHECK_MSG(res.ok && res.flags == 0 && res.bytes == bmq_len(i), "read %lu: ok %d, flags %lu, %lu bytes "
                        "(expected %lu), last error %lu", i, res.ok, res.flags, res.bytes, bmq_len(i), res.err) ||
             !MSG_OK(m, res.bytes, i, "unbounded"))
@@ -183,10 +183,10 @@ static void broken_by_peer_exit(BOOL blocked_reader)
         mq_call_free(call);
     }
     /* What was queued ("lost") went with the writer; reads fail at once. */
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED, "read: ok %d (%lu bytes), last error %lu", res.ok,
               res.bytes, res.err);
-    res = mq_read(r, buf, sizeof(buf), 1000);
+    res = t_read_msg(r, buf, sizeof(buf), 1000);
     CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED && res.ms < 900,
               "read, timeout 1 s: ok %d, last error %lu, after %llu ms", res.ok, res.err, res.ms);
     QUEUE_INFO_IS(r, "us, peer gone", 0, 4, 64, 0, blocked_reader ? 1 : 2, 1, 0);

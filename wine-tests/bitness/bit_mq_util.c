@@ -59,7 +59,7 @@ ULONGLONG bmq_read_text_at(HANDLE r, const char *text, DWORD flags, const char *
 {
     char buf[64];
     DWORD n = (DWORD)strlen(text);
-    mq_result res = mq_read(r, buf, sizeof(buf), STEP_BOUND);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), STEP_BOUND);
     cetest_check(res.ok && res.err == ERROR_SUCCESS && res.bytes == n && res.flags == flags && !memcmp(buf, text, n),
                  file, line, "ReadMsgQueue gives the message", "expected \"%s\" flags %lu: ok %d, last error %lu, "
                  "%lu bytes \"%.*s\", flags %lu, after %llu ms", text, flags, res.ok, res.err, res.bytes,

@@ -13,10 +13,10 @@ CETEST(mq_broken, write_before_any_reader_fails)
     HANDLE w = mq_create(cetest_unique_name(L"mq", name, MQ_NAME_CHARS), 0, 4, 64, FALSE, &err);
     REQUIRE(w != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
-    mq_result res = mq_write(w, "nobody", 6, 0, 0);
+    t_msg_result res = t_write_msg(w, "nobody", 6, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
-    res = mq_write(w, "nobody", 6, 1000, MSGQUEUE_MSGALERT);
+    res = t_write_msg(w, "nobody", 6, 1000, MSGQUEUE_MSGALERT);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     CHECK_MSG(res.ms < 900, "took %llu ms", res.ms);
@@ -35,7 +35,7 @@ CETEST(mq_broken, write_before_any_reader_fails)
     /* Unnamed: same. */
     w = mq_create(NULL, 0, 4, 64, FALSE, &err);
     REQUIRE(w != NULL);
-    res = mq_write(w, "nobody", 6, 0, 0);
+    res = t_write_msg(w, "nobody", 6, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MQ_CLOSE(w);
@@ -48,17 +48,17 @@ CETEST(mq_broken, read_without_any_writer_fails)
     HANDLE r = mq_create(cetest_unique_name(L"mq", name, MQ_NAME_CHARS), 0, 4, 64, TRUE, &err);
     REQUIRE(r != NULL);
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
-    res = mq_read(r, buf, sizeof(buf), 1000);
+    res = t_read_msg(r, buf, sizeof(buf), 1000);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     CHECK_MSG(res.ms < 900, "took %llu ms", res.ms);
     MQ_CLOSE(r);
     r = mq_create(NULL, 0, 4, 64, TRUE, &err);
     REQUIRE(r != NULL);
-    res = mq_read(r, buf, sizeof(buf), 0);
+    res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MQ_CLOSE(r);
@@ -74,7 +74,7 @@ static void writer_close_discards(const WCHAR *name)
     MQ_EXPECT_WRITE(w, "lost alert", MSGQUEUE_MSGALERT);
     MQ_CLOSE(w);
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK_MSG(!res.ok, "read %lu bytes \"%.*s\" after the writer closed", res.bytes,
               (int)(res.bytes < 64 ? res.bytes : 0), buf);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
@@ -106,7 +106,7 @@ CETEST(mq_broken, reader_close_breaks_writes)
     REQUIRE(MQ_PAIR(NULL, 0, 8, 64, &r, &w));
     MQ_EXPECT_WRITE(w, "queued", 0);
     MQ_CLOSE(r);
-    mq_result res = mq_write(w, "more", 4, 0, 0);
+    t_msg_result res = t_write_msg(w, "more", 4, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MSGQUEUEINFO info;
@@ -133,7 +133,7 @@ CETEST(mq_broken, only_the_last_handle_of_an_end_breaks_the_queue)
     MQ_EXPECT_WRITE(w2, "dropped", 0);
     MQ_CLOSE(w2);
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MQ_CLOSE(r);
@@ -283,10 +283,10 @@ CETEST(mq_broken, allow_broken_data_survives_writer_close)
     MQ_EXPECT_READ(r, "kept 1", 0);
     MQ_EXPECT_READ(r, "kept 2", 0);
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
-    res = mq_read(r, buf, sizeof(buf), 100);
+    res = t_read_msg(r, buf, sizeof(buf), 100);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms >= 90 && res.ms < 2000, "took %llu ms", res.ms);
@@ -313,10 +313,10 @@ CETEST(mq_broken, allow_broken_writer_without_reader)
     MQ_EXPECT_WRITE(w, "one", 0);
     MQ_EXPECT_WRITE(w, "two", 0);
     MQ_EXPECT_WRITE(w, "three", 0);
-    mq_result res = mq_write(w, "four", 4, 0, 0);
+    t_msg_result res = t_write_msg(w, "four", 4, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
-    res = mq_write(w, "four", 4, 100, 0);
+    res = t_write_msg(w, "four", 4, 100, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms >= 90 && res.ms < 2000, "took %llu ms", res.ms);
@@ -374,7 +374,7 @@ CETEST(mq_broken, wait_on_read_end_is_signaled_when_writers_go)
         CHECK_EQ(c->wait, WAIT_OBJECT_0);
     mq_call_free(c);
     char buf[16];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MQ_CLOSE(r);

@@ -158,7 +158,7 @@ CETEST(mq_close, closed_handle_is_invalid)
     MQ_CLOSE(r);
     /* r's value may be reused by a later handle, so only check it right away. */
     char buf[16];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
     SetLastError(0xdeadbeef);
@@ -181,7 +181,7 @@ CETEST(mq_close, close_from_another_thread_while_main_waits)
     mq_call *closer = mq_call_start(MQ_OP_CLOSE, r, 0, NULL, 0, 0, 300);
     REQUIRE(closer != NULL);
     char buf[16];
-    mq_result res = mq_read(r, buf, sizeof(buf), 10000);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 10000);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
     CHECK_MSG(res.ms < 2500, "woke after %llu ms", res.ms);

@@ -233,7 +233,7 @@ CETEST(mq_create, longest_name_works_and_is_not_truncated)
     if (rb) {
         /* Nothing reached b, which has no writer at all. */
         char buf[16];
-        mq_result res = mq_read(rb, buf, sizeof(buf), 0);
+        t_msg_result res = t_read_msg(rb, buf, sizeof(buf), 0);
         CHECK(!res.ok);
         CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
         MQ_CLOSE(rb);
@@ -307,10 +307,10 @@ CETEST(mq_create, existing_queue_keeps_creator_options)
     if (w2) {
         BYTE big[128];
         memset(big, 'z', sizeof(big));
-        mq_result res = mq_write(w2, big, 65, 0, 0);
+        t_msg_result res = t_write_msg(w2, big, 65, 0, 0);
         CHECK(!res.ok);
         CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
-        res = mq_write(w2, big, 64, 0, 0);
+        res = t_write_msg(w2, big, 64, 0, 0);
         CHECK_MSG(res.ok, "last error %lu", res.err);
         MQ_CLOSE(w2);
     }

@@ -35,7 +35,7 @@ CETEST_CHILD(open_parent_queue)
         if (read) {
             SetEvent(ready);
             char buf[64];
-            mq_result res = mq_read(q, buf, sizeof(buf), STEP_BOUND);
+            t_msg_result res = t_read_msg(q, buf, sizeof(buf), STEP_BOUND);
             CHECK_MSG(res.ok, "read: last error %lu after %llu ms", res.err, res.ms);
             if (res.ok) {
                 CHECK_EQ(res.bytes, 11);
@@ -119,7 +119,7 @@ CETEST_CHILD(publish_read_end)
      * with ERROR_PIPE_NOT_CONNECTED); then a blocked read waits for it. */
     WAIT_EVENT(opened, "parent opened a write end");
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), STEP_BOUND);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), STEP_BOUND);
     CHECK_MSG(res.ok, "read: last error %lu after %llu ms", res.err, res.ms);
     if (res.ok) {
         CHECK_EQ(res.bytes, 6);

@@ -59,7 +59,7 @@ CETEST(mq_crossproc, named_queue_child_writes_parent_reads)
     /* Once the child has a write end, a read blocks until it writes. */
     WAIT_EVENT(opened, "child opened the write end");
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), STEP_BOUND);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), STEP_BOUND);
     CHECK_MSG(res.ok, "first read: last error %lu after %llu ms", res.err, res.ms);
     if (res.ok) {
         CHECK_EQ(res.bytes, 7);
@@ -135,7 +135,7 @@ CETEST_CHILD(named_reader)
     MQ_EXPECT_READ(r, "parent 0", 0);
     /* And a blocked read wakes on the next write. */
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), STEP_BOUND);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), STEP_BOUND);
     CHECK_MSG(res.ok, "last error %lu after %llu ms", res.err, res.ms);
     if (res.ok) {
         CHECK_EQ(res.bytes, 8);
@@ -260,7 +260,7 @@ static void reader_counts_follow_the_child(const char *how)
     }
     CHECK_MSG(ok && info.wNumReaders == 0, "wNumReaders %u after the child ended (last error %lu)",
               info.wNumReaders, err);
-    mq_result res = mq_write(w, "nobody", 6, 0, 0);
+    t_msg_result res = t_write_msg(w, "nobody", 6, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_PIPE_NOT_CONNECTED);
     MQ_CLOSE(w);
@@ -346,7 +346,7 @@ CETEST(mq_crossproc, blocked_writer_wakes_when_another_process_reads)
     if (WAIT_EVENT(ready, "child opened the read end")) {
         MQ_EXPECT_WRITE(w, "first", 0);
         CHECK_EQ(WaitForSingleObject(w, 0), WAIT_TIMEOUT); /* full */
-        mq_result res = mq_write(w, "second", 6, STEP_BOUND, 0);
+        t_msg_result res = t_write_msg(w, "second", 6, STEP_BOUND, 0);
         CHECK_MSG(res.ok, "blocked write: last error %lu after %llu ms", res.err, res.ms);
         CHECK_MSG(res.ms >= 100 && res.ms < 5000, "the write took %llu ms (the child reads after ~400 ms)",
                   res.ms);

@@ -63,7 +63,7 @@ static void expect_writer_left_at(HANDLE r, DWORD flags, const char *file, int l
     cetest_check(got == WAIT_OBJECT_0, file, line, "the reader wakes when the writer leaves",
                  "WaitForSingleObject: 0x%lx (last error %lu)", got, GetLastError());
     char buf[16];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     DWORD expected = flags & MSGQUEUE_ALLOW_BROKEN ? ERROR_TIMEOUT : ERROR_PIPE_NOT_CONNECTED;
     cetest_check(!res.ok && res.err == expected, file, line, "the read after the writer left fails",
                  "ReadMsgQueue: %d, last error %lu (expected %lu)", res.ok, res.err, expected);
@@ -122,7 +122,7 @@ CETEST_CHILD(late_writer)
             char msg[8];
             snprintf(msg, sizeof(msg), "tick-%d", i);
             Sleep(200);
-            mq_result res = mq_write(w, msg, (DWORD)strlen(msg), 1000, 0);
+            t_msg_result res = t_write_msg(w, msg, (DWORD)strlen(msg), 1000, 0);
             CHECK_MSG(res.ok, "write %d: last error %lu", i, res.err);
         }
         WAIT_EVENT(done, "parent read the ticks");
@@ -268,12 +268,12 @@ static void one_end_first(BOOL reader_first, DWORD flags)
     char buf[64];
     if (reader_first) {
         CHECK_EQ(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
-        mq_result res = mq_read(h, buf, sizeof(buf), 0);
+        t_msg_result res = t_read_msg(h, buf, sizeof(buf), 0);
         CHECK_MSG(!res.ok && res.err == (flags & MSGQUEUE_ALLOW_BROKEN ? ERROR_TIMEOUT : ERROR_PIPE_NOT_CONNECTED),
                   "read before any writer: %d, last error %lu", res.ok, res.err);
     } else {
         CHECK_EQ(WaitForSingleObject(h, 0), WAIT_OBJECT_0); /* created signaled */
-        mq_result res = mq_write(h, "early", 5, 0, 0);
+        t_msg_result res = t_write_msg(h, "early", 5, 0, 0);
         queued = res.ok;
         if (flags & MSGQUEUE_ALLOW_BROKEN)
             CHECK_MSG(res.ok, "write before any reader (ALLOW_BROKEN): last error %lu", res.err);
@@ -328,7 +328,7 @@ CETEST_CHILD(create_same_name)
     CHECK_EQ(err, ERROR_ALREADY_EXISTS);
     EXPECT_INFO(w, MSGQUEUE_ALLOW_BROKEN, 3, 48, 2, 1); /* the creator's parameters, not these */
     BYTE big[100] = { 0 };
-    mq_result res = mq_write(w, big, sizeof(big), 0, 0);
+    t_msg_result res = t_write_msg(w, big, sizeof(big), 0, 0);
     CHECK_MSG(!res.ok && res.err == ERROR_INSUFFICIENT_BUFFER, "100 bytes into cbMaxMessage 48: %d, last error %lu",
               res.ok, res.err);
     MQ_EXPECT_WRITE(w, "fits in 48 bytes", 0);
@@ -440,7 +440,7 @@ static void client_of_a_server(const char *mode)
     }
     if (to_server) {
         request rq = { 1, GetCurrentProcessId(), (ULONGLONG)(ULONG_PTR)mine };
-        mq_result res = mq_write(to_server, &rq, sizeof(rq), STEP_BOUND, 0);
+        t_msg_result res = t_write_msg(to_server, &rq, sizeof(rq), STEP_BOUND, 0);
         CHECK_MSG(res.ok, "subscribe: last error %lu", res.err);
         /* The usual consumer: wait, then read with timeout 0 until empty. */
         int got = 0;
@@ -448,8 +448,8 @@ static void client_of_a_server(const char *mode)
             if (!CHECK_EQ(WaitForSingleObject(mine, STEP_BOUND), WAIT_OBJECT_0))
                 break;
             char buf[64];
-            mq_result m;
-            while ((m = mq_read(mine, buf, sizeof(buf), 0)).ok) {
+            t_msg_result m;
+            while ((m = t_read_msg(mine, buf, sizeof(buf), 0)).ok) {
                 got++;
                 CHECK_MSG(m.bytes == 8 && memcmp(buf, got == 1 ? "notify-1" : "notify-2", 8) == 0,
                           "notification %d: \"%.*s\"", got, (int)m.bytes, buf);
@@ -458,14 +458,14 @@ static void client_of_a_server(const char *mode)
         }
         CHECK_INT_EQ(got, 2);
         rq.kind = 2;
-        res = mq_write(to_server, &rq, sizeof(rq), STEP_BOUND, 0);
+        res = t_write_msg(to_server, &rq, sizeof(rq), STEP_BOUND, 0);
         CHECK_MSG(res.ok, "bye: last error %lu", res.err);
     }
     cetest_wait(&server, CHILD_BOUND);
     /* The server's write end went with it. */
     CHECK_EQ(WaitForSingleObject(mine, STEP_BOUND), WAIT_OBJECT_0);
     char buf[16];
-    mq_result res = mq_read(mine, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(mine, buf, sizeof(buf), 0);
     CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED, "read after the server left: %d, last error %lu",
               res.ok, res.err);
     if (to_server)

@@ -70,12 +70,12 @@ CETEST(mq_idioms_loops, wait_for_multiple_queues_and_an_event)
     MQ_CLOSE(wc);
     EXPECT_WFMO(4, hs, 0, WAIT_OBJECT_0 + 2, "writer of c gone");
     char buf[16];
-    mq_result res = mq_read(rc, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(rc, buf, sizeof(buf), 0);
     CHECK_MSG(!res.ok && res.err == ERROR_TIMEOUT, "read c: %d, last error %lu", res.ok, res.err);
     EXPECT_WFMO(4, hs, 0, WAIT_TIMEOUT, "c read after its writer left");
     MQ_CLOSE(wb);
     EXPECT_WFMO(4, hs, 0, WAIT_OBJECT_0 + 1, "writer of b gone");
-    res = mq_read(rb, buf, sizeof(buf), 0);
+    res = t_read_msg(rb, buf, sizeof(buf), 0);
     CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED, "read b: %d, last error %lu", res.ok, res.err);
 
     CloseHandle(stop);
@@ -145,7 +145,7 @@ static void consume(HANDLE r, consumer *c, int expected, DWORD idle_ms)
         int n = 0;
         for (;; n++) {
             char buf[16];
-            mq_result res = mq_read(r, buf, sizeof(buf), 0);
+            t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
             if (!res.ok) {
                 c->last_error = res.err;
                 break;

@@ -43,7 +43,7 @@ CETEST_CHILD(large_writer)
     REQUIRE(msg != NULL);
     for (DWORD i = 0; i < LARGE_COUNT; i++) {
         large_message(msg, i);
-        mq_result res = mq_write(w, msg, large_size(i), 10000, 0);
+        t_msg_result res = t_write_msg(w, msg, large_size(i), 10000, 0);
         if (!CHECK_MSG(res.ok, "write %lu (%lu bytes): last error %lu after %llu ms", i, large_size(i), res.err,
                        res.ms))
             break;
@@ -76,7 +76,7 @@ static void large_messages_cross_process(DWORD max_messages)
         /* Every fifth read is short by 1000 bytes: it truncates. */
         DWORD room = i % 5 == 4 ? size - 1000 : size + 16;
         memset(space, 0xEE, LARGE_MAX + 64);
-        mq_result res = mq_read(r, got, room, 10000);
+        t_msg_result res = t_read_msg(r, got, room, 10000);
         if (!CHECK_MSG(res.ok, "read %lu: last error %lu after %llu ms", i, res.err, res.ms))
             break;
         large_message(want, i);

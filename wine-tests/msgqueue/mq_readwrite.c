@@ -22,10 +22,10 @@ static void fifo_round_trip(const WCHAR *name, DWORD flags, DWORD max)
     BYTE data[64], got[128];
     mq_pattern(data, sizeof(data), 7);
     data[0] = data[10] = data[63] = 0;
-    mq_result res = mq_write(w, data, sizeof(data), 0, 0);
+    t_msg_result res = t_write_msg(w, data, sizeof(data), 0, 0);
     CHECK_MSG(res.ok, "last error %lu", res.err);
     memset(got, 0xcc, sizeof(got));
-    res = mq_read(r, got, sizeof(got), 0);
+    res = t_read_msg(r, got, sizeof(got), 0);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_SUCCESS);
     CHECK_EQ(res.bytes, sizeof(data));
@@ -103,18 +103,18 @@ CETEST(mq_readwrite, alert_does_not_count_toward_the_limit)
     HANDLE r, w;
     REQUIRE(MQ_PAIR(NULL, 0, 1, 16, &r, &w));
     MQ_EXPECT_WRITE(w, "normal", 0);
-    mq_result res = mq_write(w, "more", 4, 0, 0);
+    t_msg_result res = t_write_msg(w, "more", 4, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     /* The queue is full, but the alert slot is free. */
-    res = mq_write(w, "alert", 5, 0, MSGQUEUE_MSGALERT);
+    res = t_write_msg(w, "alert", 5, 0, MSGQUEUE_MSGALERT);
     CHECK_MSG(res.ok, "alert write on a full queue: last error %lu", res.err);
     MSGQUEUEINFO info;
     DWORD err;
     if (CHECK(mq_info(w, &info, &err)))
         CHECK_EQ(info.dwCurrentMessages, 1);
     /* Slot taken and queue full: a second alert has nowhere to go. */
-    res = mq_write(w, "alert2", 6, 0, MSGQUEUE_MSGALERT);
+    res = t_write_msg(w, "alert2", 6, 0, MSGQUEUE_MSGALERT);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     MQ_EXPECT_READ(r, "alert", MSGQUEUE_MSGALERT);
@@ -130,12 +130,12 @@ CETEST(mq_readwrite, alert_limits_and_size)
     REQUIRE(MQ_PAIR(NULL, MSGQUEUE_NOPRECOMMIT, 4, 32, &r, &w));
     BYTE big[64], got[64];
     mq_pattern(big, sizeof(big), 3);
-    mq_result res = mq_write(w, big, 33, 0, MSGQUEUE_MSGALERT);
+    t_msg_result res = t_write_msg(w, big, 33, 0, MSGQUEUE_MSGALERT);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
-    res = mq_write(w, big, 32, 0, MSGQUEUE_MSGALERT);
+    res = t_write_msg(w, big, 32, 0, MSGQUEUE_MSGALERT);
     CHECK_MSG(res.ok, "last error %lu", res.err);
-    res = mq_read(r, got, sizeof(got), 0);
+    res = t_read_msg(r, got, sizeof(got), 0);
     CHECK(res.ok);
     CHECK_EQ(res.bytes, 32);
     CHECK_EQ(res.flags, MSGQUEUE_MSGALERT);
@@ -152,7 +152,7 @@ CETEST(mq_readwrite, truncating_read_consumes_the_message)
     MQ_EXPECT_WRITE(w, "next", 0);
     char buf[16];
     memset(buf, 0xcc, sizeof(buf));
-    mq_result res = mq_read(r, buf, 4, 0);
+    t_msg_result res = t_read_msg(r, buf, 4, 0);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
     CHECK_EQ(res.bytes, 4);
@@ -167,7 +167,7 @@ CETEST(mq_readwrite, truncating_read_consumes_the_message)
     MQ_EXPECT_EMPTY(r);
     /* A buffer of exactly the message size is not a truncation. */
     MQ_EXPECT_WRITE(w, "exact", 0);
-    res = mq_read(r, buf, 5, 0);
+    res = t_read_msg(r, buf, 5, 0);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_SUCCESS);
     CHECK_EQ(res.bytes, 5);
@@ -175,7 +175,7 @@ CETEST(mq_readwrite, truncating_read_consumes_the_message)
     /* Truncating an alert consumes the alert. */
     MQ_EXPECT_WRITE(w, "normal", 0);
     MQ_EXPECT_WRITE(w, "long alert", MSGQUEUE_MSGALERT);
-    res = mq_read(r, buf, 1, 0);
+    res = t_read_msg(r, buf, 1, 0);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
     CHECK_EQ(res.bytes, 1);
@@ -192,13 +192,13 @@ CETEST(mq_readwrite, oversize_write_fails_without_waiting)
     REQUIRE(MQ_PAIR(NULL, 0, 1, 16, &r, &w));
     BYTE data[32];
     mq_pattern(data, sizeof(data), 1);
-    mq_result res = mq_write(w, data, 17, 0, 0);
+    t_msg_result res = t_write_msg(w, data, 17, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
-    res = mq_write(w, data, 16, 0, 0);
+    res = t_write_msg(w, data, 16, 0, 0);
     CHECK_MSG(res.ok, "last error %lu", res.err);
     /* Full queue and a long timeout: the size error comes at once. */
-    res = mq_write(w, data, 17, 3000, 0);
+    res = t_write_msg(w, data, 17, 3000, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
     CHECK_MSG(res.ms < 1000, "took %llu ms", res.ms);
@@ -259,13 +259,13 @@ CETEST(mq_readwrite, write_parameter_validation)
 {
     HANDLE r, w;
     REQUIRE(MQ_PAIR(NULL, 0, 4, 64, &r, &w));
-    mq_result res = mq_write(w, NULL, 4, 0, 0);
+    t_msg_result res = t_write_msg(w, NULL, 4, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_PARAMETER);
-    res = mq_write(w, "data", 0, 0, 0);
+    res = t_write_msg(w, "data", 0, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_PARAMETER);
-    res = mq_write(w, NULL, 0, 0, MSGQUEUE_MSGALERT);
+    res = t_write_msg(w, NULL, 0, 0, MSGQUEUE_MSGALERT);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_PARAMETER);
     MQ_EXPECT_EMPTY(r);
@@ -280,17 +280,17 @@ CETEST(mq_readwrite, wrong_end)
     REQUIRE(MQ_PAIR(cetest_unique_name(L"mq", name, MQ_NAME_CHARS), 0, 4, 64, &r, &w));
     MQ_EXPECT_WRITE(w, "msg", 0);
     char buf[64];
-    mq_result res = mq_read(w, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(w, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
-    res = mq_write(r, "x", 1, 0, 0);
+    res = t_write_msg(r, "x", 1, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
-    res = mq_write(r, "x", 1, 0, MSGQUEUE_MSGALERT);
+    res = t_write_msg(r, "x", 1, 0, MSGQUEUE_MSGALERT);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
     /* With timeouts: still no waiting. */
-    res = mq_read(w, buf, sizeof(buf), 2000);
+    res = t_read_msg(w, buf, sizeof(buf), 2000);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_INVALID_HANDLE);
     CHECK_MSG(res.ms < 1000, "took %llu ms", res.ms);
@@ -309,10 +309,10 @@ CETEST(mq_readwrite, bad_handles)
     char buf[64];
     MSGQUEUEINFO info;
     for (int i = 0; i < 3; i++) {
-        mq_result res = mq_read(bad[i], buf, sizeof(buf), 0);
+        t_msg_result res = t_read_msg(bad[i], buf, sizeof(buf), 0);
         CHECK_MSG(!res.ok, "handle %p", bad[i]);
         CHECK_MSG(res.err == ERROR_INVALID_HANDLE, "read, handle %p: last error %lu", bad[i], res.err);
-        res = mq_write(bad[i], "x", 1, 0, 0);
+        res = t_write_msg(bad[i], "x", 1, 0, 0);
         CHECK_MSG(!res.ok, "handle %p", bad[i]);
         CHECK_MSG(res.err == ERROR_INVALID_HANDLE, "write, handle %p: last error %lu", bad[i], res.err);
         DWORD err;
@@ -332,17 +332,17 @@ CETEST(mq_readwrite, read_timeouts)
     HANDLE r, w;
     REQUIRE(MQ_PAIR(NULL, 0, 4, 64, &r, &w));
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms < 500, "timeout 0 took %llu ms", res.ms);
-    res = mq_read(r, buf, sizeof(buf), 100);
+    res = t_read_msg(r, buf, sizeof(buf), 100);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms >= 90 && res.ms < 2000, "timeout 100 took %llu ms", res.ms);
     /* A timed-out read leaves the queue usable. */
     MQ_EXPECT_WRITE(w, "after", 0);
-    res = mq_read(r, buf, sizeof(buf), 100);
+    res = t_read_msg(r, buf, sizeof(buf), 100);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_SUCCESS);
     CHECK_EQ(res.bytes, 5);
@@ -358,11 +358,11 @@ CETEST(mq_readwrite, write_timeouts_when_full)
     REQUIRE(MQ_PAIR(cetest_unique_name(L"mq", name, MQ_NAME_CHARS), 0, 2, 64, &r, &w));
     MQ_EXPECT_WRITE(w, "1", 0);
     MQ_EXPECT_WRITE(w, "2", 0);
-    mq_result res = mq_write(w, "3", 1, 0, 0);
+    t_msg_result res = t_write_msg(w, "3", 1, 0, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms < 500, "timeout 0 took %llu ms", res.ms);
-    res = mq_write(w, "3", 1, 100, 0);
+    res = t_write_msg(w, "3", 1, 100, 0);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_MSG(res.ms >= 90 && res.ms < 2000, "timeout 100 took %llu ms", res.ms);

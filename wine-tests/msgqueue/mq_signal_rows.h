@@ -56,7 +56,7 @@ static void expect_reset_at(HANDLE h, BOOL read_end, const char *what, const cha
     if (!MQ_ROWS_ROUTED && got == WAIT_OBJECT_0) {
         printf("  %s: plain wait woke early once (documented)\n", what);
         char buf[256];
-        mq_result r = read_end ? mq_read(h, buf, sizeof(buf), 0) : mq_write(h, "probe", 5, 0, 0);
+        t_msg_result r = read_end ? t_read_msg(h, buf, sizeof(buf), 0) : t_write_msg(h, "probe", 5, 0, 0);
         cetest_check(!r.ok && r.err == ERROR_TIMEOUT, file, line, "the next call finds nothing to do",
                      "%s: %s(timeout 0) returned %d, last error %lu", what, read_end ? "ReadMsgQueue" : "WriteMsgQueue",
                      r.ok, r.err);
@@ -70,7 +70,7 @@ static void expect_reset_at(HANDLE h, BOOL read_end, const char *what, const cha
 static void expect_read_error_at(HANDLE r, DWORD timeout, DWORD error, const char *file, int line)
 {
     char buf[64];
-    mq_result res = mq_read(r, buf, sizeof(buf), timeout);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), timeout);
     cetest_check(!res.ok && res.err == error, file, line, "ReadMsgQueue fails with the expected error",
                  "timeout %lu: returned %d, last error %lu (expected %lu), %llu ms", timeout, res.ok, res.err,
                  error, res.ms);
@@ -104,7 +104,7 @@ static void read_end_with_no_writer_yet(DWORD flags)
     EXPECT_READ_ERROR(r, 0, flags & MSGQUEUE_ALLOW_BROKEN ? ERROR_TIMEOUT : ERROR_PIPE_NOT_CONNECTED);
     if (!(flags & MSGQUEUE_ALLOW_BROKEN)) {
         char buf[16];
-        mq_result res = mq_read(r, buf, sizeof(buf), 5000);
+        t_msg_result res = t_read_msg(r, buf, sizeof(buf), 5000);
         CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED && res.ms < 2500,
                   "read(5000) with no writer: %d, last error %lu, %llu ms", res.ok, res.err, res.ms);
     }
@@ -254,7 +254,7 @@ CETEST(MQ_ROWS_SUITE, read_end_reset_by_the_read_that_empties_the_queue)
     /* A truncating read consumes too. */
     MQ_EXPECT_WRITE(w, "a long message", 0);
     char small[4];
-    mq_result res = mq_read(r, small, sizeof(small), 0);
+    t_msg_result res = t_read_msg(r, small, sizeof(small), 0);
     CHECK_MSG(res.ok && res.err == ERROR_INSUFFICIENT_BUFFER, "truncating read: %d, last error %lu", res.ok,
               res.err);
     EXPECT_RESET(r, TRUE, "a truncating read emptied the queue");
@@ -282,7 +282,7 @@ CETEST(MQ_ROWS_SUITE, write_end_signaled_at_creation)
     HANDLE w = named(name, 0, 4, FALSE, ERROR_SUCCESS);
     REQUIRE(w != NULL);
     EXPECT_SIGNALED(w, "named write end, no reader yet");
-    mq_result res = mq_write(w, "nobody", 6, 0, 0);
+    t_msg_result res = t_write_msg(w, "nobody", 6, 0, 0);
     CHECK_MSG(!res.ok && res.err == ERROR_PIPE_NOT_CONNECTED, "write with no reader: %d, last error %lu", res.ok,
               res.err);
     EXPECT_SIGNALED(w, "after the failed write");
@@ -325,7 +325,7 @@ static void write_end_when_read_end_fully_closed(DWORD flags)
     EXPECT_RESET(w, FALSE, "full");
     MQ_CLOSE(r);
     EXPECT_SIGNALED(w, "read end fully closed");
-    mq_result res = mq_write(w, "more", 4, 0, 0);
+    t_msg_result res = t_write_msg(w, "more", 4, 0, 0);
     if (flags & MSGQUEUE_ALLOW_BROKEN) {
         /* Still full: the write finds no room and resets the end. */
         CHECK_MSG(!res.ok && res.err == ERROR_TIMEOUT, "write: %d, last error %lu", res.ok, res.err);
@@ -356,7 +356,7 @@ CETEST(MQ_ROWS_SUITE, write_end_reset_at_the_start_of_an_internal_wait)
     MQ_EXPECT_WRITE(w, "full", 0);
     MQ_CLOSE(r);
     EXPECT_SIGNALED(w, "read end fully closed, queue full");
-    mq_result res = mq_write(w, "more", 4, 100, 0); /* waits inside: resets */
+    t_msg_result res = t_write_msg(w, "more", 4, 100, 0); /* waits inside: resets */
     CHECK_MSG(!res.ok && res.err == ERROR_TIMEOUT, "write(100): %d, last error %lu, %llu ms", res.ok, res.err,
               res.ms);
     EXPECT_UNSIGNALED(w, "after a write that waited");

@@ -20,20 +20,20 @@
 void mq_options(MSGQUEUEOPTIONS *o, DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read);
 
 /* The result of one call, with its last error and duration. */
-typedef struct mq_result {
+typedef struct t_msg_result {
     BOOL ok;
     DWORD err;      /* GetLastError() right after the call */
     DWORD bytes;    /* ReadMsgQueue: *lpNumberOfBytesRead */
     DWORD flags;    /* ReadMsgQueue: *pdwFlags */
     ULONGLONG ms;   /* how long the call took */
-} mq_result;
+} t_msg_result;
 
 /* Calls with SetLastError(0xdeadbeef) before; no checks. */
 HANDLE mq_create(const WCHAR *name, DWORD flags, DWORD max_messages, DWORD cb_max, BOOL read,
                  DWORD *err);
 HANDLE mq_open(HANDLE proc, HANDLE queue, BOOL read, DWORD *err);
-mq_result mq_read(HANDLE h, void *buf, DWORD size, DWORD timeout);
-mq_result mq_write(HANDLE h, const void *buf, DWORD size, DWORD timeout, DWORD flags);
+t_msg_result t_read_msg(HANDLE h, void *buf, DWORD size, DWORD timeout);
+t_msg_result t_write_msg(HANDLE h, const void *buf, DWORD size, DWORD timeout, DWORD flags);
 BOOL mq_info(HANDLE h, MSGQUEUEINFO *info, DWORD *err);
 
 /* Checked helpers: failures are reported at the caller's file and line. */

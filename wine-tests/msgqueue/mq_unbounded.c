@@ -25,7 +25,7 @@ static void fill_and_drain(DWORD n, DWORD size, DWORD cb_max)
     DWORD i;
     for (i = 0; i < n; i++) {
         make_message(msg, size, i);
-        mq_result res = mq_write(w, msg, size, 0, 0);
+        t_msg_result res = t_write_msg(w, msg, size, 0, 0);
         if (!CHECK_MSG(res.ok, "write %lu of %lu (%lu bytes): last error %lu", i, n, size, res.err))
             break;
     }
@@ -41,7 +41,7 @@ static void fill_and_drain(DWORD n, DWORD size, DWORD cb_max)
     CHECK_EQ(WaitForSingleObject(w, 0), WAIT_OBJECT_0);
     DWORD bad = 0;
     for (i = 0; i < written; i++) {
-        mq_result res = mq_read(r, got, size + 16, 0);
+        t_msg_result res = t_read_msg(r, got, size + 16, 0);
         if (!CHECK_MSG(res.ok, "read %lu of %lu: last error %lu", i, written, res.err))
             break;
         make_message(msg, size, i);
@@ -93,13 +93,13 @@ CETEST(mq_unbounded, mixed_sizes_keep_their_lengths)
     for (DWORD i = 0; i < N; i++) {
         DWORD size = 1 + (i * 37) % 4096;
         make_message(msg, size, i);
-        mq_result res = mq_write(w, msg, size, 0, (i % 50 == 7) ? MSGQUEUE_MSGALERT : 0);
+        t_msg_result res = t_write_msg(w, msg, size, 0, (i % 50 == 7) ? MSGQUEUE_MSGALERT : 0);
         if (!CHECK_MSG(res.ok, "write %lu: last error %lu", i, res.err))
             break;
     }
     /* i = 7 is the one alert (the slot was free); later "alerts" are normal
      * messages in FIFO order that keep their flag. */
-    mq_result res = mq_read(r, got, sizeof(got), 0);
+    t_msg_result res = t_read_msg(r, got, sizeof(got), 0);
     CHECK(res.ok);
     CHECK_EQ(res.flags, MSGQUEUE_MSGALERT);
     CHECK_EQ(res.bytes, 1 + (7 * 37) % 4096);
@@ -109,7 +109,7 @@ CETEST(mq_unbounded, mixed_sizes_keep_their_lengths)
             continue;
         DWORD size = 1 + (i * 37) % 4096;
         make_message(msg, size, i);
-        res = mq_read(r, got, sizeof(got), 0);
+        res = t_read_msg(r, got, sizeof(got), 0);
         if (!CHECK_MSG(res.ok, "read of message %lu: last error %lu", i, res.err))
             break;
         DWORD want_flags = (i % 50 == 7) ? MSGQUEUE_MSGALERT : 0;
@@ -158,7 +158,7 @@ static void producer_consumer(DWORD max, DWORD count)
     BYTE got[64], want[64];
     DWORD i, bad = 0;
     for (i = 0; i < count; i++) {
-        mq_result res = mq_read(r, got, sizeof(got), 5000);
+        t_msg_result res = t_read_msg(r, got, sizeof(got), 5000);
         if (!CHECK_MSG(res.ok, "read %lu: last error %lu after %llu ms", i, res.err, res.ms))
             break;
         make_message(want, 48, i);
@@ -209,7 +209,7 @@ static DWORD write_until_full(HANDLE w, BYTE *msg, DWORD first, DWORD *err)
     DWORD n = 0;
     for (;; n++) {
         make_message(msg, LAP_MSG, first + n);
-        mq_result res = mq_write(w, msg, LAP_MSG, 0, 0);
+        t_msg_result res = t_write_msg(w, msg, LAP_MSG, 0, 0);
         if (!res.ok) {
             *err = res.err;
             return n;
@@ -252,7 +252,7 @@ CETEST(mq_unbounded, a_second_writer_process_never_writes_over_unread_messages)
     CHECK_EQ(err, ERROR_OUTOFMEMORY);
     REQUIRE(written >= 8);
     for (; next_read < written / 2; next_read++) {
-        mq_result res = mq_read(r, got, LAP_MSG + 16, 0);
+        t_msg_result res = t_read_msg(r, got, LAP_MSG + 16, 0);
         REQUIRE(res.ok && res.bytes == LAP_MSG);
     }
     written += write_until_full(w, msg, written, &err);
@@ -266,7 +266,7 @@ CETEST(mq_unbounded, a_second_writer_process_never_writes_over_unread_messages)
      * the child could write. */
     DWORD bad = 0, child_next = LAP_CHILD_FLAG;
     for (;;) {
-        mq_result res = mq_read(r, got, LAP_MSG + 16, 0);
+        t_msg_result res = t_read_msg(r, got, LAP_MSG + 16, 0);
         if (!res.ok) {
             CHECK_MSG(res.err == ERROR_TIMEOUT, "read after %lu messages: error %lu", next_read, res.err);
             break;

@@ -39,9 +39,9 @@ HANDLE mq_open(HANDLE proc, HANDLE queue, BOOL read, DWORD *err)
     return h;
 }
 
-mq_result mq_read(HANDLE h, void *buf, DWORD size, DWORD timeout)
+t_msg_result t_read_msg(HANDLE h, void *buf, DWORD size, DWORD timeout)
 {
-    mq_result r;
+    t_msg_result r;
     r.bytes = 0xdeadbeef;
     r.flags = 0xdeadbeef;
     ULONGLONG start = cetest_now_ms();
@@ -52,9 +52,9 @@ mq_result mq_read(HANDLE h, void *buf, DWORD size, DWORD timeout)
     return r;
 }
 
-mq_result mq_write(HANDLE h, const void *buf, DWORD size, DWORD timeout, DWORD flags)
+t_msg_result t_write_msg(HANDLE h, const void *buf, DWORD size, DWORD timeout, DWORD flags)
 {
-    mq_result r;
+    t_msg_result r;
     r.bytes = 0;
     r.flags = 0;
     ULONGLONG start = cetest_now_ms();
@@ -108,7 +108,7 @@ BOOL mq_pair_at(const WCHAR *name, DWORD flags, DWORD max_messages, DWORD cb_max
 
 void mq_expect_write_at(HANDLE h, const char *text, DWORD flags, const char *file, int line)
 {
-    mq_result r = mq_write(h, text, (DWORD)strlen(text), 0, flags);
+    t_msg_result r = t_write_msg(h, text, (DWORD)strlen(text), 0, flags);
     cetest_check(r.ok, file, line, "WriteMsgQueue(...) succeeds",
                  "writing \"%s\" (flags %lu): FALSE, last error %lu", text, flags, r.err);
 }
@@ -118,7 +118,7 @@ void mq_expect_read_at(HANDLE h, const char *text, DWORD flags, const char *file
     char buf[4096];
     DWORD n = (DWORD)strlen(text);
     memset(buf, 0xcc, sizeof(buf));
-    mq_result r = mq_read(h, buf, sizeof(buf), 0);
+    t_msg_result r = t_read_msg(h, buf, sizeof(buf), 0);
     if (!cetest_check(r.ok, file, line, "ReadMsgQueue(...) succeeds",
                       "expecting \"%s\": FALSE, last error %lu", text, r.err))
         return;
@@ -133,7 +133,7 @@ void mq_expect_read_at(HANDLE h, const char *text, DWORD flags, const char *file
 void mq_expect_empty_at(HANDLE h, const char *file, int line)
 {
     char buf[64];
-    mq_result r = mq_read(h, buf, sizeof(buf), 0);
+    t_msg_result r = t_read_msg(h, buf, sizeof(buf), 0);
     cetest_check(!r.ok, file, line, "ReadMsgQueue(timeout 0) on an empty queue fails",
                  "it returned TRUE with %lu bytes \"%.*s\"", r.bytes,
                  (int)(r.bytes < sizeof(buf) ? r.bytes : sizeof(buf)), buf);

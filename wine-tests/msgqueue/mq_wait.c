@@ -71,12 +71,12 @@ CETEST(mq_wait, read_end_unsignaled_after_truncating_read_and_timeouts)
     REQUIRE(MQ_PAIR(NULL, MSGQUEUE_NOPRECOMMIT, 8, 64, &r, &w));
     MQ_EXPECT_WRITE(w, "a long message", 0);
     char buf[4];
-    mq_result res = mq_read(r, buf, sizeof(buf), 0);
+    t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
     CHECK(res.ok);
     CHECK_EQ(res.err, ERROR_INSUFFICIENT_BUFFER);
     CHECK_WAIT(r, 0, WAIT_TIMEOUT);
     /* A timed-out read leaves it unsignaled. */
-    res = mq_read(r, buf, sizeof(buf), 50);
+    res = t_read_msg(r, buf, sizeof(buf), 50);
     CHECK(!res.ok);
     CHECK_EQ(res.err, ERROR_TIMEOUT);
     CHECK_WAIT(r, 0, WAIT_TIMEOUT);
@@ -422,7 +422,7 @@ CETEST(mq_wait, wait_then_read_loop)
             continue;
         for (int n = 0;; n++) {
             char buf[16];
-            mq_result res = mq_read(r, buf, sizeof(buf), 0);
+            t_msg_result res = t_read_msg(r, buf, sizeof(buf), 0);
             if (!res.ok) {
                 CHECK_EQ(res.err, ERROR_TIMEOUT);
                 /* This thread is the only reader: signaled means non-empty. */
