@@ -311,6 +311,139 @@ static BOOL embedded(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDW
     return FALSE;
 }
 
+/* ---- the kept (asynchronous) buffer, as a driver with pending I/O keeps one ---- */
+
+static struct {
+    void *async, *sync; /* the CeAllocAsynchronousBuffer pair */
+    DWORD len, kept;
+    HRESULT last_fill;
+} kept;
+
+struct fill_job {
+    struct tdrv_fill f;
+    HRESULT hr;
+};
+
+static DWORD WINAPI fill_thread(void *arg)
+{
+    struct fill_job *job = arg;
+    if (job->f.delay_ms)
+        Sleep(job->f.delay_ms);
+    EnterCriticalSection(&lock);
+    if (!job->f.flush_only && kept.kept)
+        memset(kept.async, (int)job->f.value, kept.len);
+    job->hr = CeFlushAsynchronousBuffer(kept.async, kept.sync, NULL, kept.len, ARG_IO_PTR);
+    if (job->f.delay_ms) {
+        kept.last_fill = job->hr;
+        HeapFree(GetProcessHeap(), 0, job);
+    }
+    LeaveCriticalSection(&lock);
+    return 0;
+}
+
+/* Runs a fill on a thread of the driver; waits for it unless delayed. */
+static BOOL run_fill(const struct tdrv_fill *f, HRESULT *hr)
+{
+    struct fill_job *job = HeapAlloc(GetProcessHeap(), 0, sizeof(*job));
+    if (!job)
+        return FALSE;
+    job->f = *f;
+    job->hr = E_FAIL;
+    HANDLE t = CreateThread(NULL, 0, fill_thread, job, 0, NULL);
+    if (!t) {
+        HeapFree(GetProcessHeap(), 0, job);
+        return FALSE;
+    }
+    if (!f->delay_ms) {
+        WaitForSingleObject(t, INFINITE);
+        *hr = job->hr;
+        HeapFree(GetProcessHeap(), 0, job);
+    }
+    CloseHandle(t);
+    return TRUE;
+}
+
+static BOOL async_keep(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len)
+{
+    struct tdrv_embedded e;
+    if (!in || in_len != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    void *sync = out, *async = NULL;
+    DWORD len = out_len;
+    void *client = (void *)(ULONG_PTR)e.ptr, *opened = NULL;
+    if (e.mode == TDRV_KEEP_EMBEDDED) {
+        if (CeOpenCallerBuffer(&opened, client, e.len, ARG_IO_PTR, FALSE) != S_OK) {
+            SetLastError(ERROR_ACCESS_DENIED);
+            return FALSE;
+        }
+        sync = opened;
+        len = e.len;
+    } else if (!out || !out_len) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    } else {
+        out[0] = 0x5E; /* a synchronous write before keeping it */
+    }
+    HRESULT hr = CeAllocAsynchronousBuffer(&async, sync, len, ARG_IO_PTR);
+    if (opened)
+        CeCloseCallerBuffer(opened, client, e.len, ARG_IO_PTR);
+    if (hr != S_OK) {
+        SetLastError(ERROR_ACCESS_DENIED);
+        return FALSE;
+    }
+    EnterCriticalSection(&lock);
+    kept.async = async;
+    kept.sync = sync;
+    kept.len = len;
+    kept.kept = 1;
+    kept.last_fill = S_OK;
+    LeaveCriticalSection(&lock);
+    if (e.mode == TDRV_KEEP_OUT_NOW) {
+        struct tdrv_fill f = { 0xC3, 0, 0 };
+        if (!run_fill(&f, &hr) || hr != S_OK) {
+            SetLastError(ERROR_WRITE_FAULT);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static BOOL async_ioctl(DWORD code, const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
+{
+    if (code == (DWORD)TDRV_ASYNC_FILL) {
+        struct tdrv_fill f;
+        HRESULT hr = S_OK;
+        if (!in || in_len != sizeof(f) || !out || out_len < sizeof(hr)) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        memcpy(&f, in, sizeof(f));
+        if (!run_fill(&f, &hr))
+            return FALSE;
+        memcpy(out, &hr, sizeof(hr));
+        if (actual)
+            *actual = sizeof(hr);
+        return TRUE;
+    }
+    HRESULT r[2];
+    if (!out || out_len < sizeof(r)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    EnterCriticalSection(&lock);
+    r[0] = kept.kept ? CeFreeAsynchronousBuffer(kept.async, kept.sync, kept.len, ARG_IO_PTR) : E_INVALIDARG;
+    r[1] = kept.last_fill;
+    kept.kept = 0; /* the pointers stay: a later flush shows what CE gives */
+    LeaveCriticalSection(&lock);
+    memcpy(out, r, sizeof(r));
+    if (actual)
+        *actual = sizeof(r);
+    return TRUE;
+}
+
 BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
 {
     struct instance *inst;
@@ -343,6 +476,11 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
     }
     case TDRV_EMBEDDED:
         return embedded(in, in_len, out, out_len, actual);
+    case TDRV_ASYNC_KEEP:
+        return async_keep(in, in_len, out, out_len);
+    case TDRV_ASYNC_FILL:
+    case TDRV_ASYNC_FREE:
+        return async_ioctl(code, in, in_len, out, out_len, actual);
     case TDRV_SELF_DEACTIVATE: {
         WCHAR *copy = HeapAlloc(GetProcessHeap(), 0, sizeof(info.active));
         if (!copy)

@@ -35,6 +35,31 @@ struct tdrv_embedded {
     DWORD mode;
 };
 
+/* Asynchronous buffers (CE 6.0), one kept buffer per driver DLL.
+ * TDRV_ASYNC_KEEP: in = struct tdrv_embedded; the driver keeps a buffer
+ * with CeAllocAsynchronousBuffer and returns:
+ *   TDRV_KEEP_EMBEDDED  ptr/len through CeOpenCallerBuffer(ARG_IO_PTR)
+ *   TDRV_KEEP_OUT       pBufOut (out[0] = 0x5E written before keeping)
+ *   TDRV_KEEP_OUT_NOW   as OUT, and a driver thread fills it with 0xC3 and
+ *                       flushes before IOControl returns
+ * TDRV_ASYNC_FILL: in = struct tdrv_fill; a driver thread fills the kept
+ * buffer with `value` after `delay_ms` and flushes (flush_only: flushes
+ * without writing); with delay 0 the call waits and out = DWORD HRESULT.
+ * TDRV_ASYNC_FREE: CeFreeAsynchronousBuffer; out = DWORD HRESULT, then
+ * DWORD HRESULT of the last delayed fill. The driver keeps the freed
+ * pointers, so a later flush_only FILL flushes a buffer no longer kept. */
+#define TDRV_ASYNC_KEEP CTL_CODE(TDRV_DEVICE, 0x806, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_ASYNC_FILL CTL_CODE(TDRV_DEVICE, 0x807, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_ASYNC_FREE CTL_CODE(TDRV_DEVICE, 0x808, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_KEEP_EMBEDDED 0u
+#define TDRV_KEEP_OUT 1u
+#define TDRV_KEEP_OUT_NOW 2u
+struct tdrv_fill {
+    DWORD value;
+    DWORD delay_ms;
+    DWORD flush_only;
+};
+
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {
     WCHAR active[64];     /* XXX_Init's first argument */
