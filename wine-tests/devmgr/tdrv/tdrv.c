@@ -311,6 +311,38 @@ static BOOL embedded(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDW
     return FALSE;
 }
 
+static volatile LONG big_calls;
+
+/* A long copy in and out of the caller: every byte of a big embedded
+ * buffer changes. */
+static BOOL big_touch(const PBYTE in, DWORD in_len)
+{
+    struct tdrv_embedded e;
+    if (!in || in_len != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    InterlockedIncrement(&big_calls);
+    void *client = (void *)(ULONG_PTR)e.ptr;
+    BYTE *p = NULL;
+    if (e.mode == TDRV_EMB_OPEN) {
+        if (CeOpenCallerBuffer((void **)&p, client, e.len, ARG_IO_PTR, FALSE) != S_OK) {
+            SetLastError(ERROR_ACCESS_DENIED);
+            return FALSE;
+        }
+    } else if (!(p = MapCallerPtr(client, e.len))) {
+        return FALSE;
+    }
+    for (DWORD i = 0; i < e.len; i++)
+        p[i]++;
+    if (e.mode == TDRV_EMB_OPEN && CeCloseCallerBuffer(p, client, e.len, ARG_IO_PTR) != S_OK) {
+        SetLastError(ERROR_ACCESS_DENIED);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* ---- the kept (asynchronous) buffer, as a driver with pending I/O keeps one ---- */
 
 static struct {
@@ -476,6 +508,17 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
     }
     case TDRV_EMBEDDED:
         return embedded(in, in_len, out, out_len, actual);
+    case TDRV_BIG_TOUCH:
+        return big_touch(in, in_len);
+    case TDRV_BIG_COUNT: {
+        DWORD v = (DWORD)big_calls;
+        if (!out || out_len < sizeof(v))
+            return FALSE;
+        memcpy(out, &v, sizeof(v));
+        if (actual)
+            *actual = sizeof(v);
+        return TRUE;
+    }
     case TDRV_ASYNC_KEEP:
         return async_keep(in, in_len, out, out_len);
     case TDRV_ASYNC_FILL:

@@ -60,6 +60,13 @@ struct tdrv_fill {
     DWORD flush_only;
 };
 
+/* A big embedded buffer (in = struct tdrv_embedded; mode TDRV_EMB_MAP or
+ * TDRV_EMB_OPEN): the driver maps all of it, adds 1 to every byte, and
+ * the host writes it back - a long copy in and out of the caller.
+ * TDRV_BIG_COUNT: out = DWORD, how many such calls have started. */
+#define TDRV_BIG_TOUCH CTL_CODE(TDRV_DEVICE, 0x809, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_BIG_COUNT CTL_CODE(TDRV_DEVICE, 0x80A, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {
     WCHAR active[64];     /* XXX_Init's first argument */
