@@ -232,20 +232,28 @@ DWORD drv_Write(DWORD id, LPCVOID buf, DWORD count)
     return put;
 }
 
-/* PipeDev's pattern: a thread of the driver deactivates the instance. */
-static DWORD WINAPI self_deactivate(void *arg)
+/* Reads Hnd from the Active key and deactivates it: result, error. */
+static void deactivate_self(const WCHAR *active, DWORD result[2])
 {
-    WCHAR *active = arg;
-    DWORD hnd = 0, result[2] = { 0, 0 };
+    DWORD hnd = 0;
     HKEY k;
     if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, active, 0, KEY_READ, &k)) {
         read_value(k, L"Hnd", &hnd, sizeof(hnd));
         RegCloseKey(k);
     }
-    HeapFree(GetProcessHeap(), 0, active);
     SetLastError(0);
     result[0] = (DWORD)DeactivateDevice((HANDLE)(ULONG_PTR)hnd);
     result[1] = GetLastError();
+}
+
+/* PipeDev's pattern: a thread of the driver deactivates the instance. */
+static DWORD WINAPI self_deactivate(void *arg)
+{
+    WCHAR *active = arg;
+    DWORD result[2] = { 0, 0 };
+    HKEY k;
+    deactivate_self(active, result);
+    HeapFree(GetProcessHeap(), 0, active);
     if (!RegCreateKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL)) {
         RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, sizeof(result));
         RegCloseKey(k);
@@ -533,6 +541,16 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         if (t)
             CloseHandle(t);
         return t != NULL;
+    }
+    case TDRV_SELF_DEACTIVATE_INLINE: {
+        DWORD result[2];
+        if (!out || out_len < sizeof(result))
+            return FALSE;
+        deactivate_self(info.active, result);
+        memcpy(out, result, sizeof(result));
+        if (actual)
+            *actual = sizeof(result);
+        return TRUE;
     }
     case TDRV_INFO:
         if (!out || out_len < sizeof(info)) {

@@ -21,6 +21,8 @@
  * result and error (two DWORDs) to HKCU\TDRV_SELF_KEY, value "Result". */
 #define TDRV_SELF_DEACTIVATE CTL_CODE(TDRV_DEVICE, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
+/* The same from inside IOControl itself: out = the result and error. */
+#define TDRV_SELF_DEACTIVATE_INLINE CTL_CODE(TDRV_DEVICE, 0x80B, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 /* Embedded pointers: in = struct tdrv_embedded naming the caller's own
  * buffer; the driver reaches it per `mode` (TDRV_EMB_*). */
