@@ -103,6 +103,14 @@ void dm_callbuf_first_level(const uint8_t *in, uint32_t in_len, uint64_t client_
     struct scope *s = current();
     if (!s)
         return;
+    /* A 64-bit caller's address a 32-bit host cannot name counts as unknown
+     * (never truncated into some other address). */
+#if UINTPTR_MAX < UINT64_MAX
+    if (client_in > (uint64_t)UINTPTR_MAX)
+        client_in = 0;
+    if (client_out > (uint64_t)UINTPTR_MAX)
+        client_out = 0;
+#endif
     s->in = in;
     s->in_len = in_len;
     s->client_in = client_in;
