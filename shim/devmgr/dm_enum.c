@@ -153,8 +153,12 @@ DWORD GetDeviceKeys(LPCWSTR DevName, LPWSTR ActiveKey, LPDWORD lpActiveLen, LPWS
         result = ERROR_INVALID_PARAMETER;
     else if (!find_active(DevName, active, key))
         result = ERROR_DEV_NOT_EXIST;
-    else if (!give(active, ActiveKey, lpActiveLen) | !give(key, DriverKey, lpDriverLen))
-        result = ERROR_INSUFFICIENT_BUFFER; /* both sizes set either way */
+    else {
+        BOOL active_fits = give(active, ActiveKey, lpActiveLen);
+        BOOL key_fits = give(key, DriverKey, lpDriverLen); /* both sizes set either way */
+        if (!active_fits || !key_fits)
+            result = ERROR_INSUFFICIENT_BUFFER;
+    }
     SetLastError(result);
     CESHIM_TRACE("GetDeviceKeys(%ls) = %lu", DevName ? DevName : L"(null)", (unsigned long)result);
     return result;
