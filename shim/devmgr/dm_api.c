@@ -11,7 +11,7 @@
 #include <devload.h>
 
 #include "common/trace.h"
-#include "devmgr/dm_callerbuf.h"
+#include "caller/caller.h"
 #include "devmgr/dm_proto.h"
 #include "services/client/svc_client.h"
 
@@ -164,8 +164,9 @@ BOOL DeactivateDevice(HANDLE hDevice)
 {
     BOOL ok;
     DEVMGR_DEVICE_INFORMATION di;
-    if (dm_callbuf_in_entry()) {
-        /* A driver inside its own Read/Write/Seek/IOControl: deactivation
+    if (ceshim_caller_depth() > 0) {
+        /* A host thread inside an entry point (a driver deactivating
+         * itself from its IOControl, Close, PSL notify...): deactivation
          * waits for calls in progress, this one included, so it is done
          * on a thread of its own once the handle is known to be good
          * (CE's use counts: the last call out lets the driver go). */

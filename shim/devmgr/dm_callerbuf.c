@@ -499,11 +499,6 @@ BOOL dm_callbuf_keep_out(uint32_t off, DWORD len)
     return TRUE;
 }
 
-BOOL dm_callbuf_in_entry(void)
-{
-    return current() != NULL;
-}
-
 BOOL dm_callbuf_in_call(void)
 {
     struct scope *s = current();

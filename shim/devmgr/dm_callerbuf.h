@@ -37,8 +37,6 @@ struct dm_client_ref {
 HRESULT dm_callbuf_resolve(const void *p, DWORD len, struct dm_client_ref *ref);
 /* The out area's [off, off + len) belongs to an asynchronous buffer now. */
 BOOL dm_callbuf_keep_out(uint32_t off, DWORD len);
-/* TRUE on a host thread inside a Read, Write, Seek or IOControl entry point. */
-BOOL dm_callbuf_in_entry(void);
 /* TRUE inside a call from another process. */
 BOOL dm_callbuf_in_call(void);
 /* [addr, addr + len) of process is committed, not guarded, and readable

@@ -372,6 +372,47 @@ CETEST(devmgr, driver_deactivates_itself_inside_its_ioctl)
     svc_test_end(&t);
 }
 
+static DWORD WINAPI close_thread(void *arg)
+{
+    CloseHandle(arg);
+    return 0;
+}
+
+/* From inside its XXX_Close: deferred too. */
+CETEST(devmgr, driver_deactivates_itself_inside_its_close)
+{
+    struct svc_test t;
+    begin(&t);
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TDrvA", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    HANDLE h = activate_checked(L"Drivers\\TDrvA", 0);
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    DWORD got = 0, result[2] = { 0, 0 };
+    CHECK(DeviceIoControl(f, TDRV_SELF_DEACTIVATE_ON_CLOSE, NULL, 0, NULL, 0, &got, NULL));
+    HANDLE th = CreateThread(NULL, 0, close_thread, f, 0, NULL);
+    REQUIRE(th != NULL);
+    DWORD w = WaitForSingleObject(th, 15000);
+    CloseHandle(th);
+    CHECK_MSG(w == WAIT_OBJECT_0, "CloseHandle, whose XXX_Close deactivates its own driver, did not return");
+    if (w != WAIT_OBJECT_0)
+        return;
+    ULONGLONG start = cetest_now_ms();
+    while (!self_result(result) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    CHECK_MSG(result[0] == TRUE, "DeactivateDevice inside XXX_Close returned %lu, error %lu", result[0], result[1]);
+    DEVMGR_DEVICE_INFORMATION di;
+    di.dwSize = sizeof(di);
+    start = cetest_now_ms();
+    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    svc_test_end(&t);
+}
+
 struct racer {
     HANDLE f;
     volatile LONG *stop;

@@ -22,6 +22,7 @@ struct open_ctx {
     int used;
     LONG aborted;
     DWORD access;
+    int deactivate_on_close;
 };
 
 /* One per activation: the DLL is loaded once for every instance. */
@@ -39,6 +40,8 @@ static CONDITION_VARIABLE changed;
 static struct instance instances[INSTANCES_MAX];
 
 BOOL WINAPI DllMain(HINSTANCE dll, DWORD reason, LPVOID reserved);
+static void deactivate_self(const WCHAR *active, DWORD result[2]);
+static void store_self_result(const DWORD result[2]);
 DWORD drv_Init(LPCWSTR active, LPCVOID param);
 BOOL drv_PreDeinit(DWORD ctx);
 BOOL drv_Deinit(DWORD ctx);
@@ -185,11 +188,21 @@ BOOL drv_PreClose(DWORD id)
 BOOL drv_Close(DWORD id)
 {
     struct instance *inst;
+    WCHAR active[64];
+    int deactivate = 0;
     EnterCriticalSection(&lock);
     struct open_ctx *o = ctx_of(id, &inst);
-    if (o)
+    if (o) {
         o->used = 0;
+        deactivate = o->deactivate_on_close;
+        memcpy(active, inst->info.active, sizeof(active));
+    }
     LeaveCriticalSection(&lock);
+    if (deactivate) {
+        DWORD result[2];
+        deactivate_self(active, result);
+        store_self_result(result);
+    }
     return o != NULL;
 }
 
@@ -246,18 +259,23 @@ static void deactivate_self(const WCHAR *active, DWORD result[2])
     result[1] = GetLastError();
 }
 
+static void store_self_result(const DWORD result[2])
+{
+    HKEY k;
+    if (!RegCreateKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL)) {
+        RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, 2 * sizeof(DWORD));
+        RegCloseKey(k);
+    }
+}
+
 /* PipeDev's pattern: a thread of the driver deactivates the instance. */
 static DWORD WINAPI self_deactivate(void *arg)
 {
     WCHAR *active = arg;
     DWORD result[2] = { 0, 0 };
-    HKEY k;
     deactivate_self(active, result);
     HeapFree(GetProcessHeap(), 0, active);
-    if (!RegCreateKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL)) {
-        RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, sizeof(result));
-        RegCloseKey(k);
-    }
+    store_self_result(result);
     return 0;
 }
 
@@ -542,6 +560,11 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
             CloseHandle(t);
         return t != NULL;
     }
+    case TDRV_SELF_DEACTIVATE_ON_CLOSE:
+        EnterCriticalSection(&lock);
+        o->deactivate_on_close = 1;
+        LeaveCriticalSection(&lock);
+        return TRUE;
     case TDRV_SELF_DEACTIVATE_INLINE: {
         DWORD result[2];
         if (!out || out_len < sizeof(result))

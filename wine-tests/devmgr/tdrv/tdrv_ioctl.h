@@ -23,6 +23,9 @@
 #define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
 /* The same from inside IOControl itself: out = the result and error. */
 #define TDRV_SELF_DEACTIVATE_INLINE CTL_CODE(TDRV_DEVICE, 0x80B, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* From inside XXX_Close of this open, later: the result goes to
+ * HKCU\TDRV_SELF_KEY as for TDRV_SELF_DEACTIVATE. */
+#define TDRV_SELF_DEACTIVATE_ON_CLOSE CTL_CODE(TDRV_DEVICE, 0x80C, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 /* Embedded pointers: in = struct tdrv_embedded naming the caller's own
  * buffer; the driver reaches it per `mode` (TDRV_EMB_*). */
