@@ -1,7 +1,7 @@
 #!/bin/sh
 # cmake/bench.sh BUILD_DIR - runs the message-queue benchmark, then the
-# services benchmark (BUILD_DIR/bin/mq_bench.exe and svc_bench.exe, built
-# from wine-tests/bench/) under Wine, in
+# services benchmark, a service and a stream driver (BUILD_DIR/bin/mq_bench.exe
+# and svc_bench.exe, built from wine-tests/bench/) under Wine, in
 # the build tree's own prefix, with a persistent wineserver started detached
 # and stopped on exit (see shared WINE.md). `make bench` gets here through
 # cmake/dev.sh bench. The benchmarks report; the exit code says only whether

@@ -34,6 +34,12 @@ run "$bin/echo_client.exe"
 printf '\n--- IOCTL_PSL_NOTIFY: a client killed while blocked in the service is released\n'
 run "$bin/psl_demo.exe"
 
+printf '\n--- stream drivers: a CE pipe driver loaded by ActivateDevice into ceservicesd.exe, joining two processes\n'
+echo "(describing it as CE does: wine reg import pipe_driver.reg /reg:64 -> HKCU\\Drivers\\SamplePipe)"
+reg_file="Z:$(cd "$bin" && pwd | tr / '\\')\\pipe_driver.reg"
+run reg import "$reg_file" /reg:64
+run "$bin/pipe_client.exe"
+
 printf '\n--- ceservices list (CE'"'"'s services command line)\n'
 run "$bin/ceservices.exe" list
 run "$bin/ceservices.exe" shutdown

@@ -62,6 +62,23 @@ typedef struct _REGINI {
  * 6.0) with GetLastError() on failure. Declared without WINAPI, as CE. */
 HKEY OpenDeviceKey(LPCWSTR ActiveKey);
 
+/* The legacy names of the loaded drivers ("ABC1:\0XYZ2:\0\0"); *lpBuflen
+ * is the buffer's size in bytes, set to the size needed when it is too
+ * small. ERROR_SUCCESS, ERROR_INSUFFICIENT_BUFFER (no entry fits),
+ * ERROR_MORE_DATA (some fit), ERROR_INVALID_PARAMETER (lpBuflen NULL),
+ * ERROR_NO_MORE_DEVICES (none). Superseded on CE by
+ * RequestDeviceNotifications(DEVCLASS_STREAM_GUID). */
+DWORD EnumDevices(LPWSTR DevList, LPDWORD lpBuflen);
+/* For a loaded driver's name (L"ABC1:", L"ABC12", L"\\$device\\ABC12"):
+ * its Active key path and its device key path (either buffer may be
+ * NULL; lengths in bytes, NUL included, set to what is needed).
+ * ERROR_SUCCESS, ERROR_INSUFFICIENT_BUFFER, ERROR_DEV_NOT_EXIST,
+ * ERROR_INVALID_PARAMETER. See docs/decisions.md. */
+DWORD GetDeviceKeys(LPCWSTR DevName, LPWSTR ActiveKey, LPDWORD lpActiveLen, LPWSTR DriverKey, LPDWORD lpDriverLen);
+/* The activation handle of the driver whose Active key is pContext (the
+ * string XXX_Init got); NULL with GetLastError() if there is none. */
+HANDLE GetDeviceHandleFromContext(LPCWSTR pContext);
+
 #ifdef __cplusplus
 }
 #endif

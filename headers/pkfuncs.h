@@ -131,6 +131,27 @@ HRESULT CeOpenCallerBuffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalled, DWOR
                            BOOL ForceDuplicate);
 HRESULT CeCloseCallerBuffer(PVOID pDestMarshalled, PVOID pSrcUnmarshalled, DWORD cbSrc, DWORD ArgumentDescriptor);
 
+/* CE 6.0: keeps a buffer of the current call (a first-level buffer, or
+ * what CeOpenCallerBuffer/MapCallerPtr gave) for use after the call
+ * returns, from any thread; call it before returning. Flush (ARG_O_PTR and
+ * ARG_IO_PTR only, else HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)) and Free
+ * (ARG_O and ARG_IO kinds) write the bytes the driver changed into the
+ * caller; E_ACCESSDENIED once the caller has exited or that memory is no
+ * longer committed and writable (Free still frees). E_INVALIDARG for a
+ * buffer these calls did not give. */
+HRESULT CeAllocAsynchronousBuffer(PVOID *ppDestAsyncMarshalled, PVOID pSrcSyncMarshalled, DWORD cbSrc,
+                                  DWORD ArgumentDescriptor);
+HRESULT CeFreeAsynchronousBuffer(PVOID pDestAsyncMarshalled, PVOID pSrcSyncMarshalled, DWORD cbSrc,
+                                 DWORD ArgumentDescriptor);
+HRESULT CeFlushAsynchronousBuffer(PVOID pDestAsyncMarshalled, PVOID pSrcSyncMarshalled, PVOID pSrcUnmarshalled,
+                                  DWORD cbSrc, DWORD ArgumentDescriptor);
+/* CE 6.0: a heap copy of memory this process can already use (copied in
+ * for ARG_I and ARG_IO), copied back by Free for ARG_O and ARG_IO.
+ * E_INVALIDARG (NULL, size 0, ARG_DW), E_ACCESSDENIED (not this process's
+ * memory), E_OUTOFMEMORY. */
+HRESULT CeAllocDuplicateBuffer(PVOID *ppDestDuplicate, PVOID pSrcMarshalled, DWORD cbSrc, DWORD ArgumentDescriptor);
+HRESULT CeFreeDuplicateBuffer(PVOID pDestDuplicate, PVOID pSrcMarshalled, DWORD cbSrc, DWORD ArgumentDescriptor);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 #include <devload.h>
 
 #include "common/trace.h"
+#include "caller/caller.h"
 #include "devmgr/dm_proto.h"
 #include "services/client/svc_client.h"
 
@@ -133,7 +134,7 @@ BOOL DeregisterDevice(HANDLE hDevice)
     return DeactivateDevice(hDevice);
 }
 
-BOOL DeactivateDevice(HANDLE hDevice)
+static BOOL deactivate_now(HANDLE hDevice)
 {
     uint32_t bits, id, gen_low;
     BOOL ok = FALSE;
@@ -150,6 +151,35 @@ BOOL DeactivateDevice(HANDLE hDevice)
             SetLastError(res.error);
         else
             ok = TRUE;
+    }
+    return ok;
+}
+
+static DWORD WINAPI deactivate_later(void *arg)
+{
+    deactivate_now(arg); /* waits until the entry point that asked has returned */
+    return 0;
+}
+
+BOOL DeactivateDevice(HANDLE hDevice)
+{
+    BOOL ok;
+    DEVMGR_DEVICE_INFORMATION di;
+    if (ceshim_caller_depth() > 0) {
+        /* A host thread inside an entry point (a driver deactivating
+         * itself from its IOControl, Close, PSL notify...): deactivation
+         * waits for calls in progress, this one included, so it is done
+         * on a thread of its own once the handle is known to be good
+         * (CE's use counts: the last call out lets the driver go). */
+        memset(&di, 0, sizeof(di));
+        di.dwSize = sizeof(di);
+        HANDLE t = NULL;
+        ok = GetDeviceInformationByDeviceHandle(hDevice, &di) &&
+             (t = CreateThread(NULL, 0, deactivate_later, hDevice, 0, NULL)) != NULL;
+        if (t)
+            CloseHandle(t);
+    } else {
+        ok = deactivate_now(hDevice);
     }
     CESHIM_TRACE("DeactivateDevice(%p) = %d", hDevice, ok);
     return ok;

@@ -29,6 +29,12 @@ struct shadow {
     uint8_t data[];     /* what the driver sees */
 };
 
+/* A part of the call's out area an asynchronous buffer took over. */
+struct kept {
+    struct kept *next;
+    uint32_t off, len;
+};
+
 struct scope {
     struct scope *outer; /* a driver calling another driver nests scopes */
     DWORD pid;
@@ -36,6 +42,13 @@ struct scope {
     const uint8_t *area;
     uint64_t area_len;
     struct shadow *shadows;
+    /* The first-level buffers (dm_callbuf_first_level): where they are
+     * here and in the caller (0: unknown), and the reply's copy-back. */
+    const uint8_t *in, *out;
+    uint32_t in_len, out_len;
+    uint64_t client_in, client_out;
+    uint32_t *reply_out_len;
+    struct kept *kept;
 };
 
 /* ForceDuplicate copies of the caller's own memory, until CeCloseCallerBuffer. */
@@ -84,28 +97,51 @@ void dm_callbuf_begin(DWORD pid, const uint8_t *area, uint64_t area_len)
     TlsSetValue(tls, s);
 }
 
+void dm_callbuf_first_level(const uint8_t *in, uint32_t in_len, uint64_t client_in, const uint8_t *out,
+                            uint32_t out_len, uint64_t client_out, uint32_t *reply_out_len)
+{
+    struct scope *s = current();
+    if (!s)
+        return;
+    /* A 64-bit caller's address a 32-bit host cannot name counts as unknown
+     * (never truncated into some other address). */
+#if UINTPTR_MAX < UINT64_MAX
+    if (client_in > (uint64_t)UINTPTR_MAX)
+        client_in = 0;
+    if (client_out > (uint64_t)UINTPTR_MAX)
+        client_out = 0;
+#endif
+    s->in = in;
+    s->in_len = in_len;
+    s->client_in = client_in;
+    s->out = out;
+    s->out_len = out_len;
+    s->client_out = client_out;
+    s->reply_out_len = reply_out_len;
+}
+
 static BOOL open_client(struct scope *s)
 {
     if (!s->process)
         s->process = OpenProcess(PROCESS_VM_READ | PROCESS_VM_WRITE | PROCESS_VM_OPERATION |
-                                     PROCESS_QUERY_INFORMATION, FALSE, s->pid);
+                                     PROCESS_QUERY_INFORMATION | SYNCHRONIZE, FALSE, s->pid);
     return s->process != NULL;
 }
 
 /* TRUE if the client's [addr, addr + len) is committed, not a guard page,
  * and readable (writable too, if write): Read/WriteProcessMemory alone
  * would write through read-only protection. */
-static BOOL client_range_ok(struct scope *s, uintptr_t addr, DWORD len, BOOL write)
+BOOL dm_process_range_ok(HANDLE process, uintptr_t addr, DWORD len, BOOL write)
 {
     const DWORD readable = PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ |
                            PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY;
     const DWORD writable = PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY;
     uintptr_t end = addr + len;
-    if (!open_client(s) || end < addr)
+    if (!process || end < addr)
         return FALSE;
     while (addr < end || (len == 0 && addr == end)) {
         MEMORY_BASIC_INFORMATION mbi;
-        if (!VirtualQueryEx(s->process, (void *)addr, &mbi, sizeof(mbi)) || mbi.State != MEM_COMMIT ||
+        if (!VirtualQueryEx(process, (void *)addr, &mbi, sizeof(mbi)) || mbi.State != MEM_COMMIT ||
             (mbi.Protect & (PAGE_GUARD | PAGE_NOACCESS)) || !(mbi.Protect & (write ? writable : readable)))
             return FALSE;
         uintptr_t next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
@@ -118,24 +154,41 @@ static BOOL client_range_ok(struct scope *s, uintptr_t addr, DWORD len, BOOL wri
     return TRUE;
 }
 
-/* Writes the runs of bytes the driver changed back to the client. */
-static BOOL write_back(struct scope *s, const struct shadow *sh)
+static BOOL client_range_ok(struct scope *s, uintptr_t addr, DWORD len, BOOL write)
+{
+    return open_client(s) && dm_process_range_ok(s->process, addr, len, write);
+}
+
+BOOL dm_process_write(HANDLE process, uintptr_t client, const void *data, DWORD len)
+{
+    SIZE_T put = 0;
+    return dm_process_range_ok(process, client, len, TRUE) &&
+           WriteProcessMemory(process, (void *)client, data, len, &put) && put == len;
+}
+
+BOOL dm_process_write_changes(HANDLE process, uintptr_t client, const uint8_t *data, uint8_t *orig, DWORD len)
 {
     BOOL ok = TRUE;
-    for (DWORD i = 0; i < sh->len;) {
-        if (sh->data[i] == sh->orig[i]) {
+    for (DWORD i = 0; i < len;) {
+        if (data[i] == orig[i]) {
             i++;
             continue;
         }
         DWORD start = i;
-        while (i < sh->len && sh->data[i] != sh->orig[i])
+        while (i < len && data[i] != orig[i])
             i++;
-        SIZE_T put = 0;
-        if (!client_range_ok(s, sh->client + start, i - start, TRUE) || !WriteProcessMemory(s->process, (void *)(sh->client + start), sh->data + start, i - start, &put) ||
-            put != i - start)
+        if (dm_process_write(process, client + start, data + start, i - start))
+            memcpy(orig + start, data + start, i - start);
+        else
             ok = FALSE;
     }
     return ok;
+}
+
+/* Writes the runs of bytes the driver changed back to the client. */
+static BOOL write_back(struct scope *s, struct shadow *sh)
+{
+    return open_client(s) && dm_process_write_changes(s->process, sh->client, sh->data, sh->orig, sh->len);
 }
 
 static void shadow_free(struct shadow *sh)
@@ -144,12 +197,46 @@ static void shadow_free(struct shadow *sh)
     HeapFree(GetProcessHeap(), 0, sh);
 }
 
+/* Asynchronous buffers took parts of the out area: the host writes the
+ * rest to the caller now and the caller copies nothing back, so a later
+ * CeFlushAsynchronousBuffer can never be overwritten by this call's copy. */
+static void settle_out_area(struct scope *s)
+{
+    uint32_t n = s->reply_out_len ? *s->reply_out_len : 0;
+    if (n > s->out_len)
+        n = s->out_len;
+    for (uint32_t i = 0; i < n;) {
+        uint32_t next = n;
+        BOOL taken = FALSE;
+        for (struct kept *k = s->kept; k; k = k->next) {
+            if (i >= k->off && i - k->off < k->len) {
+                taken = TRUE;
+                next = k->off + k->len < n ? k->off + k->len : n;
+                break;
+            }
+            if (k->off > i && k->off < next)
+                next = k->off;
+        }
+        if (!taken && open_client(s))
+            dm_process_write(s->process, (uintptr_t)(s->client_out + i), s->out + i, next - i);
+        i = next;
+    }
+    *s->reply_out_len = 0;
+    while (s->kept) {
+        struct kept *k = s->kept;
+        s->kept = k->next;
+        HeapFree(GetProcessHeap(), 0, k);
+    }
+}
+
 void dm_callbuf_end(void)
 {
     struct scope *s = current();
     if (!s)
         return;
     DWORD saved = GetLastError(); /* the driver's error is the caller's */
+    if (s->kept)
+        settle_out_area(s);
     while (s->shadows) {
         struct shadow *sh = s->shadows;
         s->shadows = sh->next;
@@ -354,4 +441,66 @@ HRESULT CeCloseCallerBuffer(PVOID pDestMarshalled, PVOID pSrcUnmarshalled, DWORD
     HeapFree(GetProcessHeap(), 0, d->copy);
     HeapFree(GetProcessHeap(), 0, d);
     return S_OK;
+}
+
+/* ---- for the asynchronous and duplicate buffers (dm_async.c) --------------------------- */
+
+/* Inside [base, base + len)? Then the offset of [p, p + n) in it. */
+static BOOL within(const uint8_t *base, uint64_t len, const void *p, DWORD n, uint64_t *off)
+{
+    uintptr_t b = (uintptr_t)base, q = (uintptr_t)p;
+    if (!base || q < b || q - b > len || n > len - (q - b))
+        return FALSE;
+    *off = q - b;
+    return TRUE;
+}
+
+HRESULT dm_callbuf_resolve(const void *p, DWORD len, struct dm_client_ref *ref)
+{
+    memset(ref, 0, sizeof(*ref));
+    struct scope *s = current();
+    if (!s || s->pid == GetCurrentProcessId()) {
+        ref->local = TRUE; /* the caller's memory is ours */
+        return S_OK;
+    }
+    uint64_t off;
+    if (s->client_out && within(s->out, s->out_len, p, len, &off)) {
+        ref->client = (uintptr_t)(s->client_out + off);
+        ref->out_off = (uint32_t)off;
+        ref->first_level_out = TRUE;
+    } else if (s->client_in && within(s->in, s->in_len, p, len, &off)) {
+        ref->client = (uintptr_t)(s->client_in + off);
+    } else {
+        const struct shadow *found = NULL;
+        for (const struct shadow *sh = s->shadows; sh && !found; sh = sh->next)
+            if (within(sh->data, sh->len, p, len, &off))
+                found = sh;
+        if (!found)
+            return E_ACCESSDENIED; /* not a buffer marshalled for this call */
+        ref->client = found->client + (uintptr_t)off;
+    }
+    if (!open_client(s) || !DuplicateHandle(GetCurrentProcess(), s->process, GetCurrentProcess(), &ref->process, 0,
+                                            FALSE, DUPLICATE_SAME_ACCESS))
+        return E_ACCESSDENIED;
+    ref->pid = s->pid;
+    return S_OK;
+}
+
+BOOL dm_callbuf_keep_out(uint32_t off, DWORD len)
+{
+    struct scope *s = current();
+    struct kept *k = s ? HeapAlloc(GetProcessHeap(), 0, sizeof(*k)) : NULL;
+    if (!k)
+        return FALSE;
+    k->off = off;
+    k->len = len;
+    k->next = s->kept;
+    s->kept = k;
+    return TRUE;
+}
+
+BOOL dm_callbuf_in_call(void)
+{
+    struct scope *s = current();
+    return s && s->pid != GetCurrentProcessId();
 }

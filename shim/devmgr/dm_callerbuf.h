@@ -17,5 +17,35 @@ void dm_callbuf_begin(DWORD pid, const uint8_t *area, uint64_t area_len);
 /* Ends it: every MapCallerPtr shadow's changed bytes go back to the
  * client (if it still lives); shadows are freed. */
 void dm_callbuf_end(void);
+/* Names the call's first-level buffers: here, and the caller's own
+ * addresses (0 if unknown); *reply_out_len is what the caller will copy
+ * back, cut to 0 when an asynchronous buffer took part of the out area. */
+void dm_callbuf_first_level(const uint8_t *in, uint32_t in_len, uint64_t client_in, const uint8_t *out,
+                            uint32_t out_len, uint64_t client_out, uint32_t *reply_out_len);
+
+/* What a pointer marshalled for the current call is in the caller. */
+struct dm_client_ref {
+    BOOL local;            /* no other process: the pointer is the caller's own */
+    DWORD pid;
+    HANDLE process;        /* a handle of ours on the caller (close it) */
+    uintptr_t client;      /* the caller's address */
+    BOOL first_level_out;  /* within the call's out area, at out_off */
+    uint32_t out_off;
+};
+/* S_OK, or E_ACCESSDENIED: not a first-level buffer, MapCallerPtr or
+ * CeOpenCallerBuffer result of the current call. */
+HRESULT dm_callbuf_resolve(const void *p, DWORD len, struct dm_client_ref *ref);
+/* The out area's [off, off + len) belongs to an asynchronous buffer now. */
+BOOL dm_callbuf_keep_out(uint32_t off, DWORD len);
+/* TRUE inside a call from another process. */
+BOOL dm_callbuf_in_call(void);
+/* [addr, addr + len) of process is committed, not guarded, and readable
+ * (writable too if write). */
+BOOL dm_process_range_ok(HANDLE process, uintptr_t addr, DWORD len, BOOL write);
+/* Writes after that check; FALSE if any of it could not be written. */
+BOOL dm_process_write(HANDLE process, uintptr_t client, const void *data, DWORD len);
+/* Writes the runs where data differs from orig, updating orig for each
+ * run that landed; FALSE if any did not. */
+BOOL dm_process_write_changes(HANDLE process, uintptr_t client, const uint8_t *data, uint8_t *orig, DWORD len);
 
 #endif /* CESHIM_DM_CALLERBUF_H */

@@ -5,7 +5,9 @@
  * One run measures, interleaved batch by batch so that every figure sees
  * the same machine:
  *   1. DeviceIoControl (routed by ceshim.h to the services host) on a test
- *      service's TSVC_ECHO, 16 bytes in and 16 bytes out, per round trip;
+ *      service's TSVC_ECHO, 16 bytes in and 16 bytes out, per round trip,
+ *      and the same on that DLL loaded as a stream driver (ActivateDevice,
+ *      TSA1:), CE's other loader (issue 19);
  *   2. the same with 64 KiB in and 64 KiB out, as throughput;
  * against, each between this process and a child (svc_bench_peers.c):
  *   a. a message-mode named pipe: WriteFile + ReadFile, the child echoing
@@ -245,12 +247,13 @@ int main(int argc, char **argv)
 #define KIND(l, n, f) { .label = l, .bytes = n, .rt = f }
     struct kind kinds[] = {
         KIND("DeviceIoControl, 16 B each way", SMALL, ioctl_rt),
+        KIND("DeviceIoControl to a driver, 16 B each way", SMALL, driver_ioctl_rt),
         KIND("named pipe (message mode), 16 B each way", SMALL, pipe_rt),
         KIND("events, SetEvent + WaitForSingleObject", 0, event_rt),
         KIND("DeviceIoControl, 64 KiB each way", BIG, ioctl_rt),
         KIND("named pipe (message mode), 64 KiB each way", BIG, pipe_rt),
     };
-    enum { IOCTL16, PIPE16, EVENT, IOCTL64K, PIPE64K, KINDS };
+    enum { IOCTL16, DRIVER16, PIPE16, EVENT, IOCTL64K, PIPE64K, KINDS };
     double busy_max = 0;
     struct host_cpu cpu = { -1, -1, -1, -1, 0, -1, -1 };
     int ok = b.in && b.out && service_start(&b) && peers_start(&b);
@@ -288,6 +291,12 @@ int main(int argc, char **argv)
         say("  pipe / DeviceIoControl, 16 B round trip = %.1fx, %.2f vs %.2f us (target >= 20x): %s\n", pipe / io,
             pipe, io, verdict(pipe >= 20 * io));
         say("  event / DeviceIoControl = %.1fx, %.2f vs %.2f us (no target)\n", ev / io, ev, io);
+    }
+    if (kinds[DRIVER16].batches == BATCHES && kinds[PIPE16].batches == BATCHES) {
+        double drv = kinds[DRIVER16].median, pipe = kinds[PIPE16].median;
+        say("  pipe / DeviceIoControl to a driver (ActivateDevice), 16 B round trip = %.1fx, %.2f vs %.2f us "
+            "(target >= 20x): %s\n",
+            pipe / drv, pipe, drv, verdict(pipe >= 20 * drv));
     }
     if (kinds[IOCTL64K].batches == BATCHES && kinds[PIPE64K].batches == BATCHES)
         say("  64 KiB each way: DeviceIoControl %.0f MB/s, pipe %.0f MB/s: %.1fx; round trip pipe / "

@@ -46,6 +46,8 @@ struct bench {
     struct bench_ctl *ctl;
     /* the services host (svc_bench_host.c) */
     HANDLE svc;        /* TSA0: */
+    HANDLE drv;        /* TSA1:, the same DLL activated as a stream driver */
+    HANDLE drv_dev;    /* its activation handle */
     HANDLE host;       /* the host process */
     DWORD host_linux_pid; /* under Wine, when found: 0 otherwise */
     WCHAR word[40];    /* the services instance */
@@ -84,8 +86,10 @@ struct host_cpu {
 };
 int service_start(struct bench *b);
 int ioctl_rt(struct bench *b, uint32_t bytes, uint32_t seq);
+/* The same on TSA1:, the DLL loaded by ActivateDevice (CE's device manager). */
+int driver_ioctl_rt(struct bench *b, uint32_t bytes, uint32_t seq);
 int measure_host_cpu(struct bench *b, struct host_cpu *cpu);
-/* Closes TSA0:, shuts the host down (it must exit) and removes the configuration. */
+/* Closes TSA1: and deactivates it, closes TSA0:, shuts the host down (it must exit) and removes the configuration. */
 void service_stop(struct bench *b);
 
 #endif /* SVC_BENCH_H */

@@ -34,6 +34,41 @@ int ioctl_rt(struct bench *b, uint32_t bytes, uint32_t seq)
     return echoed(b, bytes, seq, got, "DeviceIoControl");
 }
 
+int driver_ioctl_rt(struct bench *b, uint32_t bytes, uint32_t seq)
+{
+    DWORD got = 0;
+    stamp(b, bytes, seq);
+    if (!DeviceIoControl(b->drv, TSVC_ECHO, b->in, bytes, b->out, bytes, &got, NULL))
+        return broke(b, "DeviceIoControl(TSA1:, TSVC_ECHO, %lu B): error %lu", (unsigned long)bytes, GetLastError());
+    return echoed(b, bytes, seq, got, "DeviceIoControl (driver)");
+}
+
+/* tsa.dll again, as CE's device manager loads a stream driver: a key with
+ * Dll, Prefix, Index under the instance, ActivateDevice, CreateFile(TSA1:). */
+static int driver_start(struct bench *b, const WCHAR *dll)
+{
+    WCHAR key[256];
+    HKEY k;
+    DWORD index = 1;
+    _snwprintf(key, 256, L"%ls\\Drivers\\SvcBench", b->instance_key);
+    key[255] = 0;
+    if (RegCreateKeyExW(HKEY_CURRENT_USER, key, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &k, NULL))
+        return broke(b, "RegCreateKeyEx: cannot write the driver's key");
+    BOOL ok = !RegSetValueExW(k, L"Dll", 0, REG_SZ, (const BYTE *)dll, (DWORD)((wcslen(dll) + 1) * 2)) &&
+              !RegSetValueExW(k, L"Prefix", 0, REG_SZ, (const BYTE *)L"TSA", 8) &&
+              !RegSetValueExW(k, L"Index", 0, REG_DWORD, (const BYTE *)&index, sizeof(index));
+    RegCloseKey(k);
+    if (!ok)
+        return broke(b, "RegSetValueEx: cannot write the driver's key");
+    b->drv_dev = ActivateDevice(L"Drivers\\SvcBench", 0);
+    if (!b->drv_dev)
+        return broke(b, "ActivateDevice(Drivers\\SvcBench): error %lu", GetLastError());
+    b->drv = CreateFileW(L"TSA1:", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (b->drv == INVALID_HANDLE_VALUE)
+        return broke(b, "CreateFile(TSA1:): error %lu", GetLastError());
+    return 1;
+}
+
 /* ---- Linux's view, under Wine ----------------------------------------------------- */
 
 static DWORD read_small_file(const WCHAR *path, char *buf, DWORD cap)
@@ -204,11 +239,15 @@ int service_start(struct bench *b)
         return broke(b, "cannot open the services host's process (error %lu)", GetLastError());
     say("services host: instance %ls, first CreateFile (host start + boot) %lu ms; Linux pid %s\n", b->word,
         (unsigned long)took, b->host_linux_pid ? "found (schedstat used)" : "not found (GetProcessTimes only)");
-    return 1;
+    return driver_start(b, dll);
 }
 
 void service_stop(struct bench *b)
 {
+    if (b->drv && b->drv != INVALID_HANDLE_VALUE && !CloseHandle(b->drv))
+        broke(b, "CloseHandle(TSA1:): error %lu", GetLastError());
+    if (b->drv_dev && !DeactivateDevice(b->drv_dev))
+        broke(b, "DeactivateDevice(TSA1:): error %lu", GetLastError());
     if (b->svc && b->svc != INVALID_HANDLE_VALUE && !CloseHandle(b->svc))
         broke(b, "CloseHandle(TSA0:): error %lu", GetLastError());
     if (b->word[0] && !CeShimServicesShutdown())

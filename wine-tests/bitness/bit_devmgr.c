@@ -74,6 +74,19 @@ CETEST(bitness_devmgr, drivers_of_both_bitnesses)
         DWORD got = 0;
         CHECK(DeviceIoControl(f, TDRV_EMBEDDED, &e, sizeof(e), NULL, 0, &got, NULL));
         CHECK_EQ(buf[15], 0xA0 + 15);
+        /* ...and kept by it after the call (CeAllocAsynchronousBuffer), written later. */
+        static volatile BYTE out[16];
+        struct tdrv_embedded keep = { 0, 0, TDRV_KEEP_OUT };
+        struct tdrv_fill fill = { 0x6B, 0, 0 };
+        HRESULT hr[2] = { E_FAIL, E_FAIL };
+        CHECK(DeviceIoControl(f, TDRV_ASYNC_KEEP, &keep, sizeof(keep), (void *)out, sizeof(out), &got, NULL));
+        CHECK_EQ(out[0], 0x5E);
+        CHECK(DeviceIoControl(f, TDRV_ASYNC_FILL, &fill, sizeof(fill), hr, sizeof(hr[0]), &got, NULL));
+        CHECK_EQ(hr[0], S_OK);
+        CHECK_EQ(out[0], 0x6B);
+        CHECK_EQ(out[15], 0x6B);
+        CHECK(DeviceIoControl(f, TDRV_ASYNC_FREE, NULL, 0, hr, sizeof(hr), &got, NULL));
+        CHECK_EQ(hr[0], S_OK);
     }
     CloseHandle(f);
     CHECK(DeactivateDevice(peer));

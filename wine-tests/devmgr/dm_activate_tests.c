@@ -308,6 +308,111 @@ CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
     svc_test_end(&t);
 }
 
+struct inline_call {
+    HANDLE f;
+    DWORD result[2];
+    BOOL ok;
+};
+
+static DWORD WINAPI inline_thread(void *arg)
+{
+    struct inline_call *c = arg;
+    DWORD got = 0;
+    c->ok = DeviceIoControl(c->f, TDRV_SELF_DEACTIVATE_INLINE, NULL, 0, c->result, sizeof(c->result), &got, NULL);
+    return 0;
+}
+
+/* From inside its own IOControl: the call cannot finish while the
+ * deactivation waits for it, so DeactivateDevice is deferred - it returns
+ * TRUE, and the driver goes once the call has returned. */
+CETEST(devmgr, driver_deactivates_itself_inside_its_ioctl)
+{
+    struct svc_test t;
+    begin(&t);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TDrvA", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    HANDLE h = activate_checked(L"Drivers\\TDrvA", 0);
+    struct inline_call c = { dm_test_open(L"TDA1:"), { 0, 0 }, FALSE };
+    REQUIRE(c.f != INVALID_HANDLE_VALUE);
+    HANDLE th = CreateThread(NULL, 0, inline_thread, &c, 0, NULL);
+    REQUIRE(th != NULL);
+    DWORD w = WaitForSingleObject(th, 15000);
+    CHECK_MSG(w == WAIT_OBJECT_0, "the IOControl that deactivates its own driver did not return (deadlock)");
+    if (w != WAIT_OBJECT_0) {
+        CloseHandle(th);
+        return; /* the host is stuck: nothing more to learn */
+    }
+    CloseHandle(th);
+    CHECK(c.ok);
+    CHECK_MSG(c.result[0] == TRUE, "DeactivateDevice inside IOControl returned %lu, error %lu", c.result[0],
+              c.result[1]);
+    DEVMGR_DEVICE_INFORMATION di;
+    di.dwSize = sizeof(di);
+    ULONGLONG start = cetest_now_ms();
+    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    CloseHandle(c.f);
+    SetLastError(0xdeadbeef);
+    CHECK(!DeactivateDevice(h)); /* already gone */
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    /* The host lives on and loads the driver again, once the deferred
+     * unload has given the name back. */
+    start = cetest_now_ms();
+    while (!(h = ActivateDevice(L"Drivers\\TDrvA", 0)) && GetLastError() == ERROR_DEVICE_IN_USE &&
+           cetest_now_ms() - start < 10000)
+        Sleep(5);
+    CHECK_MSG(h != NULL, "ActivateDevice again: error %lu", GetLastError());
+    HANDLE f = dm_test_open(L"TDA1:");
+    struct tdrv_info info;
+    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
+    CloseHandle(f);
+    CHECK(DeactivateDevice(h));
+    svc_test_end(&t);
+}
+
+static DWORD WINAPI close_thread(void *arg)
+{
+    CloseHandle(arg);
+    return 0;
+}
+
+/* From inside its XXX_Close: deferred too. */
+CETEST(devmgr, driver_deactivates_itself_inside_its_close)
+{
+    struct svc_test t;
+    begin(&t);
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TDrvA", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    HANDLE h = activate_checked(L"Drivers\\TDrvA", 0);
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    DWORD got = 0, result[2] = { 0, 0 };
+    CHECK(DeviceIoControl(f, TDRV_SELF_DEACTIVATE_ON_CLOSE, NULL, 0, NULL, 0, &got, NULL));
+    HANDLE th = CreateThread(NULL, 0, close_thread, f, 0, NULL);
+    REQUIRE(th != NULL);
+    DWORD w = WaitForSingleObject(th, 15000);
+    CloseHandle(th);
+    CHECK_MSG(w == WAIT_OBJECT_0, "CloseHandle, whose XXX_Close deactivates its own driver, did not return");
+    if (w != WAIT_OBJECT_0)
+        return;
+    ULONGLONG start = cetest_now_ms();
+    while (!self_result(result) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    CHECK_MSG(result[0] == TRUE, "DeactivateDevice inside XXX_Close returned %lu, error %lu", result[0], result[1]);
+    DEVMGR_DEVICE_INFORMATION di;
+    di.dwSize = sizeof(di);
+    start = cetest_now_ms();
+    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
+    svc_test_end(&t);
+}
+
 struct racer {
     HANDLE f;
     volatile LONG *stop;

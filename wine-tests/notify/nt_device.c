@@ -88,6 +88,46 @@ CETEST(nt_device, stop_rejects_invalid_handles)
     CloseMsgQueue(q);
 }
 
+/* Request, Stop, Request again on one queue. CE's server holds the only
+ * write end of a read-only queue and closes it at Stop: without
+ * MSGQUEUE_ALLOW_BROKEN that breaks the queue (spec 1.11), so CE's second
+ * OpenMsgQueue - and so the Request - fails with ERROR_INVALID_PARAMETER,
+ * and reads say ERROR_PIPE_NOT_CONNECTED. With ALLOW_BROKEN the queue
+ * survives and may be registered again and again. */
+CETEST(nt_device, request_again_after_stop_on_the_same_queue)
+{
+    GUID g = nt_unique_guid();
+    DWORD err;
+    HANDLE q = NT_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
+    for (int round = 0; round < 3; round++) {
+        HANDLE n = request(&g, q, FALSE, &err);
+        CHECK_MSG(n != NULL && err == ERROR_SUCCESS, "round %d: RequestDeviceNotifications = %p, error %lu", round,
+                  n, err);
+        if (!n)
+            break;
+        ADVERTISE_OK(&g, L"NTR1:", TRUE);
+        NT_EXPECT_DETAIL(q, &g, L"NTR1:", TRUE, 0);
+        CHECK(StopDeviceNotifications(n));
+        /* Stopped: nothing more arrives. */
+        ADVERTISE_OK(&g, L"NTR1:", FALSE);
+        CHECK_EQ(NT_QUEUED(q), 0);
+    }
+    CloseMsgQueue(q);
+
+    q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE n = request(&g, q, FALSE, &err);
+    REQUIRE(n != NULL);
+    CHECK(StopDeviceNotifications(n));
+    CHECK_PTR_EQ(request(&g, q, FALSE, &err), NULL);
+    CHECK_EQ(err, ERROR_INVALID_PARAMETER);
+    BYTE buf[DETAIL_QUEUE_CB];
+    DWORD got = 0, flags = 0;
+    SetLastError(0xdeadbeef);
+    CHECK(!ReadMsgQueue(q, buf, sizeof(buf), &got, 0, &flags));
+    CHECK_LASTERROR(ERROR_PIPE_NOT_CONNECTED);
+    CloseMsgQueue(q);
+}
+
 CETEST(nt_device, advertise_rejects_bad_arguments)
 {
     GUID g = nt_unique_guid();

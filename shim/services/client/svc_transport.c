@@ -468,6 +468,8 @@ static BOOL transact_once(const struct svc_call *call, struct svc_result *res, D
     rq.out_len = call->out_len;
     rq.arg0 = call->arg0;
     rq.arg1 = call->arg1;
+    rq.client_in = (uint64_t)(uintptr_t)call->in;
+    rq.client_out = (uint64_t)(uintptr_t)call->out;
     s->req = rq;
     if (call->in_len)
         memcpy(data, call->in, call->in_len);

@@ -107,7 +107,9 @@ struct svc_request {      /* at slot offset 64 */
     uint32_t out_len;     /*  84 bytes at data + svc_out_offset(in_len) */
     uint32_t arg0;        /*  88 */
     uint32_t arg1;        /*  92 */
-    uint32_t reserved[8]; /*  96 */
+    uint64_t client_in;   /*  96 the caller's own in buffer (0: none), for */
+    uint64_t client_out;  /* 104 its out buffer      CeAllocAsynchronousBuffer */
+    uint32_t reserved[4]; /* 112 */
 };
 
 struct svc_reply {        /* at slot offset 128 */

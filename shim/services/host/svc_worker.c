@@ -142,6 +142,7 @@ static void op_on_open(struct worker *w, const struct svc_request *rq, struct sv
     DWORD err = 0;
     ceshim_caller_enter(w->pid);
     dm_callbuf_begin(w->pid, w->data, w->data_bytes); /* MapCallerPtr & co. within this call */
+    dm_callbuf_first_level(in, rq->in_len, rq->client_in, out, rq->out_len, rq->client_out, &rp->out_len);
     SetLastError(0);
     switch (rq->op) {
     case SVC_OP_IOCTL:
@@ -179,6 +180,7 @@ static void op_service_ioctl(struct worker *w, const struct svc_request *rq, str
     }
     ceshim_caller_enter(w->pid);
     dm_callbuf_begin(w->pid, w->data, w->data_bytes);
+    dm_callbuf_first_level(in, rq->in_len, rq->client_in, out, rq->out_len, rq->client_out, &rp->out_len);
     SetLastError(0);
     BOOL ok = call_ioctl(svc, svc->init_ctx, rq, in, out, rp);
     dm_callbuf_end();

@@ -22,6 +22,7 @@ struct open_ctx {
     int used;
     LONG aborted;
     DWORD access;
+    int deactivate_on_close;
 };
 
 /* One per activation: the DLL is loaded once for every instance. */
@@ -39,6 +40,8 @@ static CONDITION_VARIABLE changed;
 static struct instance instances[INSTANCES_MAX];
 
 BOOL WINAPI DllMain(HINSTANCE dll, DWORD reason, LPVOID reserved);
+static void deactivate_self(const WCHAR *active, DWORD result[2]);
+static void store_self_result(const DWORD result[2]);
 DWORD drv_Init(LPCWSTR active, LPCVOID param);
 BOOL drv_PreDeinit(DWORD ctx);
 BOOL drv_Deinit(DWORD ctx);
@@ -185,11 +188,21 @@ BOOL drv_PreClose(DWORD id)
 BOOL drv_Close(DWORD id)
 {
     struct instance *inst;
+    WCHAR active[64];
+    int deactivate = 0;
     EnterCriticalSection(&lock);
     struct open_ctx *o = ctx_of(id, &inst);
-    if (o)
+    if (o) {
         o->used = 0;
+        deactivate = o->deactivate_on_close;
+        memcpy(active, inst->info.active, sizeof(active));
+    }
     LeaveCriticalSection(&lock);
+    if (deactivate) {
+        DWORD result[2];
+        deactivate_self(active, result);
+        store_self_result(result);
+    }
     return o != NULL;
 }
 
@@ -232,24 +245,37 @@ DWORD drv_Write(DWORD id, LPCVOID buf, DWORD count)
     return put;
 }
 
-/* PipeDev's pattern: a thread of the driver deactivates the instance. */
-static DWORD WINAPI self_deactivate(void *arg)
+/* Reads Hnd from the Active key and deactivates it: result, error. */
+static void deactivate_self(const WCHAR *active, DWORD result[2])
 {
-    WCHAR *active = arg;
-    DWORD hnd = 0, result[2] = { 0, 0 };
+    DWORD hnd = 0;
     HKEY k;
     if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, active, 0, KEY_READ, &k)) {
         read_value(k, L"Hnd", &hnd, sizeof(hnd));
         RegCloseKey(k);
     }
-    HeapFree(GetProcessHeap(), 0, active);
     SetLastError(0);
     result[0] = (DWORD)DeactivateDevice((HANDLE)(ULONG_PTR)hnd);
     result[1] = GetLastError();
+}
+
+static void store_self_result(const DWORD result[2])
+{
+    HKEY k;
     if (!RegCreateKeyExW(HKEY_CURRENT_USER, TDRV_SELF_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &k, NULL)) {
-        RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, sizeof(result));
+        RegSetValueExW(k, L"Result", 0, REG_BINARY, (const BYTE *)result, 2 * sizeof(DWORD));
         RegCloseKey(k);
     }
+}
+
+/* PipeDev's pattern: a thread of the driver deactivates the instance. */
+static DWORD WINAPI self_deactivate(void *arg)
+{
+    WCHAR *active = arg;
+    DWORD result[2] = { 0, 0 };
+    deactivate_self(active, result);
+    HeapFree(GetProcessHeap(), 0, active);
+    store_self_result(result);
     return 0;
 }
 
@@ -311,6 +337,171 @@ static BOOL embedded(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDW
     return FALSE;
 }
 
+static volatile LONG big_calls;
+
+/* A long copy in and out of the caller: every byte of a big embedded
+ * buffer changes. */
+static BOOL big_touch(const PBYTE in, DWORD in_len)
+{
+    struct tdrv_embedded e;
+    if (!in || in_len != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    InterlockedIncrement(&big_calls);
+    void *client = (void *)(ULONG_PTR)e.ptr;
+    BYTE *p = NULL;
+    if (e.mode == TDRV_EMB_OPEN) {
+        if (CeOpenCallerBuffer((void **)&p, client, e.len, ARG_IO_PTR, FALSE) != S_OK) {
+            SetLastError(ERROR_ACCESS_DENIED);
+            return FALSE;
+        }
+    } else if (!(p = MapCallerPtr(client, e.len))) {
+        return FALSE;
+    }
+    for (DWORD i = 0; i < e.len; i++)
+        p[i]++;
+    if (e.mode == TDRV_EMB_OPEN && CeCloseCallerBuffer(p, client, e.len, ARG_IO_PTR) != S_OK) {
+        SetLastError(ERROR_ACCESS_DENIED);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- the kept (asynchronous) buffer, as a driver with pending I/O keeps one ---- */
+
+static struct {
+    void *async, *sync; /* the CeAllocAsynchronousBuffer pair */
+    DWORD len, kept;
+    HRESULT last_fill;
+} kept;
+
+struct fill_job {
+    struct tdrv_fill f;
+    HRESULT hr;
+};
+
+static DWORD WINAPI fill_thread(void *arg)
+{
+    struct fill_job *job = arg;
+    if (job->f.delay_ms)
+        Sleep(job->f.delay_ms);
+    EnterCriticalSection(&lock);
+    if (!job->f.flush_only && kept.kept)
+        memset(kept.async, (int)job->f.value, kept.len);
+    job->hr = CeFlushAsynchronousBuffer(kept.async, kept.sync, NULL, kept.len, ARG_IO_PTR);
+    if (job->f.delay_ms) {
+        kept.last_fill = job->hr;
+        HeapFree(GetProcessHeap(), 0, job);
+    }
+    LeaveCriticalSection(&lock);
+    return 0;
+}
+
+/* Runs a fill on a thread of the driver; waits for it unless delayed. */
+static BOOL run_fill(const struct tdrv_fill *f, HRESULT *hr)
+{
+    struct fill_job *job = HeapAlloc(GetProcessHeap(), 0, sizeof(*job));
+    if (!job)
+        return FALSE;
+    job->f = *f;
+    job->hr = E_FAIL;
+    HANDLE t = CreateThread(NULL, 0, fill_thread, job, 0, NULL);
+    if (!t) {
+        HeapFree(GetProcessHeap(), 0, job);
+        return FALSE;
+    }
+    if (!f->delay_ms) {
+        WaitForSingleObject(t, INFINITE);
+        *hr = job->hr;
+        HeapFree(GetProcessHeap(), 0, job);
+    }
+    CloseHandle(t);
+    return TRUE;
+}
+
+static BOOL async_keep(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len)
+{
+    struct tdrv_embedded e;
+    if (!in || in_len != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    void *sync = out, *async = NULL;
+    DWORD len = out_len;
+    void *client = (void *)(ULONG_PTR)e.ptr, *opened = NULL;
+    if (e.mode == TDRV_KEEP_EMBEDDED) {
+        if (CeOpenCallerBuffer(&opened, client, e.len, ARG_IO_PTR, FALSE) != S_OK) {
+            SetLastError(ERROR_ACCESS_DENIED);
+            return FALSE;
+        }
+        sync = opened;
+        len = e.len;
+    } else if (!out || !out_len) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    } else {
+        out[0] = 0x5E; /* a synchronous write before keeping it */
+    }
+    HRESULT hr = CeAllocAsynchronousBuffer(&async, sync, len, ARG_IO_PTR);
+    if (opened)
+        CeCloseCallerBuffer(opened, client, e.len, ARG_IO_PTR);
+    if (hr != S_OK) {
+        SetLastError(ERROR_ACCESS_DENIED);
+        return FALSE;
+    }
+    EnterCriticalSection(&lock);
+    kept.async = async;
+    kept.sync = sync;
+    kept.len = len;
+    kept.kept = 1;
+    kept.last_fill = S_OK;
+    LeaveCriticalSection(&lock);
+    if (e.mode == TDRV_KEEP_OUT_NOW) {
+        struct tdrv_fill f = { 0xC3, 0, 0 };
+        if (!run_fill(&f, &hr) || hr != S_OK) {
+            SetLastError(ERROR_WRITE_FAULT);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static BOOL async_ioctl(DWORD code, const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
+{
+    if (code == (DWORD)TDRV_ASYNC_FILL) {
+        struct tdrv_fill f;
+        HRESULT hr = S_OK;
+        if (!in || in_len != sizeof(f) || !out || out_len < sizeof(hr)) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        memcpy(&f, in, sizeof(f));
+        if (!run_fill(&f, &hr))
+            return FALSE;
+        memcpy(out, &hr, sizeof(hr));
+        if (actual)
+            *actual = sizeof(hr);
+        return TRUE;
+    }
+    HRESULT r[2];
+    if (!out || out_len < sizeof(r)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    EnterCriticalSection(&lock);
+    r[0] = kept.kept ? CeFreeAsynchronousBuffer(kept.async, kept.sync, kept.len, ARG_IO_PTR) : E_INVALIDARG;
+    r[1] = kept.last_fill;
+    kept.kept = 0; /* the pointers stay: a later flush shows what CE gives */
+    LeaveCriticalSection(&lock);
+    memcpy(out, r, sizeof(r));
+    if (actual)
+        *actual = sizeof(r);
+    return TRUE;
+}
+
 BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
 {
     struct instance *inst;
@@ -343,6 +534,22 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
     }
     case TDRV_EMBEDDED:
         return embedded(in, in_len, out, out_len, actual);
+    case TDRV_BIG_TOUCH:
+        return big_touch(in, in_len);
+    case TDRV_BIG_COUNT: {
+        DWORD v = (DWORD)big_calls;
+        if (!out || out_len < sizeof(v))
+            return FALSE;
+        memcpy(out, &v, sizeof(v));
+        if (actual)
+            *actual = sizeof(v);
+        return TRUE;
+    }
+    case TDRV_ASYNC_KEEP:
+        return async_keep(in, in_len, out, out_len);
+    case TDRV_ASYNC_FILL:
+    case TDRV_ASYNC_FREE:
+        return async_ioctl(code, in, in_len, out, out_len, actual);
     case TDRV_SELF_DEACTIVATE: {
         WCHAR *copy = HeapAlloc(GetProcessHeap(), 0, sizeof(info.active));
         if (!copy)
@@ -352,6 +559,21 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         if (t)
             CloseHandle(t);
         return t != NULL;
+    }
+    case TDRV_SELF_DEACTIVATE_ON_CLOSE:
+        EnterCriticalSection(&lock);
+        o->deactivate_on_close = 1;
+        LeaveCriticalSection(&lock);
+        return TRUE;
+    case TDRV_SELF_DEACTIVATE_INLINE: {
+        DWORD result[2];
+        if (!out || out_len < sizeof(result))
+            return FALSE;
+        deactivate_self(info.active, result);
+        memcpy(out, result, sizeof(result));
+        if (actual)
+            *actual = sizeof(result);
+        return TRUE;
     }
     case TDRV_INFO:
         if (!out || out_len < sizeof(info)) {

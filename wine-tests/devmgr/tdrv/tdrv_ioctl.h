@@ -21,6 +21,11 @@
  * result and error (two DWORDs) to HKCU\TDRV_SELF_KEY, value "Result". */
 #define TDRV_SELF_DEACTIVATE CTL_CODE(TDRV_DEVICE, 0x804, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define TDRV_SELF_KEY L"Software\\ceshim\\tdrv_self"
+/* The same from inside IOControl itself: out = the result and error. */
+#define TDRV_SELF_DEACTIVATE_INLINE CTL_CODE(TDRV_DEVICE, 0x80B, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* From inside XXX_Close of this open, later: the result goes to
+ * HKCU\TDRV_SELF_KEY as for TDRV_SELF_DEACTIVATE. */
+#define TDRV_SELF_DEACTIVATE_ON_CLOSE CTL_CODE(TDRV_DEVICE, 0x80C, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 /* Embedded pointers: in = struct tdrv_embedded naming the caller's own
  * buffer; the driver reaches it per `mode` (TDRV_EMB_*). */
@@ -34,6 +39,38 @@ struct tdrv_embedded {
     DWORD len;
     DWORD mode;
 };
+
+/* Asynchronous buffers (CE 6.0), one kept buffer per driver DLL.
+ * TDRV_ASYNC_KEEP: in = struct tdrv_embedded; the driver keeps a buffer
+ * with CeAllocAsynchronousBuffer and returns:
+ *   TDRV_KEEP_EMBEDDED  ptr/len through CeOpenCallerBuffer(ARG_IO_PTR)
+ *   TDRV_KEEP_OUT       pBufOut (out[0] = 0x5E written before keeping)
+ *   TDRV_KEEP_OUT_NOW   as OUT, and a driver thread fills it with 0xC3 and
+ *                       flushes before IOControl returns
+ * TDRV_ASYNC_FILL: in = struct tdrv_fill; a driver thread fills the kept
+ * buffer with `value` after `delay_ms` and flushes (flush_only: flushes
+ * without writing); with delay 0 the call waits and out = DWORD HRESULT.
+ * TDRV_ASYNC_FREE: CeFreeAsynchronousBuffer; out = DWORD HRESULT, then
+ * DWORD HRESULT of the last delayed fill. The driver keeps the freed
+ * pointers, so a later flush_only FILL flushes a buffer no longer kept. */
+#define TDRV_ASYNC_KEEP CTL_CODE(TDRV_DEVICE, 0x806, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_ASYNC_FILL CTL_CODE(TDRV_DEVICE, 0x807, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_ASYNC_FREE CTL_CODE(TDRV_DEVICE, 0x808, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_KEEP_EMBEDDED 0u
+#define TDRV_KEEP_OUT 1u
+#define TDRV_KEEP_OUT_NOW 2u
+struct tdrv_fill {
+    DWORD value;
+    DWORD delay_ms;
+    DWORD flush_only;
+};
+
+/* A big embedded buffer (in = struct tdrv_embedded; mode TDRV_EMB_MAP or
+ * TDRV_EMB_OPEN): the driver maps all of it, adds 1 to every byte, and
+ * the host writes it back - a long copy in and out of the caller.
+ * TDRV_BIG_COUNT: out = DWORD, how many such calls have started. */
+#define TDRV_BIG_TOUCH CTL_CODE(TDRV_DEVICE, 0x809, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_BIG_COUNT CTL_CODE(TDRV_DEVICE, 0x80A, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {

@@ -1,0 +1,116 @@
+/*
+ * dm_hostile_tests.c - a client killed from outside while the host is
+ * copying a big buffer in or out of it (an embedded pointer the driver
+ * maps with MapCallerPtr or CeOpenCallerBuffer): the host survives, a
+ * client in another process goes on calling meanwhile, and the driver
+ * gets IOCTL_PSL_NOTIFY for each killed client. (Lying lengths and handle
+ * ids of the devmgr operations: services_host.hostile_*.)
+ */
+#include "dm_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BIG_BYTES (16u * 1024u * 1024u)
+#define KILL_ROUNDS 8
+#define START_BOUND_MS 20000
+#define PSL_BOUND_MS 10000
+
+static DWORD big_count(HANDLE f)
+{
+    return dm_test_counter(f, TDRV_BIG_COUNT);
+}
+
+/* argv[0]: "map" or "open". Calls TDRV_BIG_TOUCH on 16 MiB until killed,
+ * checking every round that each byte came back one higher. */
+CETEST_CHILD(dm_big_copier)
+{
+    REQUIRE(argc >= 1);
+    DWORD mode = strcmp(argv[0], "open") == 0 ? TDRV_EMB_OPEN : TDRV_EMB_MAP;
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    BYTE *buf = VirtualAlloc(NULL, BIG_BYTES, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    REQUIRE(buf != NULL);
+    for (BYTE round = 0;; round++) {
+        memset(buf, round, BIG_BYTES);
+        struct tdrv_embedded e = { (unsigned long long)(ULONG_PTR)buf, BIG_BYTES, mode };
+        DWORD got = 0;
+        REQUIRE(DeviceIoControl(f, TDRV_BIG_TOUCH, &e, sizeof(e), NULL, 0, &got, NULL));
+        REQUIRE(buf[0] == (BYTE)(round + 1) && buf[BIG_BYTES - 1] == (BYTE)(round + 1));
+    }
+}
+
+/* Small calls with an embedded pointer, checked, until told to stop. */
+CETEST_CHILD(dm_bystander)
+{
+    (void)argc;
+    (void)argv;
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    HANDLE stop = OpenEventW(SYNCHRONIZE, FALSE, L"Local\\ceshim-test-dm-bystander-stop");
+    REQUIRE(stop != NULL);
+    DWORD calls = 0;
+    while (WaitForSingleObject(stop, 0) == WAIT_TIMEOUT) {
+        BYTE small[60] = { 0 };
+        struct tdrv_embedded e = { (unsigned long long)(ULONG_PTR)small, sizeof(small), TDRV_EMB_MAP };
+        DWORD got = 0;
+        REQUIRE(DeviceIoControl(f, TDRV_EMBEDDED, &e, sizeof(e), NULL, 0, &got, NULL));
+        REQUIRE(small[0] == 0xA0 && small[59] == 0xA0 + 59);
+        calls++;
+    }
+    printf("bystander: %lu calls\n", (unsigned long)calls);
+    CHECK(calls > 0);
+    CHECK(CloseHandle(f));
+}
+
+CETEST(devmgr_hostile, client_killed_mid_copy)
+{
+    struct svc_test t;
+    svc_test_instance(&t, L"dmh");
+    REQUIRE(dm_test_driver_key(&t, L"Drivers\\THostile", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
+    HANDLE h = ActivateDevice(L"Drivers\\THostile", 0);
+    REQUIRE(h != NULL);
+    HANDLE probe = dm_test_open(L"TDA1:");
+    REQUIRE(probe != INVALID_HANDLE_VALUE);
+    HANDLE stop = CreateEventW(NULL, TRUE, FALSE, L"Local\\ceshim-test-dm-bystander-stop");
+    REQUIRE(stop != NULL);
+    cetest_proc bystander;
+    REQUIRE(cetest_spawn(&bystander, 0, "dm_bystander", NULL));
+    srand(GetTickCount());
+    DWORD killed_inside = 0;
+    for (DWORD round = 1; round <= KILL_ROUNDS && cetest_failures() == 0; round++) {
+        cetest_proc child;
+        DWORD before = big_count(probe);
+        REQUIRE(cetest_spawn(&child, 0, "dm_big_copier", "%s", (round & 1) ? "map" : "open"));
+        ULONGLONG start = cetest_now_ms();
+        while (big_count(probe) == before && cetest_now_ms() - start < START_BOUND_MS)
+            Sleep(1);
+        CHECK_MSG(big_count(probe) != before, "round %lu: the child never called", (unsigned long)round);
+        Sleep((DWORD)(rand() % 120)); /* somewhere in the copy in, the touch, or the copy out */
+        DWORD calls_at_kill = big_count(probe);
+        TerminateProcess(child.process, 1);
+        WaitForSingleObject(child.process, 10000);
+        killed_inside += calls_at_kill == big_count(probe);
+        /* One IOCTL_PSL_NOTIFY per killed client (its one open). */
+        start = cetest_now_ms();
+        while (dm_test_counter(probe, TDRV_PSL_COUNT) < round && cetest_now_ms() - start < PSL_BOUND_MS)
+            Sleep(5);
+        CHECK_MSG(dm_test_counter(probe, TDRV_PSL_COUNT) == round, "round %lu: %lu PSL notifications",
+                  (unsigned long)round, (unsigned long)dm_test_counter(probe, TDRV_PSL_COUNT));
+        cetest_collect(&child, 10000, NULL, 0);
+    }
+    printf("%d kills, %lu during a call\n", KILL_ROUNDS, (unsigned long)killed_inside);
+    /* The host survived and serves: the bystander, this probe, new opens. */
+    SetEvent(stop);
+    CHECK_EQ(cetest_wait(&bystander, 30000), CETEST_CHILD_PASSED);
+    struct tdrv_info info;
+    CHECK(dm_test_info(probe, &info));
+    HANDLE again = dm_test_open(L"TDA1:");
+    CHECK(again != INVALID_HANDLE_VALUE);
+    if (again != INVALID_HANDLE_VALUE)
+        CloseHandle(again);
+    CloseHandle(stop);
+    CloseHandle(probe);
+    CHECK(DeactivateDevice(h));
+    svc_test_end(&t);
+}
