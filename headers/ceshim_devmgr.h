@@ -77,6 +77,12 @@ BOOL GetDeviceInformationByFileHandle(HANDLE hFile, PDEVMGR_DEVICE_INFORMATION p
 /* h: an activation handle or a CreateFile handle on the device. */
 BOOL EnumDeviceInterfaces(HANDLE h, DWORD dwIndex, GUID *pClass, LPWSTR pszNameBuf, LPDWORD lpdwNameBufSize);
 
+/* ceshim extension (no CE equivalent; `ceservices drivers` shows it): how
+ * many CreateFile handles are open on the driver behind activation handle
+ * hDevice, in every process. FALSE with ERROR_INVALID_HANDLE if hDevice is
+ * not a loaded driver's, ERROR_INVALID_PARAMETER if lpdwOpens is NULL. */
+CESHIM_API BOOL WINAPI CeShimGetDeviceOpenCount(HANDLE hDevice, LPDWORD lpdwOpens);
+
 /* FindClose on a FindFirstDevice handle; every other handle goes to Win32. */
 CESHIM_API BOOL WINAPI CeShimFindClose(HANDLE hFindFile);
 

@@ -6,9 +6,9 @@
  * fixed count spins anywhere from a few microseconds to a millisecond.
  * The count for a given time is measured once per process. Spin-before-
  * sleep budgets are written in time and converted here (the queues'
- * SPIN_US, the services' CLIENT_SPIN_US and WORKER_SPIN_US); their history
- * is in docs/performance.md. (The shared lock's short spin, shlock.c,
- * still counts pauses.)
+ * SPIN_US, the shared lock's SPIN_US in shlock.c, the services'
+ * CLIENT_SPIN_US and WORKER_SPIN_US); their history is in
+ * docs/performance.md.
  */
 #ifndef CESHIM_SPIN_H
 #define CESHIM_SPIN_H
@@ -20,7 +20,7 @@ int ceshim_pauses_for_us(int us);
 int ceshim_pauses_for_ns(int ns);
 
 /* A spin budget in microseconds, converted to pauses on first use and kept
- * (one per waiting loop: the queues, the services client and host worker). Define as
+ * (one per waiting loop). Define as
  * `static struct ceshim_spin_budget b = CESHIM_SPIN_BUDGET(us);`. */
 struct ceshim_spin_budget {
     int us;

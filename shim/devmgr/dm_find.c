@@ -1,6 +1,7 @@
 /*
  * dm_find.c - finding drivers: FindFirstDevice/FindNextDevice/FindClose,
- * GetDeviceInformationByDeviceHandle/ByFileHandle, EnumDeviceInterfaces.
+ * GetDeviceInformationByDeviceHandle/ByFileHandle, EnumDeviceInterfaces,
+ * CeShimGetDeviceOpenCount.
  * The drivers' records come from the hosts of both bitnesses that run
  * (SVC_OP_DM_LIST); a search is a snapshot taken by FindFirstDevice.
  */
@@ -259,6 +260,18 @@ BOOL GetDeviceInformationByFileHandle(HANDLE hFile, PDEVMGR_DEVICE_INFORMATION p
 {
     BOOL ok = info_by(hFile, TRUE, pdi);
     CESHIM_TRACE("GetDeviceInformationByFileHandle(%p) = %d", hFile, ok);
+    return ok;
+}
+
+BOOL WINAPI CeShimGetDeviceOpenCount(HANDLE hDevice, LPDWORD lpdwOpens)
+{
+    struct dm_device_rec rec;
+    BOOL ok = FALSE;
+    if (!lpdwOpens)
+        SetLastError(ERROR_INVALID_PARAMETER);
+    else if ((ok = record_of(hDevice, FALSE, &rec)))
+        *lpdwOpens = rec.opens;
+    CESHIM_TRACE("CeShimGetDeviceOpenCount(%p) = %d (%lu)", hDevice, ok, ok ? *lpdwOpens : 0ul);
     return ok;
 }
 

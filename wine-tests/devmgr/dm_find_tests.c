@@ -223,6 +223,42 @@ CETEST(devmgr_find, device_information_by_handles)
     three_end(&x);
 }
 
+/* ceshim's CeShimGetDeviceOpenCount (what `ceservices drivers` prints):
+ * CreateFile handles on the driver, counted as they open and close. */
+CETEST(devmgr_find, open_count_follows_opens_and_closes)
+{
+    struct three x;
+    if (!three_begin(&x))
+        return;
+    DWORD n = 0xdeadbeef;
+    SetLastError(0xdeadbeef);
+    CHECK_MSG(CeShimGetDeviceOpenCount(x.a1, &n), "error %lu", GetLastError());
+    CHECK_EQ(n, 0);
+    HANDLE f1 = dm_test_open(L"TDA1:"), f2 = dm_test_open(L"\\$device\\TDA1");
+    CHECK_MSG(f1 != INVALID_HANDLE_VALUE && f2 != INVALID_HANDLE_VALUE, "CreateFile failed, error %lu",
+              GetLastError());
+    CHECK(CeShimGetDeviceOpenCount(x.a1, &n));
+    CHECK_EQ(n, 2);
+    CHECK(CeShimGetDeviceOpenCount(x.a12, &n)); /* another driver's count is its own */
+    CHECK_EQ(n, 0);
+    CloseHandle(f1);
+    CHECK(CeShimGetDeviceOpenCount(x.a1, &n));
+    CHECK_EQ(n, 1);
+    CloseHandle(f2);
+    CHECK(CeShimGetDeviceOpenCount(x.a1, &n));
+    CHECK_EQ(n, 0);
+
+    SetLastError(0xdeadbeef);
+    CHECK(!CeShimGetDeviceOpenCount(x.a1, NULL));
+    CHECK_LASTERROR(ERROR_INVALID_PARAMETER);
+    n = 7;
+    SetLastError(0xdeadbeef);
+    CHECK(!CeShimGetDeviceOpenCount(GetCurrentProcess(), &n));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    CHECK_EQ(n, 7); /* untouched on failure */
+    three_end(&x);
+}
+
 /* The next DEVDETAIL from q within 5 s; FALSE if none. */
 static BOOL next_detail(HANDLE q, GUID *g, BOOL *attached, WCHAR *name, size_t name_chars)
 {

@@ -352,6 +352,12 @@ CETEST(services_cli, drivers_lists_stream_drivers)
     _snprintf(line, sizeof(line), "TDA3:\t\\$device\\TDA3\t0x%08x\tDrivers\\CliDrv", (unsigned)(ULONG_PTR)h);
     line[sizeof(line) - 1] = 0;
     contains(out, line);
+    CHECK(strstr(out, "Drivers\\CliDrv\t0\r\n") != NULL); /* open handles: none */
+    HANDLE f = CreateFileW(L"TDA3:", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK_MSG(f != INVALID_HANDLE_VALUE, "CreateFile(TDA3:) failed, error %lu", GetLastError());
+    CHECK_EQ(run_cli(L"drivers", out, sizeof(out)), 0);
+    CHECK_MSG(strstr(out, "Drivers\\CliDrv\t1\r\n") != NULL, "output: %s", out);
+    CloseHandle(f);
     CHECK(DeactivateDevice(h));
     svc_test_end(&t);
 }

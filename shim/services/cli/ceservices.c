@@ -101,7 +101,8 @@ static void usage(void)
         L"  debug <mask|string> <instance>  send IOCTL_SERVICE_DEBUG: a number (decimal or\r\n"
         L"                                  0x hex) as a DWORD, anything else as a string\r\n"
         L"  drivers                         ceshim extension: loaded stream drivers: legacy\r\n"
-        L"                                  name, device name, handle, device key\r\n"
+        L"                                  name, device name, handle, device key,\r\n"
+        L"                                  open handles\r\n"
         L"  shutdown                        ceshim extension: ask the services host to\r\n"
         L"                                  unload every service and exit\r\n"
         L"\r\n"
@@ -295,8 +296,13 @@ static BOOL cmd_drivers(const struct command *cmd, WCHAR **args)
     if (h == INVALID_HANDLE_VALUE)
         return GetLastError() == ERROR_NO_MORE_FILES; /* none loaded */
     do {
-        putf(L"%ls\t%ls\t0x%08x\t%ls\r\n", di.szLegacyName[0] ? di.szLegacyName : L"-",
-             di.szDeviceName[0] ? di.szDeviceName : L"-", (unsigned)(uintptr_t)di.hDevice, di.szDeviceKey);
+        DWORD opens;
+        WCHAR opens_text[16] = L"-"; /* unloaded since the search began */
+        if (CeShimGetDeviceOpenCount(di.hDevice, &opens))
+            _snwprintf(opens_text, 15, L"%lu", opens);
+        putf(L"%ls\t%ls\t0x%08x\t%ls\t%ls\r\n", di.szLegacyName[0] ? di.szLegacyName : L"-",
+             di.szDeviceName[0] ? di.szDeviceName : L"-", (unsigned)(uintptr_t)di.hDevice, di.szDeviceKey,
+             opens_text);
         di.dwSize = sizeof(di);
     } while (FindNextDevice(h, &di));
     FindClose(h);
