@@ -41,8 +41,8 @@ BOOL ceshim_caller_enter(DWORD client_pid)
     if (!s) {
         /* Allocated on a thread's first call and kept until the thread
          * exits (free_stack), so threads that never serve a call cost
-         * nothing and a call costs no allocation (one per call cost ~50 ns,
-         * a quarter of a services round trip; docs/performance.md). */
+         * nothing and a call costs no allocation (one per call was a
+         * noticeable part of a services round trip; docs/performance.md). */
         if (slot == FLS_OUT_OF_INDEXES || (s = calloc(1, sizeof(*s))) == NULL)
             return FALSE;
         DWORD saved = GetLastError();

@@ -26,8 +26,8 @@
 #endif
 
 /* The reader asks for the lines READ_AHEAD bytes ahead of its copy, a
- * block at a time: the hardware prefetchers stop at page ends. 4-16 KiB
- * ahead measured alike; 8 KiB it is. */
+ * block at a time: the hardware prefetchers stop at page ends (how far
+ * ahead: docs/performance.md). */
 #define READ_BLOCK 4096u
 #define READ_AHEAD 8192u
 

@@ -6,14 +6,14 @@
  * writer's. When the two cores sit far apart, every line the writer stores
  * must first be taken back from the reader's core, and non-temporal
  * ("streaming") stores, which send the data to memory without taking the
- * line, ran about four times faster; where a cache is shared they ran at
- * half the speed of plain stores (docs/performance.md). Which case holds
+ * line, are much faster; where a cache is shared they are slower than
+ * plain stores (figures: docs/performance.md). Which case holds
  * can change while a queue runs (a VM's virtual CPUs move), so the writer
  * times its own copies, keeps the cheaper way, and now and then tries the
  * other one: less often while the tries keep confirming its choice.
  *
  * A way's cost depends on what the other way left in the ring: plain
- * stores into lines that were streamed a lap ago cost three times what
+ * stores into lines that were streamed a lap ago cost several times what
  * they cost in a ring written plainly. So a try lasts one lap of the ring
  * and one copy more (the caller says how many copies a lap holds) and is
  * judged by its last copy, which writes lines the try itself wrote; after

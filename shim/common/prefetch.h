@@ -6,9 +6,8 @@
  * Why: a queue writer stores into ring lines the reader has read, so each
  * line must first be taken back from the reader's core. Without the hint
  * the stores wait in order for that transfer, and the locked instructions
- * of every write wait for them; when the cores sit far apart (~250 ns a
- * transfer) that alone held one-way streams to ~7 M msg/s
- * (docs/performance.md).
+ * of every write wait for them; when the cores sit far apart that
+ * transfer alone bounds one-way streams (figures: docs/performance.md).
  *
  * A hint only: it never faults. The CPU is asked once per translation unit
  * (CPUID 8000_0001h ECX bit 8, PRFCHW); where the instruction is missing,

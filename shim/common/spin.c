@@ -12,6 +12,7 @@
 
 static double ns_per_pause;
 static INIT_ONCE calibrated = INIT_ONCE_STATIC_INIT;
+static volatile LONG calibration_done; /* set once ns_per_pause is final */
 
 static BOOL CALLBACK calibrate(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
@@ -32,6 +33,7 @@ static BOOL CALLBACK calibrate(PINIT_ONCE once, PVOID param, PVOID *ctx)
             best = ns;
     }
     ns_per_pause = best > 0.5 ? best : FALLBACK_NS_PER_PAUSE;
+    InterlockedExchange(&calibration_done, 1);
     CESHIM_TRACE("spin: %.1f ns per pause", ns_per_pause);
     return TRUE;
 }
@@ -63,4 +65,11 @@ int ceshim_spin_pauses(struct ceshim_spin_budget *budget)
         InterlockedExchange(&budget->pauses, n);
     }
     return (int)n;
+}
+
+int ceshim_spin_pauses_nowait(struct ceshim_spin_budget *budget, int fallback)
+{
+    if (budget->pauses || calibration_done)
+        return ceshim_spin_pauses(budget);
+    return fallback;
 }

@@ -1,9 +1,9 @@
 /*
  * spin.h - how long to spin before sleeping, in time rather than pauses.
  *
- * A pause instruction costs ~10 cycles on older Intel cores, ~57 on the
- * AMD EPYC these figures were tuned on and ~140 on recent Intel, so a
- * fixed count spins anywhere from a few microseconds to a millisecond.
+ * A pause instruction costs from ~10 to ~140 cycles depending on the CPU,
+ * so a fixed count spins anywhere from a few microseconds to a
+ * millisecond.
  * The count for a given time is measured once per process. Spin-before-
  * sleep budgets are written in time and converted here (the queues'
  * SPIN_US, the shared lock's SPIN_US in shlock.c, the services'
@@ -29,5 +29,9 @@ struct ceshim_spin_budget {
 #define CESHIM_SPIN_BUDGET(us) { (us), 0 }
 /* The budget's pause count (ceshim_pauses_for_us of its microseconds). */
 int ceshim_spin_pauses(struct ceshim_spin_budget *budget);
+/* The same, but never measures: `fallback` pauses until some other caller
+ * has measured. For spins that may run while a lock is held (the shared
+ * lock, shlock.c): a measurement there would make other processes wait. */
+int ceshim_spin_pauses_nowait(struct ceshim_spin_budget *budget, int fallback);
 
 #endif /* CESHIM_SPIN_H */

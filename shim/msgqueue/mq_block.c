@@ -116,9 +116,12 @@ static BOOL spin_until_ready(struct mq_handle *hnd)
 {
     /* Measured once; racing threads store the same values. */
     static struct ceshim_spin_budget spin = CESHIM_SPIN_BUDGET(SPIN_US);
-    static int batch_wait;
-    if (!batch_wait)
+    static volatile LONG batch_wait_pauses;
+    LONG batch_wait = batch_wait_pauses;
+    if (!batch_wait) {
         batch_wait = ceshim_pauses_for_ns(BATCH_WAIT_NS);
+        InterlockedExchange(&batch_wait_pauses, batch_wait);
+    }
     int spin_pauses = ceshim_spin_pauses(&spin);
     if (hnd->last_read_ready) { /* only read ends are ever marked */
         for (int i = 0; i < batch_wait; i++)

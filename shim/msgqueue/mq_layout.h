@@ -351,20 +351,20 @@ enum mq_result {
     MQ_FULL,      /* write: dwMaxMessages messages are queued */
     MQ_TRUNCATED, /* read: message longer than the buffer, consumed */
     MQ_TOO_BIG,   /* write: longer than cb_max_message */
-    MQ_NO_SPACE,  /* write: a capped on-demand ring has no bytes left (ERROR_OUTOFMEMORY) */
+    MQ_NO_SPACE,  /* write: a capped on-demand ring has no bytes left */
     MQ_CORRUPT,   /* the shared memory failed validation */
     MQ_NEED_SLOT, /* the caller must map (or, writing, install) slot *need_slot and retry */
-    /* The queue code above the layout (never returned here); msgqueue.c
-     * turns every result into a Win32 error in one place. */
+    /* The queue code above the layout (never returned here). Their Win32
+     * errors: win32_error() in msgqueue.c, the one place. */
     MQ_TIMEOUT,     /* the time ran out while empty (read) or full (write) */
-    MQ_BROKEN,      /* no handle of the other end is left: ERROR_PIPE_NOT_CONNECTED */
+    MQ_BROKEN,      /* no handle of the other end is left */
     MQ_BAD_HANDLE,  /* not a queue handle (of that end), or closed meanwhile */
-    MQ_BAD_PARAM,   /* bad arguments: ERROR_INVALID_PARAMETER */
+    MQ_BAD_PARAM,   /* bad arguments */
     MQ_BUSY,        /* a live process held the shared lock past the bound */
     MQ_NO_MEMORY,   /* out of memory, mappings or process records */
-    MQ_NOT_FOUND,   /* opening: the queue is gone or broken (ERROR_INVALID_PARAMETER) */
+    MQ_NOT_FOUND,   /* opening: the queue is gone or broken */
     MQ_BAD_NAME,    /* creating: a broken queue of that name, or another name with its hash */
-    MQ_EXISTS,      /* opening: success, the queue existed (ERROR_ALREADY_EXISTS) */
+    MQ_EXISTS,      /* opening: success, the queue existed */
     MQ_SYSTEM       /* a kernel call failed: its error is the thread's last error */
 };
 

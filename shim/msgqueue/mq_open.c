@@ -223,7 +223,7 @@ enum mq_result mq_open_end(const struct mq_open_request *rq, HANDLE *out)
      * or a full queue whose previous write end closed, which signaled it.) */
     if (rq->end == MQ_END_READ) {
         if (end_created)
-            ceshim_store32(&h->read_sticky, 0);
+            ceshim_store32(mq_end_sticky(h, MQ_END_READ), 0);
         if (mq_has_message(h)) {
             mq_wake_end(q, MQ_END_READ);
         } else if (end_created) {
@@ -241,6 +241,7 @@ enum mq_result mq_open_end(const struct mq_open_request *rq, HANDLE *out)
         if (mq_lock(q, MQ_LOCK_BOTH)) {
             mq_count_handles(q, rq->end, -1);
             mq_unlock(q, MQ_LOCK_BOTH);
+            mq_chunks_flush_closes(q); /* the count may have retired chunks */
         }
         mq_handle_discard(hnd);
         mq_queue_put(q);

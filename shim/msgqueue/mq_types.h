@@ -2,8 +2,8 @@
  * mq_types.h - what one process keeps about the queues it has open: the
  * queue and handle records, and which shared word is whose end's. No code.
  *
- * The queue code in layers; a file calls only files of the layers above it
- * in this list (docs/msgqueue-layers.md):
+ * The queue code in layers; a file calls only files of lower-numbered
+ * layers in this list, never a higher one (docs/msgqueue-layers.md):
  *   1 mq_layout.h   mq_layout.c            the shared layout, pure C (fuzzed)
  *   2 mq_types.h    (none)                 this process's records  <- here
  *   3 mq_chunks.h   mq_chunks.c            the ring's memory in this process

@@ -11,6 +11,7 @@
 
 #include "common/process.h"
 #include "common/trace.h"
+#include "msgqueue/mq_api.h"
 #include "services/client/svc_client.h" /* svc_host_ensure: the other bitness's host */
 #include "services/common/svc_names.h"
 #include "services/host/svc_host.h"
@@ -154,10 +155,12 @@ CESHIM_API int WINAPI CeShimServicesHostMain(int argc, WCHAR **argv)
     ULONGLONG idle_since = GetTickCount64();
     HANDLE waits[2] = { queue, stop_event };
     for (;;) {
-        /* ceshim's wait, not Win32's: a plain wait sees the queue's lazily
-         * kept event, which can stay set once the queue is drained; the
-         * loop would then spin on index 0 and never see stop_event. */
-        DWORD r = CeShimWaitForMultipleObjects(2, waits, FALSE, idle_exit ? 1000 : INFINITE);
+        /* The queue's wait, not Win32's: a plain wait sees the queue's
+         * lazily kept event, which can stay set once the queue is drained;
+         * the loop would then spin on index 0 and never see stop_event. */
+        DWORD r, ms = idle_exit ? 1000 : INFINITE;
+        if (!mq_wait_handles(2, waits, FALSE, ms, FALSE, &r))
+            r = WaitForMultipleObjects(2, waits, FALSE, ms); /* not a queue handle: not reached */
         if (r == WAIT_TIMEOUT) {
             if (svc_opens_client_count())
                 idle_since = GetTickCount64();
