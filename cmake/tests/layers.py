@@ -3,15 +3,30 @@
 common/ imports nothing above it (ctest: lint.shim_layers).
 
 The rule, kept simple so it can be checked by reading:
-  * A unit is one .c file under shim/.
+  * A unit is one .c file under shim/. A unit that defines main, wmain,
+    WinMain or wWinMain is a program's unit (ceservicesd.c, ceservices.c,
+    the ce_entry.c stub): each is linked into a program of its own, so
+    programs may define the same names; every other unit is the DLL's.
+  * A unit defines a function with a body, and a file-scope variable
+    (function-pointer variables included, e.g. `void (*hook)(int) = f;`),
+    that is not static, extern or typedef.
   * Unit A depends on unit B when A names a function or a variable that B
-    defines with external linkage (not static): in A's own text, or in the
-    body of a macro or inline function of a shim header A includes (at any
-    depth) that A uses. Headers are only the way a name travels; what
-    counts is the name, matched to the one .c file that defines it.
-    Comments and strings are not read; both sides of #if are.
-  * Fails on a circle between units (printed as a path, each step with the
-    names it uses) and on a unit of common/ depending on a unit outside it.
+    defines: in A's own text, or in the body of a macro or of a function
+    (static, inline, __inline, __forceinline alike) of a shim header A
+    includes (at any depth) that A uses. Headers are only the way a name
+    travels; what counts is the name, matched to the .c file that defines
+    it: the DLL's unit if one defines it, else the one program unit that
+    does. Comments and strings are not read; both sides of #if are.
+  * Fails on a name defined by two or more of the DLL's units (the link
+    would fail or pick one; both are dependencies then, so no circle hides
+    behind it), on a circle between units (printed as a path, each step
+    with the names it uses) and on a unit of common/ depending on a unit
+    outside it.
+  * Not seen, by design: a call made through a table or a pointer filled
+    at run time (routing.c's capability table, svc_host_set_driver_model)
+    is a dependency of the unit that fills it in, on the units it names,
+    not of the unit that calls through it. Such registration is how a
+    lower layer calls up without importing the upper one.
 
 Usage: layers.py SHIM_DIR
 """
@@ -21,13 +36,16 @@ import sys
 
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+INCLUDE_HEAD = re.compile(r"\s*#\s*include\s*$")
 INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^>"]+)[>"]', re.M)
+PROGRAM_ENTRIES = {"main", "wmain", "WinMain", "wWinMain"}
 NOT_NAMES = {"if", "for", "while", "switch", "return", "sizeof", "__attribute__", "__declspec",
              "defined", "WINAPI", "CALLBACK", "APIENTRY", "__stdcall", "__cdecl"}
 
 
 def strip_comments_and_strings(text):
-    """Blanks comments, string and character literals (lines kept)."""
+    """Blanks comments, string and character literals (lines kept); the
+    name of an #include "..." is kept."""
     out, i, n = [], 0, len(text)
     while i < n:
         c = text[i]
@@ -43,7 +61,8 @@ def strip_comments_and_strings(text):
             j = i + 1
             while j < n and text[j] != c:
                 j += 2 if text[j] == "\\" else 1
-            out.append(c + c)
+            line = text[text.rfind("\n", 0, i) + 1:i]
+            out.append(text[i:j + 1] if c == '"' and INCLUDE_HEAD.match(line) else c + c)
             i = j + 1
         else:
             out.append(c)
@@ -61,7 +80,7 @@ def split_preprocessor(text):
     for line in text.split("\n"):
         m = re.match(r"\s*#\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?(.*)", line)
         if m:
-            macros[m.group(1)] = m.group(3)
+            macros[m.group(1)] = macros.get(m.group(1), "") + " " + m.group(3)  # both sides of #if
         if line.lstrip().startswith("#"):
             code.append("")
         else:
@@ -73,9 +92,15 @@ def top_level_items(code):
     """Yields (head, body) per file-scope item: a function definition as its
     head and braced body; anything else ending in ';' as its text with the
     braced parts (struct members, initializers) left out, body None."""
-    depth, start, flat = 0, 0, []
+    depth, start, flat, linkage = 0, 0, [], 0
     for i, c in enumerate(code):
-        if c == "{":
+        if c == "{" and depth == 0 and re.search(r"\bextern\s*\"\"\s*$", code[start:i]):
+            linkage += 1  # extern "C" { ... }: its items are file-scope items
+            start = i + 1
+        elif c == "}" and depth == 0 and linkage:
+            linkage -= 1
+            start = i + 1
+        elif c == "{":
             if depth == 0:
                 flat.append(code[start:i])
                 start = i
@@ -92,6 +117,40 @@ def top_level_items(code):
             flat.append(code[start:i])
             yield "".join(flat), None
             flat, start = [], i + 1
+
+
+ATTRIBUTES = re.compile(r"__declspec\s*\([^()]*\)|__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)")
+# '(' [calling convention] '*' [qualifiers] name, then ')' or '[': the
+# declarator of a function-pointer variable (or an array of them).
+FN_POINTER = re.compile(r"\(\s*(?:(?:WINAPI|CALLBACK|APIENTRY|__stdcall|__cdecl|__fastcall)\s+)*"
+                        r"\*\s*(?:(?:const|volatile)\s+)*([A-Za-z_]\w*)\s*(?=[)\[])")
+
+
+def variable_names(head):
+    """The names a file-scope declaration (no body) declares as variables;
+    none for a function prototype or a lone struct/union/enum."""
+    decl = ATTRIBUTES.sub(" ", head)
+    first = decl.split("=")[0]
+    if "(" in first:
+        m = FN_POINTER.search(first)
+        # Only when the first '(' is the declarator's, not a parameter list.
+        return [m.group(1)] if m and m.start() == first.index("(") else []
+    if re.match(r"\s*(struct|union|enum)\s+\w+\s*$", first):
+        return []
+    # Declarators are split at the commas outside parentheses (int a = 1, b;).
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(decl):
+        depth += (c == "(") - (c == ")")
+        if c == "," and depth == 0:
+            parts.append(decl[start:i])
+            start = i + 1
+    parts.append(decl[start:])
+    names = []
+    for i, part in enumerate(parts):
+        ids = [w for w in IDENT.findall(part.split("=")[0].split("[")[0]) if w not in ("const", "volatile")]
+        if len(ids) >= (2 if i == 0 else 1):
+            names.append(ids[-1])
+    return names
 
 
 def function_name(head):
@@ -143,14 +202,14 @@ def main(argv):
         code, macros = split_preprocessor(text)
         carried = {k: set(IDENT.findall(v)) for k, v in macros.items()}
         for head, body in top_level_items(code):
-            if body is not None and re.search(r"\binline\b", head):
+            if body is not None:
                 fn = function_name(head)
                 if fn:
-                    carried[fn] = set(IDENT.findall(body))
+                    # Both sides of an #if may define it: keep both bodies.
+                    carried.setdefault(fn, set()).update(IDENT.findall(body))
         incs = [h for h in (resolve(i, rel) for i in INCLUDE.findall(text)) if h]
         header_info[rel] = (incs, carried)
 
-    variables = {}
     for rel, u in units.items():
         text = read(os.path.join(shim, rel))
         code, macros = split_preprocessor(text)
@@ -164,13 +223,8 @@ def main(argv):
                 fn = function_name(head)
                 if fn:
                     u.defines.add(fn)
-            elif "(" not in head:
-                # A file-scope variable: the last name before '=' or '['.
-                decl = head.split("=")[0].split("[")[0]
-                ids = [w for w in IDENT.findall(decl) if w not in ("const", "volatile")]
-                if len(ids) >= 2 and not re.match(r"\s*(struct|union|enum)\s+\w+\s*$", decl):
-                    variables[ids[-1]] = rel
-                    u.defines.add(ids[-1])
+            elif body is None:
+                u.defines.update(variable_names(head))
 
     # Names carried by headers: a unit using a macro or inline function of a
     # header it includes names what that body names, to any depth.
@@ -194,18 +248,27 @@ def main(argv):
                     if m in carried:
                         pending.append(m)
 
-    definer = {}
+    programs = {rel for rel, u in units.items() if u.defines & PROGRAM_ENTRIES}
+    dll_definer, program_definer = {}, {}
     for rel, u in units.items():
         for d in u.defines:
-            definer.setdefault(d, []).append(rel)
-    edges = {rel: {} for rel in units}
-    for rel, u in units.items():
-        for n in u.names:
-            for d in definer.get(n, ()):
-                if d != rel and len(definer[n]) == 1:
-                    edges[rel].setdefault(d, set()).add(n)
+            (program_definer if rel in programs else dll_definer).setdefault(d, []).append(rel)
 
     failures = 0
+    # One definition per name in the DLL.
+    for name, defs in sorted(dll_definer.items()):
+        if len(defs) > 1:
+            print(f"DUPLICATE: {name} is defined in {len(defs)} of the DLL's units: {' '.join(sorted(defs))}")
+            failures += 1
+
+    edges = {rel: {} for rel in units}
+    for rel, u in units.items():
+        for n in u.names - u.defines:
+            defs = dll_definer.get(n) or program_definer.get(n, ())
+            if n in dll_definer or len(defs) == 1:
+                for d in defs:
+                    edges[rel].setdefault(d, set()).add(n)
+
     # common/ depends on nothing above it.
     for rel in sorted(units):
         if not rel.startswith("common/"):

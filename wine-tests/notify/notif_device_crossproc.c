@@ -1,9 +1,9 @@
 /*
- * nt_device_crossproc.c - device notifications between processes: an
+ * notif_device_crossproc.c - device notifications between processes: an
  * interface advertised in one process reaches queues registered in
  * another, both ways; a registration of a killed process is dropped.
  */
-#include "nt_test.h"
+#include "notif_test.h"
 
 #include <string.h>
 
@@ -12,7 +12,7 @@
 CETEST_CHILD(advertiser)
 {
     GUID g;
-    REQUIRE(argc == 1 && nt_guid_parse(argv[0], &g));
+    REQUIRE(argc == 1 && notif_guid_parse(argv[0], &g));
     SetLastError(0xdeadbeef);
     CHECK(AdvertiseInterface(&g, L"XPA1:", TRUE));
     CHECK_LASTERROR(ERROR_SUCCESS);
@@ -23,12 +23,12 @@ CETEST_CHILD(advertiser)
     CHECK(AdvertiseInterface(&g, L"XPA2:", TRUE));
 }
 
-CETEST(nt_device_crossproc, child_advertises_parent_receives)
+CETEST(notif_device_crossproc, child_advertises_parent_receives)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     char arg[40];
-    nt_guid_arg(&g, arg, sizeof(arg));
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    notif_guid_arg(&g, arg, sizeof(arg));
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     SetLastError(0xdeadbeef);
     HANDLE n = RequestDeviceNotifications(&g, q, TRUE);
     REQUIRE(n != NULL);
@@ -36,20 +36,20 @@ CETEST(nt_device_crossproc, child_advertises_parent_receives)
     cetest_proc child;
     REQUIRE(cetest_spawn(&child, 0, "advertiser", "%s", arg));
     /* The read wakes when the child advertises. */
-    NT_EXPECT_DETAIL(q, &g, L"XPA1:", TRUE, STEP_BOUND);
-    NT_EXPECT_DETAIL(q, &g, L"XPA1:", FALSE, STEP_BOUND);
-    NT_EXPECT_DETAIL(q, &g, L"XPA2:", TRUE, STEP_BOUND);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPA1:", TRUE, STEP_BOUND);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPA1:", FALSE, STEP_BOUND);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPA2:", TRUE, STEP_BOUND);
     cetest_wait(&child, CHILD_BOUND);
     /* The child is gone; its interface is still advertised. */
-    HANDLE q2 = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q2 = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n2 = RequestDeviceNotifications(&g, q2, TRUE);
     REQUIRE(n2 != NULL);
-    NT_EXPECT_DETAIL(q2, &g, L"XPA2:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q2, &g, L"XPA2:", TRUE, 0);
     SetLastError(0xdeadbeef);
     CHECK(AdvertiseInterface(&g, L"XPA2:", FALSE));
     CHECK_LASTERROR(ERROR_SUCCESS);
-    NT_EXPECT_DETAIL(q, &g, L"XPA2:", FALSE, 0);
-    NT_EXPECT_DETAIL(q2, &g, L"XPA2:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPA2:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(q2, &g, L"XPA2:", FALSE, 0);
     CHECK(StopDeviceNotifications(n));
     CHECK(StopDeviceNotifications(n2));
     CloseMsgQueue(q);
@@ -61,39 +61,39 @@ CETEST(nt_device_crossproc, child_advertises_parent_receives)
 CETEST_CHILD(listener)
 {
     GUID g;
-    WCHAR base[NT_NAME_CHARS];
-    REQUIRE(argc == 2 && nt_guid_parse(argv[0], &g));
-    nt_from_utf8(argv[1], base, NT_NAME_CHARS);
-    HANDLE ready = nt_open_event(base, L"ready"), done = nt_open_event(base, L"done");
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    WCHAR base[NOTIF_NAME_CHARS];
+    REQUIRE(argc == 2 && notif_guid_parse(argv[0], &g));
+    notif_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
+    HANDLE ready = notif_open_event(base, L"ready"), done = notif_open_event(base, L"done");
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     /* fAll: the interface the parent advertised first is replayed. */
     SetLastError(0xdeadbeef);
     HANDLE n = RequestDeviceNotifications(&g, q, TRUE);
     REQUIRE(n != NULL);
     CHECK_LASTERROR(ERROR_SUCCESS);
-    NT_EXPECT_DETAIL(q, &g, L"XPB0:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPB0:", TRUE, 0);
     SetEvent(ready);
     /* Wait on the queue handle as CE listeners do. */
     CHECK_EQ(WaitForSingleObject(q, STEP_BOUND), WAIT_OBJECT_0);
-    NT_EXPECT_DETAIL(q, &g, L"XPB1:", TRUE, STEP_BOUND);
-    NT_EXPECT_DETAIL(q, &g, L"XPB1:", FALSE, STEP_BOUND);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPB1:", TRUE, STEP_BOUND);
+    NOTIF_EXPECT_DETAIL(q, &g, L"XPB1:", FALSE, STEP_BOUND);
     WAIT_EVENT(done, "parent done");
-    CHECK_EQ(NT_QUEUED(q), 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     CHECK(StopDeviceNotifications(n));
     CloseMsgQueue(q);
     CloseHandle(ready);
     CloseHandle(done);
 }
 
-CETEST(nt_device_crossproc, parent_advertises_child_receives)
+CETEST(notif_device_crossproc, parent_advertises_child_receives)
 {
-    GUID g = nt_unique_guid();
-    WCHAR base[NT_NAME_CHARS];
-    char arg[40], base8[NT_NAME_CHARS * 3];
-    nt_guid_arg(&g, arg, sizeof(arg));
-    cetest_unique_name(L"ntev", base, NT_NAME_CHARS);
-    nt_to_utf8(base, base8, sizeof(base8));
-    HANDLE ready = nt_make_event(base, L"ready"), done = nt_make_event(base, L"done");
+    GUID g = notif_unique_guid();
+    WCHAR base[NOTIF_NAME_CHARS];
+    char arg[40], base8[NOTIF_NAME_CHARS * 3];
+    notif_guid_arg(&g, arg, sizeof(arg));
+    cetest_unique_name(L"ntev", base, NOTIF_NAME_CHARS);
+    notif_to_utf8(base, base8, sizeof(base8));
+    HANDLE ready = notif_make_event(base, L"ready"), done = notif_make_event(base, L"done");
     SetLastError(0xdeadbeef);
     CHECK(AdvertiseInterface(&g, L"XPB0:", TRUE));
     CHECK_LASTERROR(ERROR_SUCCESS);
@@ -118,40 +118,40 @@ CETEST(nt_device_crossproc, parent_advertises_child_receives)
 CETEST_CHILD(killed_listener)
 {
     GUID g;
-    WCHAR base[NT_NAME_CHARS], qname[NT_NAME_CHARS];
-    REQUIRE(argc == 3 && nt_guid_parse(argv[0], &g));
-    nt_from_utf8(argv[1], base, NT_NAME_CHARS);
-    nt_from_utf8(argv[2], qname, NT_NAME_CHARS);
-    HANDLE ready = nt_open_event(base, L"ready");
-    HANDLE q = NT_QUEUE(qname, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
+    WCHAR base[NOTIF_NAME_CHARS], qname[NOTIF_NAME_CHARS];
+    REQUIRE(argc == 3 && notif_guid_parse(argv[0], &g));
+    notif_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
+    notif_from_utf8(argv[2], qname, NOTIF_NAME_CHARS);
+    HANDLE ready = notif_open_event(base, L"ready");
+    HANDLE q = NOTIF_QUEUE(qname, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
     REQUIRE(RequestDeviceNotifications(&g, q, FALSE) != NULL);
     SetEvent(ready);
     Sleep(CHILD_BOUND); /* killed here */
 }
 
-CETEST(nt_device_crossproc, killed_process_registration_is_dropped)
+CETEST(notif_device_crossproc, killed_process_registration_is_dropped)
 {
-    GUID g = nt_unique_guid();
-    WCHAR base[NT_NAME_CHARS], qname[NT_NAME_CHARS];
-    char arg[40], base8[NT_NAME_CHARS * 3], qname8[NT_NAME_CHARS * 3];
-    nt_guid_arg(&g, arg, sizeof(arg));
-    cetest_unique_name(L"ntev", base, NT_NAME_CHARS);
-    cetest_unique_name(L"ntkq", qname, NT_NAME_CHARS);
-    nt_to_utf8(base, base8, sizeof(base8));
-    nt_to_utf8(qname, qname8, sizeof(qname8));
-    HANDLE ready = nt_make_event(base, L"ready");
+    GUID g = notif_unique_guid();
+    WCHAR base[NOTIF_NAME_CHARS], qname[NOTIF_NAME_CHARS];
+    char arg[40], base8[NOTIF_NAME_CHARS * 3], qname8[NOTIF_NAME_CHARS * 3];
+    notif_guid_arg(&g, arg, sizeof(arg));
+    cetest_unique_name(L"ntev", base, NOTIF_NAME_CHARS);
+    cetest_unique_name(L"ntkq", qname, NOTIF_NAME_CHARS);
+    notif_to_utf8(base, base8, sizeof(base8));
+    notif_to_utf8(qname, qname8, sizeof(qname8));
+    HANDLE ready = notif_make_event(base, L"ready");
     cetest_proc child;
     REQUIRE(cetest_spawn(&child, 0, "killed_listener", "%s %s %s", arg, base8, qname8));
     HANDLE q = NULL;
     if (WAIT_EVENT(ready, "child registered")) {
         /* Keep the child's (ALLOW_BROKEN) queue alive past its death: a
          * registration that survived would still deliver into it. */
-        q = NT_QUEUE(qname, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
+        q = NOTIF_QUEUE(qname, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
         SetLastError(0xdeadbeef);
         CHECK(AdvertiseInterface(&g, L"KIL0:", TRUE));
         CHECK_LASTERROR(ERROR_SUCCESS);
-        CHECK_EQ(NT_QUEUED(q), 1); /* delivered while the child lives */
-        NT_EXPECT_DETAIL(q, &g, L"KIL0:", TRUE, 0);
+        CHECK_EQ(NOTIF_QUEUED(q), 1); /* delivered while the child lives */
+        NOTIF_EXPECT_DETAIL(q, &g, L"KIL0:", TRUE, 0);
     }
     TerminateProcess(child.process, 1);
     CHECK_EQ(WaitForSingleObject(child.process, STEP_BOUND), WAIT_OBJECT_0);
@@ -160,10 +160,10 @@ CETEST(nt_device_crossproc, killed_process_registration_is_dropped)
         SetLastError(0xdeadbeef);
         CHECK(AdvertiseInterface(&g, L"KIL1:", TRUE));
         CHECK_LASTERROR(ERROR_SUCCESS);
-        CHECK_EQ(NT_QUEUED(q), 0);
+        CHECK_EQ(NOTIF_QUEUED(q), 0);
         CHECK(AdvertiseInterface(&g, L"KIL1:", FALSE));
         CHECK(AdvertiseInterface(&g, L"KIL0:", FALSE));
-        CHECK_EQ(NT_QUEUED(q), 0);
+        CHECK_EQ(NOTIF_QUEUED(q), 0);
         CloseMsgQueue(q);
     }
     CloseHandle(ready);

@@ -1,10 +1,10 @@
 /*
- * nt_power.c - RequestPowerNotifications, StopPowerNotifications and
+ * notif_power.c - RequestPowerNotifications, StopPowerNotifications and
  * CeShimInjectPowerEvent: layout, Flags filtering, delivery to other
  * processes. Each test uses Message bits or state names of its own, since
  * injected events reach every registered queue of the session.
  */
-#include "nt_test.h"
+#include "notif_test.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@ static BOOL inject(DWORD message, DWORD flags, const WCHAR *state, DWORD *err)
     return ok;
 }
 
-CETEST(nt_power, layout_and_values_are_ce)
+CETEST(notif_power, layout_and_values_are_ce)
 {
     CHECK_EQ(sizeof(POWER_BROADCAST), 16);
     CHECK_EQ(offsetof(POWER_BROADCAST, Length), 8);
@@ -47,7 +47,7 @@ CETEST(nt_power, layout_and_values_are_ce)
     CHECK_EQ(POWER_STATE_PASSWORD, 0x10000000);
 }
 
-CETEST(nt_power, request_rejects_bad_arguments)
+CETEST(notif_power, request_rejects_bad_arguments)
 {
     DWORD err;
     CHECK_PTR_EQ(request(NULL, POWER_NOTIFY_ALL, &err), NULL);
@@ -56,7 +56,7 @@ CETEST(nt_power, request_rejects_bad_arguments)
     CHECK_PTR_EQ(request(ev, POWER_NOTIFY_ALL, &err), NULL);
     CHECK_EQ(err, ERROR_INVALID_PARAMETER);
     CloseHandle(ev);
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     CHECK_PTR_EQ(request(q, 0, &err), NULL);
     CHECK_EQ(err, ERROR_INVALID_PARAMETER);
     CloseMsgQueue(q);
@@ -64,14 +64,14 @@ CETEST(nt_power, request_rejects_bad_arguments)
     CHECK_EQ(err, ERROR_INVALID_PARAMETER);
 }
 
-CETEST(nt_power, stop_returns_error_codes)
+CETEST(notif_power, stop_returns_error_codes)
 {
     DWORD err;
     SetLastError(0xdeadbeef);
     CHECK_EQ(StopPowerNotifications(NULL), ERROR_INVALID_HANDLE);
     SetLastError(0xdeadbeef);
     CHECK_EQ(StopPowerNotifications((HANDLE)(ULONG_PTR)0x1234), ERROR_INVALID_HANDLE);
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, PBT_OEMBASE << 10, &err);
     REQUIRE(n != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
@@ -79,7 +79,7 @@ CETEST(nt_power, stop_returns_error_codes)
     SetLastError(0xdeadbeef);
     CHECK(!StopDeviceNotifications(n));
     CHECK_LASTERROR(ERROR_INVALID_HANDLE);
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     HANDLE d = RequestDeviceNotifications(&g, q, FALSE);
     REQUIRE(d != NULL);
     CHECK_EQ(StopPowerNotifications(d), ERROR_INVALID_HANDLE);
@@ -89,21 +89,21 @@ CETEST(nt_power, stop_returns_error_codes)
     CloseMsgQueue(q);
 }
 
-CETEST(nt_power, injected_transition_has_ce_layout)
+CETEST(notif_power, injected_transition_has_ce_layout)
 {
     DWORD err;
     WCHAR state[64];
     _snwprintf(state, 64, L"oemstate-%lu", GetCurrentProcessId());
     state[63] = 0;
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, PBT_TRANSITION, &err);
     REQUIRE(n != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
     CHECK(inject(PBT_TRANSITION, POWER_STATE_SUSPEND | POWER_STATE_PASSWORD, state, &err));
     CHECK_EQ(err, ERROR_SUCCESS);
-    nt_msg m;
+    notif_msg m;
     /* Written before the injection returns. */
-    if (CHECK(nt_next_power(q, PBT_TRANSITION, state, 0, &m))) {
+    if (CHECK(notif_next_power(q, PBT_TRANSITION, state, 0, &m))) {
         DWORD length = (DWORD)((wcslen(state) + 1) * sizeof(WCHAR));
         CHECK_EQ(m.u.p.Flags, POWER_STATE_SUSPEND | POWER_STATE_PASSWORD);
         CHECK_EQ(m.u.p.Length, length);
@@ -112,11 +112,11 @@ CETEST(nt_power, injected_transition_has_ce_layout)
         CHECK_WSTR_EQ(m.u.p.SystemPowerState, state);
     }
     /* No state: Length 0, a bare POWER_BROADCAST. */
-    HANDLE q2 = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q2 = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n2 = request(q2, PBT_OEMBASE << 11, &err);
     REQUIRE(n2 != NULL);
     CHECK(inject(PBT_OEMBASE << 11, 0, NULL, &err));
-    if (CHECK(nt_next_power(q2, PBT_OEMBASE << 11, NULL, 0, &m))) {
+    if (CHECK(notif_next_power(q2, PBT_OEMBASE << 11, NULL, 0, &m))) {
         CHECK_EQ(m.u.p.Length, 0);
         CHECK_EQ(m.bytes, sizeof(POWER_BROADCAST));
     }
@@ -126,18 +126,18 @@ CETEST(nt_power, injected_transition_has_ce_layout)
     CloseMsgQueue(q2);
 }
 
-CETEST(nt_power, injected_powerinfo_carries_system_status)
+CETEST(notif_power, injected_powerinfo_carries_system_status)
 {
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, PBT_POWERINFOCHANGE, &err);
     REQUIRE(n != NULL);
     SYSTEM_POWER_STATUS s;
     REQUIRE(GetSystemPowerStatus(&s));
     CHECK(inject(PBT_POWERINFOCHANGE, 0, NULL, &err));
     CHECK_EQ(err, ERROR_SUCCESS);
-    nt_msg m;
-    if (CHECK(nt_next_power(q, PBT_POWERINFOCHANGE, NULL, 0, &m))) {
+    notif_msg m;
+    if (CHECK(notif_next_power(q, PBT_POWERINFOCHANGE, NULL, 0, &m))) {
         POWER_BROADCAST_POWER_INFO pi;
         CHECK_EQ(m.u.p.Length, sizeof(pi));
         CHECK_EQ(m.bytes, sizeof(POWER_BROADCAST) + sizeof(pi));
@@ -152,33 +152,33 @@ CETEST(nt_power, injected_powerinfo_carries_system_status)
     CloseMsgQueue(q);
 }
 
-CETEST(nt_power, flags_filter_messages)
+CETEST(notif_power, flags_filter_messages)
 {
     const DWORD mine = PBT_OEMBASE << 12, other = PBT_OEMBASE << 13;
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB), all = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB), all = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, mine, &err), na = request(all, POWER_NOTIFY_ALL, &err);
     REQUIRE(n && na);
     CHECK(inject(other, 0, L"other", &err));
-    CHECK_EQ(NT_QUEUED(q), 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     CHECK(inject(mine, 0, L"mine", &err));
-    nt_msg m;
-    CHECK(nt_next_power(q, mine, L"mine", 0, &m));
-    CHECK_EQ(NT_QUEUED(q), 0);
+    notif_msg m;
+    CHECK(notif_next_power(q, mine, L"mine", 0, &m));
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     /* POWER_NOTIFY_ALL gets both (among whatever parallel tests inject). */
-    CHECK(nt_next_power(all, other, L"other", 0, &m));
-    CHECK(nt_next_power(all, mine, L"mine", 0, &m));
+    CHECK(notif_next_power(all, other, L"other", 0, &m));
+    CHECK(notif_next_power(all, mine, L"mine", 0, &m));
     CHECK_EQ(StopPowerNotifications(n), ERROR_SUCCESS);
     CHECK_EQ(StopPowerNotifications(na), ERROR_SUCCESS);
     CloseMsgQueue(q);
     CloseMsgQueue(all);
 }
 
-CETEST(nt_power, stop_ends_delivery)
+CETEST(notif_power, stop_ends_delivery)
 {
     const DWORD mine = PBT_OEMBASE << 14;
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, POWER_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, POWER_QUEUE_CB);
     HANDLE n = request(q, mine, &err);
     REQUIRE(n != NULL);
     CHECK(inject(mine, 0, L"before", &err));
@@ -186,9 +186,9 @@ CETEST(nt_power, stop_ends_delivery)
     CHECK_EQ(StopPowerNotifications(n), ERROR_SUCCESS);
     CHECK(inject(mine, 0, L"after", &err));
     CHECK_EQ(err, ERROR_SUCCESS);
-    nt_msg m;
-    CHECK(nt_next_power(q, mine, L"before", 0, &m));
-    CHECK_EQ(NT_QUEUED(q), 0);
+    notif_msg m;
+    CHECK(notif_next_power(q, mine, L"before", 0, &m));
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     CloseMsgQueue(q);
 }
 
@@ -197,32 +197,32 @@ CETEST(nt_power, stop_ends_delivery)
 CETEST_CHILD(power_injector)
 {
     REQUIRE(argc == 1);
-    WCHAR state[NT_NAME_CHARS];
-    nt_from_utf8(argv[0], state, NT_NAME_CHARS);
+    WCHAR state[NOTIF_NAME_CHARS];
+    notif_from_utf8(argv[0], state, NOTIF_NAME_CHARS);
     SetLastError(0xdeadbeef);
     CHECK(CeShimInjectPowerEvent(PBT_TRANSITION, POWER_STATE_ON, state));
     CHECK_LASTERROR(ERROR_SUCCESS);
     CHECK(CeShimInjectPowerEvent(PBT_RESUME, 0, NULL));
 }
 
-CETEST(nt_power, injection_reaches_other_processes)
+CETEST(notif_power, injection_reaches_other_processes)
 {
     DWORD err;
-    WCHAR state[NT_NAME_CHARS];
-    char state8[NT_NAME_CHARS * 3];
-    cetest_unique_name(L"on", state, NT_NAME_CHARS);
-    nt_to_utf8(state, state8, sizeof(state8));
-    HANDLE q = NT_QUEUE(NULL, 0, POWER_QUEUE_CB);
+    WCHAR state[NOTIF_NAME_CHARS];
+    char state8[NOTIF_NAME_CHARS * 3];
+    cetest_unique_name(L"on", state, NOTIF_NAME_CHARS);
+    notif_to_utf8(state, state8, sizeof(state8));
+    HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, PBT_TRANSITION | PBT_RESUME, &err);
     REQUIRE(n != NULL);
     cetest_proc child;
     REQUIRE(cetest_spawn(&child, 0, "power_injector", "%s", state8));
-    nt_msg m;
-    if (CHECK(nt_next_power(q, PBT_TRANSITION, state, STEP_BOUND, &m))) {
+    notif_msg m;
+    if (CHECK(notif_next_power(q, PBT_TRANSITION, state, STEP_BOUND, &m))) {
         CHECK_EQ(m.u.p.Flags, POWER_STATE_ON);
         CHECK_EQ(m.bytes, sizeof(POWER_BROADCAST) + (wcslen(state) + 1) * sizeof(WCHAR));
     }
-    CHECK(nt_next_power(q, PBT_RESUME, NULL, STEP_BOUND, &m));
+    CHECK(notif_next_power(q, PBT_RESUME, NULL, STEP_BOUND, &m));
     cetest_wait(&child, CHILD_BOUND);
     CHECK_EQ(StopPowerNotifications(n), ERROR_SUCCESS);
     CloseMsgQueue(q);

@@ -1,10 +1,10 @@
 /*
- * nt_device.c - RequestDeviceNotifications, StopDeviceNotifications and
+ * notif_device.c - RequestDeviceNotifications, StopDeviceNotifications and
  * AdvertiseInterface within one process: arguments, the DEVDETAIL layout,
  * class filters, replay, removal, errors. Across processes:
- * nt_device_crossproc.c.
+ * notif_device_crossproc.c.
  */
-#include "nt_test.h"
+#include "notif_test.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -33,7 +33,7 @@ static HANDLE request(const GUID *g, HANDLE q, BOOL all, DWORD *err)
         CHECK_EQ(e_, ERROR_SUCCESS);                                                            \
     } while (0)
 
-CETEST(nt_device, layout_is_ce)
+CETEST(notif_device, layout_is_ce)
 {
     CHECK_EQ(sizeof(DEVDETAIL), 32);
     CHECK_EQ(offsetof(DEVDETAIL, dwReserved), 16);
@@ -47,9 +47,9 @@ CETEST(nt_device, layout_is_ce)
     CHECK_WSTR_EQ(DEVCLASS_STREAM_STRING, L"{f8a6ba98-087a-43ac-a9d8-b7f13c5bae31}");
 }
 
-CETEST(nt_device, request_rejects_bad_queue)
+CETEST(notif_device, request_rejects_bad_queue)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     CHECK_PTR_EQ(request(&g, NULL, FALSE, &err), NULL);
     CHECK_EQ(err, ERROR_INVALID_PARAMETER);
@@ -60,9 +60,9 @@ CETEST(nt_device, request_rejects_bad_queue)
     CloseHandle(ev);
 }
 
-CETEST(nt_device, stop_rejects_invalid_handles)
+CETEST(notif_device, stop_rejects_invalid_handles)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     SetLastError(0xdeadbeef);
     CHECK(!StopDeviceNotifications(NULL));
@@ -70,7 +70,7 @@ CETEST(nt_device, stop_rejects_invalid_handles)
     SetLastError(0xdeadbeef);
     CHECK(!StopDeviceNotifications((HANDLE)(ULONG_PTR)0x1234));
     CHECK_LASTERROR(ERROR_INVALID_HANDLE);
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, FALSE, &err);
     REQUIRE(n != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
@@ -94,11 +94,11 @@ CETEST(nt_device, stop_rejects_invalid_handles)
  * OpenMsgQueue - and so the Request - fails with ERROR_INVALID_PARAMETER,
  * and reads say ERROR_PIPE_NOT_CONNECTED. With ALLOW_BROKEN the queue
  * survives and may be registered again and again. */
-CETEST(nt_device, request_again_after_stop_on_the_same_queue)
+CETEST(notif_device, request_again_after_stop_on_the_same_queue)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
     for (int round = 0; round < 3; round++) {
         HANDLE n = request(&g, q, FALSE, &err);
         CHECK_MSG(n != NULL && err == ERROR_SUCCESS, "round %d: RequestDeviceNotifications = %p, error %lu", round,
@@ -106,15 +106,15 @@ CETEST(nt_device, request_again_after_stop_on_the_same_queue)
         if (!n)
             break;
         ADVERTISE_OK(&g, L"NTR1:", TRUE);
-        NT_EXPECT_DETAIL(q, &g, L"NTR1:", TRUE, 0);
+        NOTIF_EXPECT_DETAIL(q, &g, L"NTR1:", TRUE, 0);
         CHECK(StopDeviceNotifications(n));
         /* Stopped: nothing more arrives. */
         ADVERTISE_OK(&g, L"NTR1:", FALSE);
-        CHECK_EQ(NT_QUEUED(q), 0);
+        CHECK_EQ(NOTIF_QUEUED(q), 0);
     }
     CloseMsgQueue(q);
 
-    q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, FALSE, &err);
     REQUIRE(n != NULL);
     CHECK(StopDeviceNotifications(n));
@@ -128,9 +128,9 @@ CETEST(nt_device, request_again_after_stop_on_the_same_queue)
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, advertise_rejects_bad_arguments)
+CETEST(notif_device, advertise_rejects_bad_arguments)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     WCHAR longest[MAX_DEVCLASS_NAMELEN + 2];
     for (int i = 0; i < MAX_DEVCLASS_NAMELEN + 1; i++)
@@ -151,38 +151,38 @@ CETEST(nt_device, advertise_rejects_bad_arguments)
     CHECK_EQ(err, ERROR_SUCCESS);
 }
 
-CETEST(nt_device, add_and_remove_arrive_as_devdetail)
+CETEST(notif_device, add_and_remove_arrive_as_devdetail)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, FALSE, &err);
     REQUIRE(n != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
-    CHECK_EQ(NT_QUEUED(q), 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     ADVERTISE_OK(&g, L"NTA1:", TRUE);
     /* Written before AdvertiseInterface returns: no wait needed. */
-    NT_EXPECT_DETAIL(q, &g, L"NTA1:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"NTA1:", TRUE, 0);
     ADVERTISE_OK(&g, L"NTA1:", FALSE);
-    NT_EXPECT_DETAIL(q, &g, L"NTA1:", FALSE, 0);
-    CHECK_EQ(NT_QUEUED(q), 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"NTA1:", FALSE, 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     /* And the queue handle was signaled by each message. */
     ADVERTISE_OK(&g, L"NTA2:", TRUE);
     CHECK_EQ(WaitForSingleObject(q, 0), WAIT_OBJECT_0);
-    NT_EXPECT_DETAIL(q, &g, L"NTA2:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"NTA2:", TRUE, 0);
     ADVERTISE_OK(&g, L"NTA2:", FALSE);
     CHECK(StopDeviceNotifications(n));
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, registration_holds_a_write_end)
+CETEST(notif_device, registration_holds_a_write_end)
 {
     /* As CE's server: a registered read-only queue has a writer, so reads
      * wait instead of failing with ERROR_PIPE_NOT_CONNECTED. */
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
-    nt_msg m = nt_read(q, 0);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    notif_msg m = notif_read(q, 0);
     CHECK(!m.ok);
     CHECK_EQ(m.err, ERROR_PIPE_NOT_CONNECTED);
     HANDLE n = request(&g, q, FALSE, &err);
@@ -193,7 +193,7 @@ CETEST(nt_device, registration_holds_a_write_end)
     CHECK(GetMsgQueueInfo(q, &info));
     CHECK_EQ(info.wNumReaders, 1);
     CHECK_EQ(info.wNumWriters, 1);
-    m = nt_read(q, 50);
+    m = notif_read(q, 50);
     CHECK(!m.ok);
     CHECK_EQ(m.err, ERROR_TIMEOUT);
     CHECK(StopDeviceNotifications(n));
@@ -202,18 +202,18 @@ CETEST(nt_device, registration_holds_a_write_end)
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, duplicate_add_and_unknown_removal_fail)
+CETEST(notif_device, duplicate_add_and_unknown_removal_fail)
 {
-    GUID g = nt_unique_guid(), other = nt_unique_guid();
+    GUID g = notif_unique_guid(), other = notif_unique_guid();
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(NULL, q, FALSE, &err);
     REQUIRE(n != NULL);
     ADVERTISE_OK(&g, L"DUP1:", TRUE);
-    NT_EXPECT_DETAIL(q, &g, L"DUP1:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"DUP1:", TRUE, 0);
     CHECK(!advertise(&g, L"DUP1:", TRUE, &err));
     CHECK_EQ(err, ERROR_ALREADY_EXISTS);
-    NT_EXPECT_NO_DETAIL(q, &g); /* a failed call sends nothing */
+    NOTIF_EXPECT_NO_DETAIL(q, &g); /* a failed call sends nothing */
     /* The same name in another class, and another name: both new. */
     ADVERTISE_OK(&other, L"DUP1:", TRUE);
     ADVERTISE_OK(&g, L"DUP2:", TRUE);
@@ -233,30 +233,30 @@ CETEST(nt_device, duplicate_add_and_unknown_removal_fail)
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, class_filter_excludes_other_classes)
+CETEST(notif_device, class_filter_excludes_other_classes)
 {
-    GUID mine = nt_unique_guid(), other = nt_unique_guid();
+    GUID mine = notif_unique_guid(), other = notif_unique_guid();
     DWORD err;
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&mine, q, TRUE, &err);
     REQUIRE(n != NULL);
     ADVERTISE_OK(&other, L"OTH1:", TRUE);
     ADVERTISE_OK(&other, L"OTH1:", FALSE);
-    CHECK_EQ(NT_QUEUED(q), 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     ADVERTISE_OK(&mine, L"MINE1:", TRUE);
-    NT_EXPECT_DETAIL(q, &mine, L"MINE1:", TRUE, 0);
-    CHECK_EQ(NT_QUEUED(q), 0);
+    NOTIF_EXPECT_DETAIL(q, &mine, L"MINE1:", TRUE, 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     ADVERTISE_OK(&mine, L"MINE1:", FALSE);
     CHECK(StopDeviceNotifications(n));
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, null_and_zero_class_match_every_class)
+CETEST(notif_device, null_and_zero_class_match_every_class)
 {
-    GUID a = nt_unique_guid(), b = nt_unique_guid();
+    GUID a = notif_unique_guid(), b = notif_unique_guid();
     static const GUID zero;
     DWORD err;
-    HANDLE q1 = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB), q2 = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q1 = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB), q2 = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n1 = request(NULL, q1, FALSE, &err);
     CHECK_EQ(err, ERROR_SUCCESS);
     HANDLE n2 = request(&zero, q2, FALSE, &err);
@@ -264,37 +264,37 @@ CETEST(nt_device, null_and_zero_class_match_every_class)
     REQUIRE(n1 && n2);
     ADVERTISE_OK(&a, L"ALL1:", TRUE);
     ADVERTISE_OK(&b, L"ALL2:", TRUE);
-    NT_EXPECT_DETAIL(q1, &a, L"ALL1:", TRUE, 0);
-    NT_EXPECT_DETAIL(q1, &b, L"ALL2:", TRUE, 0);
-    NT_EXPECT_DETAIL(q2, &a, L"ALL1:", TRUE, 0);
-    NT_EXPECT_DETAIL(q2, &b, L"ALL2:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q1, &a, L"ALL1:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q1, &b, L"ALL2:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q2, &a, L"ALL1:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q2, &b, L"ALL2:", TRUE, 0);
     ADVERTISE_OK(&a, L"ALL1:", FALSE);
     ADVERTISE_OK(&b, L"ALL2:", FALSE);
-    NT_EXPECT_DETAIL(q1, &a, L"ALL1:", FALSE, 0);
-    NT_EXPECT_DETAIL(q2, &b, L"ALL2:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(q1, &a, L"ALL1:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(q2, &b, L"ALL2:", FALSE, 0);
     CHECK(StopDeviceNotifications(n1));
     CHECK(StopDeviceNotifications(n2));
     CloseMsgQueue(q1);
     CloseMsgQueue(q2);
 }
 
-CETEST(nt_device, fall_replays_current_interfaces)
+CETEST(notif_device, fall_replays_current_interfaces)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     ADVERTISE_OK(&g, L"RPL1:", TRUE);
     ADVERTISE_OK(&g, L"RPL2:", TRUE);
     ADVERTISE_OK(&g, L"RPL3:", TRUE);
     ADVERTISE_OK(&g, L"RPL3:", FALSE); /* gone: not replayed */
-    HANDLE q = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB), later = NT_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB), later = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, TRUE, &err);
     REQUIRE(n != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
     /* Replayed before RequestDeviceNotifications returns. */
-    CHECK_EQ(NT_QUEUED(q), 2);
-    nt_msg m1, m2;
-    CHECK(nt_next_detail(q, &g, 0, &m1));
-    CHECK(nt_next_detail(q, &g, 0, &m2));
+    CHECK_EQ(NOTIF_QUEUED(q), 2);
+    notif_msg m1, m2;
+    CHECK(notif_next_detail(q, &g, 0, &m1));
+    CHECK(notif_next_detail(q, &g, 0, &m2));
     BOOL in_order = !wcscmp(m1.u.d.szName, L"RPL1:") && !wcscmp(m2.u.d.szName, L"RPL2:");
     BOOL swapped = !wcscmp(m1.u.d.szName, L"RPL2:") && !wcscmp(m2.u.d.szName, L"RPL1:");
     CHECK_MSG(in_order || swapped, "replayed %ls, %ls", m1.u.d.szName, m2.u.d.szName);
@@ -303,10 +303,10 @@ CETEST(nt_device, fall_replays_current_interfaces)
     /* fAll = FALSE: only what changes from now on. */
     HANDLE n2 = request(&g, later, FALSE, &err);
     REQUIRE(n2 != NULL);
-    CHECK_EQ(NT_QUEUED(later), 0);
+    CHECK_EQ(NOTIF_QUEUED(later), 0);
     ADVERTISE_OK(&g, L"RPL1:", FALSE);
-    NT_EXPECT_DETAIL(later, &g, L"RPL1:", FALSE, 0);
-    NT_EXPECT_DETAIL(q, &g, L"RPL1:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(later, &g, L"RPL1:", FALSE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"RPL1:", FALSE, 0);
     ADVERTISE_OK(&g, L"RPL2:", FALSE);
     CHECK(StopDeviceNotifications(n));
     CHECK(StopDeviceNotifications(n2));
@@ -314,12 +314,12 @@ CETEST(nt_device, fall_replays_current_interfaces)
     CloseMsgQueue(later);
 }
 
-CETEST(nt_device, stop_ends_delivery)
+CETEST(notif_device, stop_ends_delivery)
 {
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     /* ALLOW_BROKEN so that the queue outlives its write ends. */
-    HANDLE q = NT_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
+    HANDLE q = NOTIF_QUEUE(NULL, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, FALSE, &err);
     REQUIRE(n != NULL);
     ADVERTISE_OK(&g, L"STP1:", TRUE);
@@ -328,17 +328,17 @@ CETEST(nt_device, stop_ends_delivery)
     CHECK_LASTERROR(ERROR_SUCCESS);
     ADVERTISE_OK(&g, L"STP1:", FALSE);
     ADVERTISE_OK(&g, L"STP2:", TRUE);
-    NT_EXPECT_DETAIL(q, &g, L"STP1:", TRUE, 0);
-    CHECK_EQ(NT_QUEUED(q), 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"STP1:", TRUE, 0);
+    CHECK_EQ(NOTIF_QUEUED(q), 0);
     ADVERTISE_OK(&g, L"STP2:", FALSE);
     CloseMsgQueue(q);
 }
 
-CETEST(nt_device, full_or_small_queue_drops_without_error)
+CETEST(notif_device, full_or_small_queue_drops_without_error)
 {
     /* Delivery never blocks and never fails the advertiser: a full queue
      * or one too small for the message just misses it, as on CE. */
-    GUID g = nt_unique_guid();
+    GUID g = notif_unique_guid();
     DWORD err;
     MSGQUEUEOPTIONS o;
     memset(&o, 0, sizeof(o));
@@ -355,9 +355,9 @@ CETEST(nt_device, full_or_small_queue_drops_without_error)
     REQUIRE(n1 && n2);
     ADVERTISE_OK(&g, L"F1:", TRUE);
     ADVERTISE_OK(&g, L"F2:", TRUE);
-    NT_EXPECT_DETAIL(full, &g, L"F1:", TRUE, 0);
-    CHECK_EQ(NT_QUEUED(full), 0);
-    CHECK_EQ(NT_QUEUED(small), 0);
+    NOTIF_EXPECT_DETAIL(full, &g, L"F1:", TRUE, 0);
+    CHECK_EQ(NOTIF_QUEUED(full), 0);
+    CHECK_EQ(NOTIF_QUEUED(small), 0);
     ADVERTISE_OK(&g, L"F1:", FALSE);
     ADVERTISE_OK(&g, L"F2:", FALSE);
     CHECK(StopDeviceNotifications(n1));
@@ -366,18 +366,18 @@ CETEST(nt_device, full_or_small_queue_drops_without_error)
     CloseMsgQueue(small);
 }
 
-CETEST(nt_device, named_queue_and_close_without_stop)
+CETEST(notif_device, named_queue_and_close_without_stop)
 {
     /* A queue destroyed while still registered is skipped, not an error. */
-    GUID g = nt_unique_guid();
-    WCHAR name[NT_NAME_CHARS];
+    GUID g = notif_unique_guid();
+    WCHAR name[NOTIF_NAME_CHARS];
     DWORD err;
-    cetest_unique_name(L"ntq", name, NT_NAME_CHARS);
-    HANDLE q = NT_QUEUE(name, 0, DETAIL_QUEUE_CB);
+    cetest_unique_name(L"ntq", name, NOTIF_NAME_CHARS);
+    HANDLE q = NOTIF_QUEUE(name, 0, DETAIL_QUEUE_CB);
     HANDLE n = request(&g, q, FALSE, &err);
     REQUIRE(n != NULL);
     ADVERTISE_OK(&g, L"NQ1:", TRUE);
-    NT_EXPECT_DETAIL(q, &g, L"NQ1:", TRUE, 0);
+    NOTIF_EXPECT_DETAIL(q, &g, L"NQ1:", TRUE, 0);
     CloseMsgQueue(q);
     ADVERTISE_OK(&g, L"NQ1:", FALSE);
     CHECK(StopDeviceNotifications(n));

@@ -1,5 +1,5 @@
 /*
- * nt_power_apm.c - how desktop power broadcasts (WM_POWERBROADCAST) become
+ * notif_power_apm.c - how desktop power broadcasts (WM_POWERBROADCAST) become
  * CE power events. Wine never broadcasts them, so the translation is
  * linked in and driven directly (shim/notify/power_apm.c); delivery of the
  * events it yields is the path CeShimInjectPowerEvent's tests cover.

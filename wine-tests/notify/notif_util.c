@@ -1,13 +1,13 @@
 /*
- * nt_util.c - helpers shared by the notification tests.
+ * notif_util.c - helpers shared by the notification tests.
  */
-#include "nt_test.h"
+#include "notif_test.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
-GUID nt_unique_guid(void)
+GUID notif_unique_guid(void)
 {
     static volatile LONG counter;
     LARGE_INTEGER pc;
@@ -21,14 +21,14 @@ GUID nt_unique_guid(void)
     return g;
 }
 
-void nt_guid_arg(const GUID *g, char *out, size_t size)
+void notif_guid_arg(const GUID *g, char *out, size_t size)
 {
     DWORD w[4];
     memcpy(w, g, 16);
     snprintf(out, size, "%08lx%08lx%08lx%08lx", w[0], w[1], w[2], w[3]);
 }
 
-BOOL nt_guid_parse(const char *s, GUID *g)
+BOOL notif_guid_parse(const char *s, GUID *g)
 {
     unsigned long w[4];
     if (strlen(s) != 32 || sscanf(s, "%8lx%8lx%8lx%8lx", &w[0], &w[1], &w[2], &w[3]) != 4)
@@ -38,7 +38,7 @@ BOOL nt_guid_parse(const char *s, GUID *g)
     return TRUE;
 }
 
-HANDLE nt_queue_at(const WCHAR *name, DWORD flags, DWORD cb_max, const char *file, int line)
+HANDLE notif_queue_at(const WCHAR *name, DWORD flags, DWORD cb_max, const char *file, int line)
 {
     MSGQUEUEOPTIONS o;
     memset(&o, 0, sizeof(o));
@@ -51,9 +51,9 @@ HANDLE nt_queue_at(const WCHAR *name, DWORD flags, DWORD cb_max, const char *fil
     return h;
 }
 
-nt_msg nt_read(HANDLE q, DWORD timeout)
+notif_msg notif_read(HANDLE q, DWORD timeout)
 {
-    nt_msg m;
+    notif_msg m;
     memset(&m, 0, sizeof(m));
     m.bytes = m.flags = 0xdeadbeef;
     SetLastError(0xdeadbeef);
@@ -62,12 +62,12 @@ nt_msg nt_read(HANDLE q, DWORD timeout)
     return m;
 }
 
-BOOL nt_next_detail(HANDLE q, const GUID *g, DWORD timeout, nt_msg *m)
+BOOL notif_next_detail(HANDLE q, const GUID *g, DWORD timeout, notif_msg *m)
 {
     ULONGLONG start = cetest_now_ms();
     for (;;) {
         ULONGLONG spent = cetest_now_ms() - start;
-        *m = nt_read(q, spent >= timeout ? 0 : (DWORD)(timeout - spent));
+        *m = notif_read(q, spent >= timeout ? 0 : (DWORD)(timeout - spent));
         if (!m->ok)
             return FALSE;
         if (m->bytes >= sizeof(DEVDETAIL) && IsEqualGUID(&m->u.d.guidDevClass, g))
@@ -75,11 +75,11 @@ BOOL nt_next_detail(HANDLE q, const GUID *g, DWORD timeout, nt_msg *m)
     }
 }
 
-void nt_expect_detail_at(HANDLE q, const GUID *g, const WCHAR *name, BOOL attached, DWORD timeout,
-                         const char *file, int line)
+void notif_expect_detail_at(HANDLE q, const GUID *g, const WCHAR *name, BOOL attached,
+                            DWORD timeout, const char *file, int line)
 {
-    nt_msg m;
-    BOOL got = nt_next_detail(q, g, timeout, &m);
+    notif_msg m;
+    BOOL got = notif_next_detail(q, g, timeout, &m);
     if (!cetest_check(got, file, line, "a DEVDETAIL of the class arrives",
                       "for %ls (%s): ReadMsgQueue error %lu", name, attached ? "attached" : "removed", m.err))
         return;
@@ -93,20 +93,20 @@ void nt_expect_detail_at(HANDLE q, const GUID *g, const WCHAR *name, BOOL attach
     cetest_check_wstr(m.u.d.szName, name, "szName", "name", file, line);
 }
 
-void nt_expect_no_detail_at(HANDLE q, const GUID *g, const char *file, int line)
+void notif_expect_no_detail_at(HANDLE q, const GUID *g, const char *file, int line)
 {
-    nt_msg m;
-    BOOL got = nt_next_detail(q, g, 0, &m);
+    notif_msg m;
+    BOOL got = notif_next_detail(q, g, 0, &m);
     cetest_check(!got, file, line, "no DEVDETAIL of the class is queued", "got %ls (fAttached %d)",
                  got ? m.u.d.szName : L"", got ? m.u.d.fAttached : 0);
 }
 
-BOOL nt_next_power(HANDLE q, DWORD message, const WCHAR *state, DWORD timeout, nt_msg *m)
+BOOL notif_next_power(HANDLE q, DWORD message, const WCHAR *state, DWORD timeout, notif_msg *m)
 {
     ULONGLONG start = cetest_now_ms();
     for (;;) {
         ULONGLONG spent = cetest_now_ms() - start;
-        *m = nt_read(q, spent >= timeout ? 0 : (DWORD)(timeout - spent));
+        *m = notif_read(q, spent >= timeout ? 0 : (DWORD)(timeout - spent));
         if (!m->ok)
             return FALSE;
         if (m->bytes < sizeof(POWER_BROADCAST) || m->u.p.Message != message)
@@ -117,7 +117,7 @@ BOOL nt_next_power(HANDLE q, DWORD message, const WCHAR *state, DWORD timeout, n
     }
 }
 
-DWORD nt_queued_at(HANDLE q, const char *file, int line)
+DWORD notif_queued_at(HANDLE q, const char *file, int line)
 {
     MSGQUEUEINFO info;
     memset(&info, 0, sizeof(info));
@@ -127,13 +127,13 @@ DWORD nt_queued_at(HANDLE q, const char *file, int line)
     return ok ? info.dwCurrentMessages : ~0u;
 }
 
-void nt_to_utf8(const WCHAR *w, char *out, int n)
+void notif_to_utf8(const WCHAR *w, char *out, int n)
 {
     if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, n, NULL, NULL))
         out[0] = 0;
 }
 
-void nt_from_utf8(const char *s, WCHAR *out, int n)
+void notif_from_utf8(const char *s, WCHAR *out, int n)
 {
     if (!MultiByteToWideChar(CP_UTF8, 0, s, -1, out, n))
         out[0] = 0;
@@ -145,25 +145,25 @@ static void event_name(WCHAR *out, size_t n, const WCHAR *base, const WCHAR *suf
     out[n - 1] = 0;
 }
 
-HANDLE nt_make_event(const WCHAR *base, const WCHAR *suffix)
+HANDLE notif_make_event(const WCHAR *base, const WCHAR *suffix)
 {
-    WCHAR name[NT_NAME_CHARS * 2];
-    event_name(name, NT_NAME_CHARS * 2, base, suffix);
+    WCHAR name[NOTIF_NAME_CHARS * 2];
+    event_name(name, NOTIF_NAME_CHARS * 2, base, suffix);
     HANDLE h = CreateEventW(NULL, TRUE, FALSE, name);
     CHECK_MSG(h != NULL, "CreateEventW(%ls): error %lu", name, GetLastError());
     return h;
 }
 
-HANDLE nt_open_event(const WCHAR *base, const WCHAR *suffix)
+HANDLE notif_open_event(const WCHAR *base, const WCHAR *suffix)
 {
-    WCHAR name[NT_NAME_CHARS * 2];
-    event_name(name, NT_NAME_CHARS * 2, base, suffix);
+    WCHAR name[NOTIF_NAME_CHARS * 2];
+    event_name(name, NOTIF_NAME_CHARS * 2, base, suffix);
     HANDLE h = OpenEventW(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name);
     CHECK_MSG(h != NULL, "OpenEventW(%ls): error %lu", name, GetLastError());
     return h;
 }
 
-BOOL nt_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line)
+BOOL notif_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line)
 {
     DWORD got = ev ? WaitForSingleObject(ev, ms) : WAIT_FAILED;
     return cetest_check(got == WAIT_OBJECT_0, file, line, "hand-shake event signaled", "waiting for '%s': 0x%lx",
