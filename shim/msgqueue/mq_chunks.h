@@ -1,10 +1,11 @@
 /*
- * mq_chunks.h - layer 3 of the queue code (the list is in mq_types.h): the
- * ring's memory in this process. Maps the slots (one view of a
+ * mq_chunks.h - layer 3b of the queue code (the list is in mq_types.h):
+ * the ring's memory in this process. Maps the slots (one view of a
  * pre-committed ring, or the chunks of one that commits on demand),
  * installs and retires chunks, and keeps the keeper handles that keep a
- * chunk alive. Takes no shared lock: its callers hold the ones each
- * function names.
+ * chunk alive (through layer 3a, mq_keepers.c, which defines
+ * mq_chunks_close_own and mq_chunks_flush_closes). Takes no shared lock:
+ * its callers hold the ones each function names.
  */
 #ifndef CESHIM_MQ_CHUNKS_H
 #define CESHIM_MQ_CHUNKS_H

@@ -6,7 +6,8 @@
  * layers in this list, never a higher one (docs/msgqueue-layers.md):
  *   1 mq_layout.h   mq_layout.c            the shared layout, pure C (fuzzed)
  *   2 mq_types.h    (none)                 this process's records  <- here
- *   3 mq_chunks.h   mq_chunks.c            the ring's memory in this process
+ *   3a mq_keepers.h mq_keepers.c           the keeper handles of the chunks
+ *   3b mq_chunks.h  mq_chunks.c            the ring's memory in this process
  *   4 mq_table.h    mq_queue.c, mq_handles.c  the lock, the queue and handle tables
  *   5 mq_open.h     mq_open.c              opening and closing ends, sweeping
  *   6 mq_block.h    mq_block.c             waiting: spin, lazy event, sleep, sweep
@@ -73,7 +74,7 @@ struct mq_queue {
     struct mq_peer writer_state_seen; /* readers' cache of wstate (under read_lock) */
     volatile LONG sleepers[2];  /* this process's threads asleep on each end (mq_block.c) */
     /* The keeper handles of chunks this process holds, in its own memory
-     * (mq_chunks.c): closed when the queue goes, whatever the shared
+     * (mq_keepers.c): closed when the queue goes, whatever the shared
      * records say. May name handles others closed since (checked first). */
     SRWLOCK keepers_lock;
     struct mq_own_keeper {
