@@ -119,6 +119,10 @@ struct svc_service *svc_open_service(struct svc_open *o);
 DWORD svc_open_context(struct svc_open *o);
 /* Closes an open of pid (CloseHandle). ERROR_SUCCESS or ERROR_INVALID_HANDLE. */
 DWORD svc_open_close(uint32_t id, uint32_t gen, DWORD pid);
+/* Open id of pid, whose process has exited (it died while the open was
+ * being made, maybe before the exit watch could see it): IOCTL_PSL_NOTIFY
+ * and Close, exactly once whoever gets there first. */
+void svc_open_close_exited(uint32_t id, uint32_t gen, DWORD pid, DWORD main_tid);
 /* Closes every open of svc (unload). */
 void svc_opens_close_service(struct svc_service *svc);
 /* A client process is known (its main thread, for DEVICE_PSL_NOTIFY); the

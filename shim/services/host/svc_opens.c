@@ -179,33 +179,48 @@ static BOOL CALLBACK watch_init(PINIT_ONCE once, PVOID p, PVOID *ctx)
     return TRUE;
 }
 
-static void psl_notify_and_close(DWORD pid, DWORD main_tid)
+/* Open o, claimed (so notified and closed exactly once), of a client that
+ * exited: IOCTL_PSL_NOTIFY, which lets the service release its blocked
+ * calls. Calls in progress stay in flight; new ones are refused. */
+static void psl_notify(struct svc_open *o, DWORD pid, DWORD main_tid)
 {
+    if (!o->svc->ioctl)
+        return;
     DEVICE_PSL_NOTIFY n;
     memset(&n, 0, sizeof(n));
     n.dwSize = sizeof(n);
     n.dwFlags = DLL_PROCESS_EXITING;
     n.hProc = (HANDLE)(ULONG_PTR)pid;
     n.hThread = (HANDLE)(ULONG_PTR)main_tid;
-    /* First tell the services, so they release the process's blocked calls ... */
-    for (uint32_t i = 0; i < OPENS_MAX; i++) {
-        struct svc_open *o = pin(i, 0, pid);
-        if (!o)
-            continue;
-        if (o->svc->ioctl) {
-            DEVICE_PSL_NOTIFY copy = n; /* the service may scribble on it */
-            ceshim_caller_enter(pid);
-            o->svc->ioctl(o->ctx, IOCTL_PSL_NOTIFY, (PBYTE)&copy, sizeof(copy), NULL, 0, NULL);
-            ceshim_caller_leave();
-        }
-        svc_open_put(o);
-    }
-    /* ... then close each of its handles exactly once. */
+    ceshim_caller_enter(pid);
+    o->svc->ioctl(o->ctx, IOCTL_PSL_NOTIFY, (PBYTE)&n, sizeof(n), NULL, 0, NULL);
+    ceshim_caller_leave();
+}
+
+static void psl_notify_and_close(DWORD pid, DWORD main_tid)
+{
+    /* First tell the services about every open, so they release the
+     * process's blocked calls ... */
+    unsigned char claimed[OPENS_MAX];
     for (uint32_t i = 0; i < OPENS_MAX; i++) {
         struct svc_open *o = claim(i, 0, pid, NULL);
+        claimed[i] = o != NULL;
         if (o)
-            close_open(o);
+            psl_notify(o, pid, main_tid);
     }
+    /* ... then close each of them. */
+    for (uint32_t i = 0; i < OPENS_MAX; i++)
+        if (claimed[i])
+            close_open(&opens[i]);
+}
+
+void svc_open_close_exited(uint32_t id, uint32_t gen, DWORD pid, DWORD main_tid)
+{
+    struct svc_open *o = id >= 1 && id <= OPENS_MAX && gen ? claim(id - 1, gen, pid, NULL) : NULL;
+    if (!o)
+        return; /* the exit watch got there first */
+    psl_notify(o, pid, main_tid);
+    close_open(o);
 }
 
 static void CALLBACK process_exited(PVOID param, BOOLEAN timed_out)

@@ -84,7 +84,9 @@ static void op_open(struct worker *w, const struct svc_request *rq, struct svc_r
     if (!err) {
         svc_opens_watch_process(w->pid, w->main_tid);
         if (WaitForSingleObject(w->process, 0) == WAIT_OBJECT_0) {
-            svc_open_close(id, gen, w->pid); /* the client died meanwhile */
+            /* The client died meanwhile, perhaps before the exit watch
+             * could see this open: it is notified and closed as any. */
+            svc_open_close_exited(id, gen, w->pid, w->main_tid);
             err = ERROR_PROCESS_ABORTED;
         }
     }
