@@ -35,16 +35,8 @@ struct async_buf {
     uint8_t data[];     /* what the driver uses */
 };
 
-struct dup_buf {
-    struct dup_buf *next;
-    void *src;
-    DWORD len;
-    uint8_t data[];
-};
-
 static SRWLOCK lock = SRWLOCK_INIT;
 static struct async_buf *asyncs;
-static struct dup_buf *dups;
 
 static BOOL is_string(DWORD type)
 {
@@ -204,24 +196,15 @@ HRESULT CeAllocDuplicateBuffer(PVOID *ppDestDuplicate, PVOID pSrcMarshalled, DWO
 {
     HRESULT hr = ppDestDuplicate ? check_args(pSrcMarshalled, &cbSrc, ArgumentDescriptor) : E_INVALIDARG;
     DWORD type = ArgumentDescriptor & ARG_TYPE_MASK;
-    struct dup_buf *d = NULL;
+    void *copy = NULL;
     if (ppDestDuplicate)
         *ppDestDuplicate = NULL;
     if (hr == S_OK && !own_range_ok(pSrcMarshalled, cbSrc, (type & ARG_O_BIT) != 0))
         hr = E_ACCESSDENIED; /* not memory of this process: an unmarshalled pointer */
-    if (hr == S_OK && !(d = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*d) + cbSrc)))
+    if (hr == S_OK && !(copy = dm_duplicate_make(pSrcMarshalled, cbSrc, (type & ARG_I_BIT) != 0)))
         hr = E_OUTOFMEMORY;
-    if (hr == S_OK) {
-        if (type & ARG_I_BIT)
-            memcpy(d->data, pSrcMarshalled, cbSrc);
-        d->src = pSrcMarshalled;
-        d->len = cbSrc;
-        AcquireSRWLockExclusive(&lock);
-        d->next = dups;
-        dups = d;
-        ReleaseSRWLockExclusive(&lock);
-        *ppDestDuplicate = d->data;
-    }
+    if (hr == S_OK)
+        *ppDestDuplicate = copy;
     CESHIM_TRACE("CeAllocDuplicateBuffer(%p, %lu, 0x%lx) = 0x%08lx", pSrcMarshalled, (unsigned long)cbSrc,
                  (unsigned long)ArgumentDescriptor, (unsigned long)hr);
     return hr;
@@ -231,18 +214,10 @@ HRESULT CeFreeDuplicateBuffer(PVOID pDestDuplicate, PVOID pSrcMarshalled, DWORD 
 {
     (void)cbSrc;
     DWORD type = ArgumentDescriptor & ARG_TYPE_MASK;
-    struct dup_buf *d = NULL;
+    struct dm_duplicate *d = NULL;
     HRESULT hr = E_INVALIDARG;
-    if (pDestDuplicate && type != ARG_DW) {
-        AcquireSRWLockExclusive(&lock);
-        for (struct dup_buf **p = &dups; *p; p = &(*p)->next)
-            if ((*p)->data == pDestDuplicate && (*p)->src == pSrcMarshalled) {
-                d = *p;
-                *p = d->next;
-                break;
-            }
-        ReleaseSRWLockExclusive(&lock);
-    }
+    if (pDestDuplicate && type != ARG_DW)
+        d = dm_duplicate_take(pDestDuplicate, pSrcMarshalled);
     if (d) {
         hr = S_OK;
         if (type & ARG_O_BIT) {

@@ -51,13 +51,8 @@ struct scope {
     struct kept *kept;
 };
 
-/* ForceDuplicate copies of the caller's own memory, until CeCloseCallerBuffer. */
-struct duplicate {
-    struct duplicate *next;
-    void *copy, *src;
-};
 static SRWLOCK duplicates_lock = SRWLOCK_INIT;
-static struct duplicate *duplicates;
+static struct dm_duplicate *duplicates;
 
 static DWORD tls = TLS_OUT_OF_INDEXES;
 static INIT_ONCE tls_once = INIT_ONCE_STATIC_INIT;
@@ -381,21 +376,9 @@ static HRESULT open_caller_buffer(PVOID *ppDestMarshalled, PVOID pSrcUnmarshalle
             *ppDestMarshalled = pSrcUnmarshalled; /* the caller's own memory: an alias */
             return S_OK;
         }
-        void *copy = HeapAlloc(GetProcessHeap(), 0, cbSrc ? cbSrc : 1);
-        struct duplicate *d = HeapAlloc(GetProcessHeap(), 0, sizeof(*d));
-        if (!copy || !d) {
-            HeapFree(GetProcessHeap(), 0, copy);
-            HeapFree(GetProcessHeap(), 0, d);
+        void *copy = dm_duplicate_make(pSrcUnmarshalled, cbSrc, (type & ARG_I_BIT) != 0);
+        if (!copy)
             return E_OUTOFMEMORY;
-        }
-        if (type & ARG_I_BIT)
-            memcpy(copy, pSrcUnmarshalled, cbSrc);
-        d->copy = copy;
-        d->src = pSrcUnmarshalled;
-        AcquireSRWLockExclusive(&duplicates_lock);
-        d->next = duplicates;
-        duplicates = d;
-        ReleaseSRWLockExclusive(&duplicates_lock);
         *ppDestMarshalled = copy;
         return S_OK;
     }
@@ -425,22 +408,43 @@ HRESULT CeCloseCallerBuffer(PVOID pDestMarshalled, PVOID pSrcUnmarshalled, DWORD
     }
     if (pDestMarshalled == pSrcUnmarshalled)
         return S_OK; /* an alias */
-    struct duplicate *d = NULL;
+    struct dm_duplicate *d = dm_duplicate_take(pDestMarshalled, pSrcUnmarshalled);
+    if (!d)
+        return E_INVALIDARG; /* not a buffer CeOpenCallerBuffer gave */
+    if (type & ARG_O_BIT)
+        memcpy(pSrcUnmarshalled, pDestMarshalled, cbSrc);
+    HeapFree(GetProcessHeap(), 0, d);
+    return S_OK;
+}
+
+void *dm_duplicate_make(void *src, DWORD len, BOOL copy_in)
+{
+    struct dm_duplicate *d = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*d) + len);
+    if (!d)
+        return NULL;
+    if (copy_in)
+        memcpy(d->data, src, len);
+    d->src = src;
+    d->len = len;
     AcquireSRWLockExclusive(&duplicates_lock);
-    for (struct duplicate **p = &duplicates; *p; p = &(*p)->next)
-        if ((*p)->copy == pDestMarshalled && (*p)->src == pSrcUnmarshalled) {
+    d->next = duplicates;
+    duplicates = d;
+    ReleaseSRWLockExclusive(&duplicates_lock);
+    return d->data;
+}
+
+struct dm_duplicate *dm_duplicate_take(const void *copy, const void *src)
+{
+    struct dm_duplicate *d = NULL;
+    AcquireSRWLockExclusive(&duplicates_lock);
+    for (struct dm_duplicate **p = &duplicates; *p; p = &(*p)->next)
+        if ((*p)->data == copy && (*p)->src == src) {
             d = *p;
             *p = d->next;
             break;
         }
     ReleaseSRWLockExclusive(&duplicates_lock);
-    if (!d)
-        return E_INVALIDARG; /* not a buffer CeOpenCallerBuffer gave */
-    if (type & ARG_O_BIT)
-        memcpy(pSrcUnmarshalled, pDestMarshalled, cbSrc);
-    HeapFree(GetProcessHeap(), 0, d->copy);
-    HeapFree(GetProcessHeap(), 0, d);
-    return S_OK;
+    return d;
 }
 
 /* ---- for the asynchronous and duplicate buffers (dm_async.c) --------------------------- */

@@ -35,6 +35,20 @@ struct dm_client_ref {
 /* S_OK, or E_ACCESSDENIED: not a first-level buffer, MapCallerPtr or
  * CeOpenCallerBuffer result of the current call. */
 HRESULT dm_callbuf_resolve(const void *p, DWORD len, struct dm_client_ref *ref);
+/* Copies of this process's own memory (CeOpenCallerBuffer's ForceDuplicate,
+ * CeAllocDuplicateBuffer), kept until taken back by (copy, src). */
+struct dm_duplicate {
+    struct dm_duplicate *next;
+    void *src;
+    DWORD len;
+    uint8_t data[]; /* the copy handed out */
+};
+/* A zeroed copy of len bytes, filled from src if copy_in; NULL if out of
+ * memory. */
+void *dm_duplicate_make(void *src, DWORD len, BOOL copy_in);
+/* The record of copy (made of src), taken out of the list; NULL if there is
+ * none. The caller copies back what it must, then frees it (HeapFree). */
+struct dm_duplicate *dm_duplicate_take(const void *copy, const void *src);
 /* The out area's [off, off + len) belongs to an asynchronous buffer now. */
 BOOL dm_callbuf_keep_out(uint32_t off, DWORD len);
 /* TRUE inside a call from another process. */
