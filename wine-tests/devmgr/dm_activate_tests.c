@@ -273,6 +273,39 @@ static BOOL self_result(DWORD result[2])
     return ok;
 }
 
+/* Waits (10 s at most) for the driver to record its own DeactivateDevice's
+ * result (left { 0, 0 } if it never does). */
+static void wait_self_result(DWORD result[2])
+{
+    ULONGLONG start = cetest_now_ms();
+    while (!self_result(result) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+}
+
+/* Waits (10 s at most) for a deferred deactivation to unload the driver,
+ * then checks that its activation handle is invalid. */
+static void check_device_gone(HANDLE h)
+{
+    DEVMGR_DEVICE_INFORMATION di;
+    di.dwSize = sizeof(di);
+    ULONGLONG start = cetest_now_ms();
+    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
+        Sleep(5);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
+    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+}
+
+/* The host lives on: the driver loads again, serves a call, and goes. */
+static void check_driver_loads_again(HANDLE h)
+{
+    HANDLE f = dm_test_open(L"TDA1:");
+    struct tdrv_info info;
+    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
+    CloseHandle(f);
+    CHECK(DeactivateDevice(h));
+}
+
 CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
 {
     struct svc_test t;
@@ -284,9 +317,7 @@ CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
     REQUIRE(f != INVALID_HANDLE_VALUE);
     DWORD got = 0, result[2] = { 0, 0 };
     CHECK(DeviceIoControl(f, TDRV_SELF_DEACTIVATE, NULL, 0, NULL, 0, &got, NULL));
-    ULONGLONG start = cetest_now_ms();
-    while (!self_result(result) && cetest_now_ms() - start < 10000)
-        Sleep(5);
+    wait_self_result(result);
     CHECK_MSG(result[0] == TRUE, "the driver's DeactivateDevice returned %lu, error %lu", result[0], result[1]);
     DEVMGR_DEVICE_INFORMATION di;
     di.dwSize = sizeof(di);
@@ -297,13 +328,7 @@ CETEST(devmgr, driver_deactivates_itself_from_its_own_thread)
     CHECK(!DeviceIoControl(f, TDRV_INFO, NULL, 0, &di, sizeof(di), &got, NULL));
     CHECK_LASTERROR(ERROR_INVALID_HANDLE);
     CloseHandle(f);
-    /* The host lives on and loads the driver again. */
-    h = activate_checked(L"Drivers\\TDrvA", 0);
-    f = dm_test_open(L"TDA1:");
-    struct tdrv_info info;
-    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
-    CloseHandle(f);
-    CHECK(DeactivateDevice(h));
+    check_driver_loads_again(activate_checked(L"Drivers\\TDrvA", 0));
     RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
     svc_test_end(&t);
 }
@@ -345,30 +370,19 @@ CETEST(devmgr, driver_deactivates_itself_inside_its_ioctl)
     CHECK(c.ok);
     CHECK_MSG(c.result[0] == TRUE, "DeactivateDevice inside IOControl returned %lu, error %lu", c.result[0],
               c.result[1]);
-    DEVMGR_DEVICE_INFORMATION di;
-    di.dwSize = sizeof(di);
-    ULONGLONG start = cetest_now_ms();
-    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
-        Sleep(5);
-    SetLastError(0xdeadbeef);
-    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
-    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    check_device_gone(h);
     CloseHandle(c.f);
     SetLastError(0xdeadbeef);
     CHECK(!DeactivateDevice(h)); /* already gone */
     CHECK_LASTERROR(ERROR_INVALID_HANDLE);
     /* The host lives on and loads the driver again, once the deferred
      * unload has given the name back. */
-    start = cetest_now_ms();
+    ULONGLONG start = cetest_now_ms();
     while (!(h = ActivateDevice(L"Drivers\\TDrvA", 0)) && GetLastError() == ERROR_DEVICE_IN_USE &&
            cetest_now_ms() - start < 10000)
         Sleep(5);
     CHECK_MSG(h != NULL, "ActivateDevice again: error %lu", GetLastError());
-    HANDLE f = dm_test_open(L"TDA1:");
-    struct tdrv_info info;
-    CHECK(f != INVALID_HANDLE_VALUE && dm_test_info(f, &info));
-    CloseHandle(f);
-    CHECK(DeactivateDevice(h));
+    check_driver_loads_again(h);
     svc_test_end(&t);
 }
 
@@ -397,18 +411,9 @@ CETEST(devmgr, driver_deactivates_itself_inside_its_close)
     CHECK_MSG(w == WAIT_OBJECT_0, "CloseHandle, whose XXX_Close deactivates its own driver, did not return");
     if (w != WAIT_OBJECT_0)
         return;
-    ULONGLONG start = cetest_now_ms();
-    while (!self_result(result) && cetest_now_ms() - start < 10000)
-        Sleep(5);
+    wait_self_result(result);
     CHECK_MSG(result[0] == TRUE, "DeactivateDevice inside XXX_Close returned %lu, error %lu", result[0], result[1]);
-    DEVMGR_DEVICE_INFORMATION di;
-    di.dwSize = sizeof(di);
-    start = cetest_now_ms();
-    while (GetDeviceInformationByDeviceHandle(h, &di) && cetest_now_ms() - start < 10000)
-        Sleep(5);
-    SetLastError(0xdeadbeef);
-    CHECK(!GetDeviceInformationByDeviceHandle(h, &di));
-    CHECK_LASTERROR(ERROR_INVALID_HANDLE);
+    check_device_gone(h);
     RegDeleteTreeW(HKEY_CURRENT_USER, TDRV_SELF_KEY);
     svc_test_end(&t);
 }
