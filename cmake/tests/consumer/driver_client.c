@@ -2,10 +2,14 @@
  * driver_client.c - the XYZ DLL loaded as a CE stream driver, as CE code
  * loads one: ActivateDevice on its Drivers key, CreateFile(L"XYZ3:") and
  * DeviceIoControl, then DeactivateDevice, after which the name is gone.
+ * On the way: EnumDevices lists it, and ceshim's CeShimGetDeviceOpenCount
+ * (what `ceservices drivers` prints) counts the open handle.
  */
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <devload.h>
 
 #include "consumer.h"
 #include "xyz_ioctl.h"
@@ -41,6 +45,19 @@ int cmd_driver(unsigned want_bits)
             result = fail("driver", "IOCTL_XYZ_STATE: %d, %lu bytes, error %lu", ok, got, GetLastError());
         if (!result && want_bits && s.hostBits != want_bits)
             result = fail("driver", "the driver runs in a %lu-bit host, want %u-bit", s.hostBits, want_bits);
+        DWORD opens = 0;
+        SetLastError(0xdeadbeef);
+        ok = CeShimGetDeviceOpenCount(dev, &opens);
+        if (!result && (!ok || opens != 1))
+            result = fail("driver", "CeShimGetDeviceOpenCount: %d, %lu open, error %lu", ok, opens, GetLastError());
+        WCHAR list[256];
+        DWORD bytes = sizeof(list);
+        DWORD err = EnumDevices(list, &bytes);
+        BOOL listed = FALSE;
+        for (const WCHAR *name = list; !err && *name; name += wcslen(name) + 1)
+            listed |= wcscmp(name, XYZ_DRIVER_DEVICE) == 0;
+        if (!result && !listed)
+            result = fail("driver", "EnumDevices: error %lu, %ls not listed", err, XYZ_DRIVER_DEVICE);
         CloseHandle(h);
     }
     SetLastError(0xdeadbeef);
@@ -57,7 +74,7 @@ int cmd_driver(unsigned want_bits)
                       GetLastError(), ERROR_DEV_NOT_EXIST);
     }
     if (!result)
-        printf("driver: OK (%u-bit client; %ls loaded by ActivateDevice, echoed, deactivated)\n",
+        printf("driver: OK (%u-bit client; %ls loaded by ActivateDevice, listed, echoed, counted, deactivated)\n",
                (unsigned)(sizeof(void *) * 8), XYZ_DRIVER_DEVICE);
     return result;
 }
