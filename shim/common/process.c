@@ -97,3 +97,13 @@ void ceshim_unique_id(WCHAR *out, LONG n)
                (unsigned long)n);
     out[63] = 0;
 }
+
+BOOL ceshim_under_wine(void)
+{
+    static volatile LONG known; /* 0 not yet asked, 1 Windows, 2 Wine */
+    if (!known) {
+        HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+        InterlockedExchange(&known, ntdll && GetProcAddress(ntdll, "wine_get_version") ? 2 : 1);
+    }
+    return known == 2;
+}

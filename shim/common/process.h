@@ -31,6 +31,8 @@ BOOL ceshim_owner_alive(uint64_t owner);
 /* A handle with `access` to the process (pid, create_time), or NULL if that
  * process is gone (its pid free or reused) or may not be opened. */
 HANDLE ceshim_open_process_exact(DWORD pid, uint64_t create_time, DWORD access);
+/* TRUE when this process runs under Wine (its ntdll exports wine_get_version). */
+BOOL ceshim_under_wine(void);
 /* "<pid>.<creation time>.<n>" in hex: unique in the session, for naming
  * unnamed objects (out holds 64 characters). */
 void ceshim_unique_id(WCHAR *out, LONG n);

@@ -14,6 +14,7 @@
 
 #include <pkfuncs.h>
 
+#include "common/process_memory.h"
 #include "common/trace.h"
 #include "devmgr/dm_callerbuf.h"
 
@@ -136,7 +137,7 @@ BOOL dm_process_range_ok(HANDLE process, uintptr_t addr, DWORD len, BOOL write)
         return FALSE;
     while (addr < end || (len == 0 && addr == end)) {
         MEMORY_BASIC_INFORMATION mbi;
-        if (!VirtualQueryEx(process, (void *)addr, &mbi, sizeof(mbi)) || mbi.State != MEM_COMMIT ||
+        if (!ceshim_query_process_memory(process, (void *)addr, &mbi) || mbi.State != MEM_COMMIT ||
             (mbi.Protect & (PAGE_GUARD | PAGE_NOACCESS)) || !(mbi.Protect & (write ? writable : readable)))
             return FALSE;
         uintptr_t next = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
@@ -297,7 +298,7 @@ LPVOID MapCallerPtr(LPVOID ptr, DWORD dwLen)
 static DWORD readable_from(struct scope *s, const void *p, DWORD cap)
 {
     MEMORY_BASIC_INFORMATION mbi;
-    if (!open_client(s) || !VirtualQueryEx(s->process, p, &mbi, sizeof(mbi)) || mbi.State != MEM_COMMIT)
+    if (!open_client(s) || !ceshim_query_process_memory(s->process, p, &mbi) || mbi.State != MEM_COMMIT)
         return 0;
     uintptr_t end = (uintptr_t)mbi.BaseAddress + mbi.RegionSize;
     uintptr_t n = end - (uintptr_t)p;

@@ -124,21 +124,15 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM l
     return TRUE;
 }
 
-/* user32 is loaded here, not imported: programs that never ask for power
- * notifications don't pay for it. */
-static BOOL under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
 static DWORD WINAPI watcher(LPVOID arg)
 {
     (void)arg;
     /* Wine sends no power broadcasts, and a first window starts its desktop
      * process (explorer.exe), which keeps the caller's stdout open: ctest
-     * would then wait for it. So under Wine: poll only. */
-    HMODULE user32 = under_wine() ? NULL : LoadLibraryW(L"user32.dll");
+     * would then wait for it. So under Wine: poll only. user32 is loaded
+     * here, not imported: programs that never ask for power notifications
+     * don't pay for it. */
+    HMODULE user32 = ceshim_under_wine() ? NULL : LoadLibraryW(L"user32.dll");
     ATOM(WINAPI * register_class)(const WNDCLASSW *) = NULL;
     HWND(WINAPI * create_window)(DWORD, LPCWSTR, LPCWSTR, DWORD, int, int, int, int, HWND, HMENU, HINSTANCE,
                                  LPVOID) = NULL;

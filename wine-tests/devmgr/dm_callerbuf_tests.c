@@ -21,11 +21,8 @@ CETEST(devmgr_callerbuf, embedded_pointers_written_back)
 {
     struct svc_test t;
     svc_test_instance(&t, L"dmc");
-    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TBuf", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
-    HANDLE h = ActivateDevice(L"Drivers\\TBuf", 0);
-    REQUIRE(h != NULL);
-    HANDLE f = dm_test_open(L"TDA1:");
-    REQUIRE(f != INVALID_HANDLE_VALUE);
+    HANDLE h, f;
+    REQUIRE(dm_test_load_pfx(&t, L"Drivers\\TBuf", 1, &h, &f));
     BYTE buf[64], guard[16];
     DWORD error = 0;
     memset(buf, 0, sizeof(buf));

@@ -21,11 +21,8 @@ CETEST(devmgr_enum, enum_devices_and_keys)
 {
     struct svc_test t;
     svc_test_instance(&t, L"dme");
-    REQUIRE(dm_test_driver_key(&t, L"Drivers\\TEnum", L"tdrv_pfx.dll", L"TDA", 4, DM_NO_VALUE));
-    HANDLE h = ActivateDevice(L"Drivers\\TEnum", 0);
-    REQUIRE(h != NULL);
-    HANDLE f = dm_test_open(L"TDA4:");
-    REQUIRE(f != INVALID_HANDLE_VALUE);
+    HANDLE h, f;
+    REQUIRE(dm_test_load_pfx(&t, L"Drivers\\TEnum", 4, &h, &f));
     struct tdrv_info info;
     REQUIRE(dm_test_info(f, &info));
 

@@ -3,7 +3,9 @@
  * copying a big buffer in or out of it (an embedded pointer the driver
  * maps with MapCallerPtr or CeOpenCallerBuffer): the host survives, a
  * client in another process goes on calling meanwhile, and the driver
- * gets IOCTL_PSL_NOTIFY for each killed client. (Lying lengths and handle
+ * gets IOCTL_PSL_NOTIFY for each killed client. And a client killed while
+ * the host asks about its memory (VirtualQueryEx, which under Wine the
+ * client's own threads answer): the call ends. (Lying lengths and handle
  * ids of the devmgr operations: services_host.hostile_*.)
  */
 #include "dm_test.h"
@@ -67,11 +69,8 @@ CETEST(devmgr_hostile, client_killed_mid_copy)
 {
     struct svc_test t;
     svc_test_instance(&t, L"dmh");
-    REQUIRE(dm_test_driver_key(&t, L"Drivers\\THostile", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE));
-    HANDLE h = ActivateDevice(L"Drivers\\THostile", 0);
-    REQUIRE(h != NULL);
-    HANDLE probe = dm_test_open(L"TDA1:");
-    REQUIRE(probe != INVALID_HANDLE_VALUE);
+    HANDLE h, probe;
+    REQUIRE(dm_test_load_pfx(&t, L"Drivers\\THostile", 1, &h, &probe));
     HANDLE stop = CreateEventW(NULL, TRUE, FALSE, L"Local\\ceshim-test-dm-bystander-stop");
     REQUIRE(stop != NULL);
     cetest_proc bystander;
@@ -112,5 +111,80 @@ CETEST(devmgr_hostile, client_killed_mid_copy)
     CloseHandle(stop);
     CloseHandle(probe);
     CHECK(DeactivateDevice(h));
+    svc_test_end(&t);
+}
+
+#define QUERY_KILLS 25
+#define QUERY_ROUNDS 0x7fffffffu /* more looks than a child lives to ask for */
+#define QUERY_TIMED_ROUNDS 2000u
+#define SETTLE_BOUND_MS 10000
+
+static DWORD queries_running(HANDLE f)
+{
+    return dm_test_counter(f, TDRV_PROBE_ACTIVE);
+}
+
+/* Has the driver look at a small buffer of ours, round after round, until killed. */
+CETEST_CHILD(dm_memory_asked)
+{
+    (void)argc;
+    (void)argv;
+    HANDLE f = dm_test_open(L"TDA1:");
+    REQUIRE(f != INVALID_HANDLE_VALUE);
+    static BYTE small[64];
+    struct tdrv_embedded e = { (unsigned long long)(ULONG_PTR)small, sizeof(small), QUERY_ROUNDS };
+    DWORD got = 0;
+    for (;;)
+        DeviceIoControl(f, TDRV_PROBE_LOOP, &e, sizeof(e), NULL, 0, &got, NULL);
+}
+
+/* Wine answers VirtualQueryEx on another process from that process's own
+ * threads; one killed in the middle of an answer never answers (Wine 8).
+ * The host's look at the caller's memory must then end with the caller,
+ * not wait for ever and hold the call, and DeactivateDevice, with it. */
+CETEST(devmgr_hostile, client_killed_while_the_host_asks_about_its_memory)
+{
+    struct svc_test t;
+    svc_test_instance(&t, L"dmq");
+    HANDLE h, probe;
+    REQUIRE(dm_test_load_pfx(&t, L"Drivers\\TQuery", 1, &h, &probe));
+
+    /* While the caller lives, every look succeeds. */
+    static BYTE mine[64];
+    struct tdrv_embedded e = { (unsigned long long)(ULONG_PTR)mine, sizeof(mine), QUERY_TIMED_ROUNDS };
+    DWORD got = 0;
+    ULONGLONG t0 = cetest_now_ms();
+    SetLastError(0xdeadbeef);
+    BOOL ok = DeviceIoControl(probe, TDRV_PROBE_LOOP, &e, sizeof(e), NULL, 0, &got, NULL);
+    CHECK_MSG(ok, "TDRV_PROBE_LOOP failed, error %lu", GetLastError());
+    printf("%u looks at the caller's memory in %lu ms\n", QUERY_TIMED_ROUNDS,
+           (unsigned long)(cetest_now_ms() - t0));
+
+    srand(GetTickCount());
+    for (DWORD round = 1; round <= QUERY_KILLS && cetest_failures() == 0; round++) {
+        cetest_proc child;
+        REQUIRE(cetest_spawn(&child, 0, "dm_memory_asked", NULL));
+        ULONGLONG start = cetest_now_ms();
+        while (queries_running(probe) == 0 && cetest_now_ms() - start < START_BOUND_MS)
+            Sleep(1);
+        CHECK_MSG(queries_running(probe) == 1, "round %lu: %lu calls running", (unsigned long)round,
+                  (unsigned long)queries_running(probe));
+        Sleep((DWORD)(rand() % 40));
+        TerminateProcess(child.process, 1);
+        CHECK_EQ(WaitForSingleObject(child.process, 10000), WAIT_OBJECT_0);
+        start = cetest_now_ms();
+        while (queries_running(probe) != 0 && cetest_now_ms() - start < SETTLE_BOUND_MS)
+            Sleep(5);
+        /* Still running: the host waits for an answer that never comes;
+         * DeactivateDevice would wait for it too. */
+        DWORD running = queries_running(probe);
+        CHECK_MSG(running == 0, "round %lu: the killed client's call still runs after %u ms", (unsigned long)round,
+                  SETTLE_BOUND_MS);
+        if (running != 0)
+            return; /* DeactivateDevice and the instance's end would wait for it */
+        cetest_collect(&child, 10000, NULL, 0);
+    }
+    CHECK(DeactivateDevice(h));
+    CloseHandle(probe);
     svc_test_end(&t);
 }

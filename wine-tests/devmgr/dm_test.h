@@ -45,6 +45,34 @@ static inline HANDLE dm_test_open(const WCHAR *name)
     return CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
 }
 
+/* The prefixed test driver (TDA, Index `index`) from the key `path`,
+ * activated, and opened as "TDA<index>:": TRUE with both handles, or
+ * FALSE having said what failed. */
+static inline BOOL dm_test_load_pfx(const struct svc_test *t, const WCHAR *path, DWORD index, HANDLE *activation,
+                                    HANDLE *open)
+{
+    WCHAR name[16];
+    *activation = NULL;
+    *open = INVALID_HANDLE_VALUE;
+    if (!dm_test_driver_key(t, path, L"tdrv_pfx.dll", L"TDA", index, DM_NO_VALUE)) {
+        printf("cannot write the driver key %ls\n", path);
+        return FALSE;
+    }
+    SetLastError(0xdeadbeef);
+    *activation = ActivateDevice(path, 0);
+    if (!*activation) {
+        printf("ActivateDevice(%ls) failed, error %lu\n", path, GetLastError());
+        return FALSE;
+    }
+    _snwprintf(name, 16, L"TDA%lu:", (unsigned long)index);
+    name[15] = 0;
+    SetLastError(0xdeadbeef);
+    *open = dm_test_open(name);
+    if (*open == INVALID_HANDLE_VALUE)
+        printf("CreateFile(%ls) failed, error %lu\n", name, GetLastError());
+    return *open != INVALID_HANDLE_VALUE;
+}
+
 static inline BOOL dm_test_info(HANDLE f, struct tdrv_info *info)
 {
     DWORD got = 0;

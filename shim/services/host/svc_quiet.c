@@ -13,6 +13,7 @@
 #include <windows.h>
 #include <string.h>
 
+#include "common/process.h"
 #include "services/host/svc_host.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
@@ -44,9 +45,9 @@ static long linux_syscall3(long nr, long a, long b, long c)
  * differently). */
 static BOOL wine_on_linux(void)
 {
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    if (!ntdll || !GetProcAddress(ntdll, "wine_get_version"))
+    if (!ceshim_under_wine())
         return FALSE;
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     void(CDECL * host_version)(const char **sysname, const char **release) = NULL;
     FARPROC p = GetProcAddress(ntdll, "wine_get_host_version");
     memcpy(&host_version, &p, sizeof(p)); /* function pointer cast without a warning */

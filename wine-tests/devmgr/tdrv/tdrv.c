@@ -279,15 +279,34 @@ static DWORD WINAPI self_deactivate(void *arg)
     return 0;
 }
 
+/* A counter as the out buffer's one DWORD. */
+static BOOL answer_dword(DWORD v, PBYTE out, DWORD out_len, PDWORD actual)
+{
+    if (!out || out_len < sizeof(v))
+        return FALSE;
+    memcpy(out, &v, sizeof(v));
+    if (actual)
+        *actual = sizeof(v);
+    return TRUE;
+}
+
+/* The struct tdrv_embedded that in holds (ERROR_INVALID_PARAMETER if not one). */
+static BOOL take_embedded(const PBYTE in, DWORD in_len, struct tdrv_embedded *e)
+{
+    if (!in || in_len != sizeof(*e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(e, in, sizeof(*e));
+    return TRUE;
+}
+
 /* A driver following a pointer inside the caller's structure. */
 static BOOL embedded(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len, PDWORD actual)
 {
     struct tdrv_embedded e;
-    if (!in || in_len != sizeof(e)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+    if (!take_embedded(in, in_len, &e))
         return FALSE;
-    }
-    memcpy(&e, in, sizeof(e));
     void *client = (void *)(ULONG_PTR)e.ptr;
     BYTE *p = NULL;
     switch (e.mode) {
@@ -344,11 +363,8 @@ static volatile LONG big_calls;
 static BOOL big_touch(const PBYTE in, DWORD in_len)
 {
     struct tdrv_embedded e;
-    if (!in || in_len != sizeof(e)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+    if (!take_embedded(in, in_len, &e))
         return FALSE;
-    }
-    memcpy(&e, in, sizeof(e));
     InterlockedIncrement(&big_calls);
     void *client = (void *)(ULONG_PTR)e.ptr;
     BYTE *p = NULL;
@@ -367,6 +383,27 @@ static BOOL big_touch(const PBYTE in, DWORD in_len)
         return FALSE;
     }
     return TRUE;
+}
+
+static volatile LONG probe_active;
+
+static BOOL probe_loop(const PBYTE in, DWORD in_len)
+{
+    struct tdrv_embedded e;
+    if (!take_embedded(in, in_len, &e))
+        return FALSE;
+    InterlockedIncrement(&probe_active);
+    void *client = (void *)(ULONG_PTR)e.ptr;
+    BOOL ok = TRUE;
+    for (DWORD round = 0; round < e.mode && ok; round++) {
+        void *p = NULL;
+        ok = CeOpenCallerBuffer(&p, client, e.len, ARG_I_PTR, FALSE) == S_OK &&
+             CeCloseCallerBuffer(p, client, e.len, ARG_I_PTR) == S_OK;
+    }
+    InterlockedDecrement(&probe_active);
+    if (!ok)
+        SetLastError(ERROR_ACCESS_DENIED);
+    return ok;
 }
 
 /* ---- the kept (asynchronous) buffer, as a driver with pending I/O keeps one ---- */
@@ -424,11 +461,8 @@ static BOOL run_fill(const struct tdrv_fill *f, HRESULT *hr)
 static BOOL async_keep(const PBYTE in, DWORD in_len, PBYTE out, DWORD out_len)
 {
     struct tdrv_embedded e;
-    if (!in || in_len != sizeof(e)) {
-        SetLastError(ERROR_INVALID_PARAMETER);
+    if (!take_embedded(in, in_len, &e))
         return FALSE;
-    }
-    memcpy(&e, in, sizeof(e));
     void *sync = out, *async = NULL;
     DWORD len = out_len;
     void *client = (void *)(ULONG_PTR)e.ptr, *opened = NULL;
@@ -536,15 +570,12 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         return embedded(in, in_len, out, out_len, actual);
     case TDRV_BIG_TOUCH:
         return big_touch(in, in_len);
-    case TDRV_BIG_COUNT: {
-        DWORD v = (DWORD)big_calls;
-        if (!out || out_len < sizeof(v))
-            return FALSE;
-        memcpy(out, &v, sizeof(v));
-        if (actual)
-            *actual = sizeof(v);
-        return TRUE;
-    }
+    case TDRV_BIG_COUNT:
+        return answer_dword((DWORD)big_calls, out, out_len, actual);
+    case TDRV_PROBE_LOOP:
+        return probe_loop(in, in_len);
+    case TDRV_PROBE_ACTIVE:
+        return answer_dword((DWORD)probe_active, out, out_len, actual);
     case TDRV_ASYNC_KEEP:
         return async_keep(in, in_len, out, out_len);
     case TDRV_ASYNC_FILL:
@@ -589,12 +620,7 @@ BOOL drv_IOControl(DWORD id, DWORD code, PBYTE in, DWORD in_len, PBYTE out, DWOR
         EnterCriticalSection(&lock);
         DWORD v = code == (DWORD)TDRV_BLOCKED ? (DWORD)inst->blocked : (DWORD)inst->psl_count;
         LeaveCriticalSection(&lock);
-        if (!out || out_len < sizeof(v))
-            return FALSE;
-        memcpy(out, &v, sizeof(v));
-        if (actual)
-            *actual = sizeof(v);
-        return TRUE;
+        return answer_dword(v, out, out_len, actual);
     }
     }
     SetLastError(ERROR_NOT_SUPPORTED);

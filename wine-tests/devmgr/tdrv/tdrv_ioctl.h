@@ -72,6 +72,15 @@ struct tdrv_fill {
 #define TDRV_BIG_TOUCH CTL_CODE(TDRV_DEVICE, 0x809, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define TDRV_BIG_COUNT CTL_CODE(TDRV_DEVICE, 0x80A, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
+/* Many short looks at the caller's memory (in = struct tdrv_embedded, mode
+ * = how many rounds): each round CeOpenCallerBuffer(ARG_I_PTR) and
+ * CeCloseCallerBuffer on ptr/len, until the rounds are done or the caller
+ * is gone. Most of such a call is the host asking about the caller's
+ * memory, so a kill lands in one of those questions.
+ * TDRV_PROBE_ACTIVE: out = DWORD, how many such calls are running now. */
+#define TDRV_PROBE_LOOP CTL_CODE(TDRV_DEVICE, 0x80D, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define TDRV_PROBE_ACTIVE CTL_CODE(TDRV_DEVICE, 0x80E, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
 /* Fixed-width: a 32-bit test may read a 64-bit driver's answer. */
 struct tdrv_info {
     WCHAR active[64];     /* XXX_Init's first argument */
