@@ -12,6 +12,7 @@
 #include "common/process_memory.h"
 
 #include "common/process.h"
+#include "common/trace.h"
 
 enum prober_state {
     PROBER_IDLE,      /* in the idle list, or being handed a question */
@@ -119,6 +120,8 @@ BOOL ceshim_query_process_memory(HANDLE process, const void *addr, MEMORY_BASIC_
         /* The process ended first: leave the prober to itself, unless its
          * answer came in meanwhile (then it sets `answered` at once). */
         if (InterlockedCompareExchange(&p->state, PROBER_ABANDONED, PROBER_ASKED) == PROBER_ASKED) {
+            CESHIM_TRACE("VirtualQueryEx(process %lu, %p): the process ended before it answered",
+                         (unsigned long)GetProcessId(process), addr);
             SetLastError(ERROR_PROCESS_ABORTED);
             return FALSE;
         }
