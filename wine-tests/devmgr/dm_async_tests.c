@@ -12,15 +12,10 @@
 
 #define FILL_BOUND_MS 10000
 
-static HANDLE async_driver(struct svc_test *t)
+static BOOL async_driver(struct svc_test *t, HANDLE *activation, HANDLE *open)
 {
     svc_test_instance(t, L"dma");
-    if (!CHECK(dm_test_driver_key(t, L"Drivers\\TAsync", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE)))
-        return NULL;
-    SetLastError(0xdeadbeef);
-    HANDLE h = ActivateDevice(L"Drivers\\TAsync", 0);
-    CHECK_MSG(h != NULL, "ActivateDevice failed, error %lu", GetLastError());
-    return h;
+    return dm_test_load_pfx(t, L"Drivers\\TAsync", 1, activation, open);
 }
 
 static BOOL keep(HANDLE f, void *ptr, DWORD len, DWORD mode, void *out, DWORD out_len)
@@ -65,9 +60,8 @@ static BOOL all_bytes(const volatile BYTE *p, DWORD len, BYTE v)
 CETEST(devmgr_async, embedded_buffer_written_after_the_call)
 {
     struct svc_test t;
-    HANDLE h = async_driver(&t);
-    HANDLE f = dm_test_open(L"TDA1:");
-    REQUIRE(h && f != INVALID_HANDLE_VALUE);
+    HANDLE h, f;
+    REQUIRE(async_driver(&t, &h, &f));
     static volatile BYTE buf[64];
     memset((void *)buf, 0, sizeof(buf));
     REQUIRE(keep(f, (void *)buf, 60, TDRV_KEEP_EMBEDDED, NULL, 0));
@@ -101,9 +95,8 @@ CETEST(devmgr_async, embedded_buffer_written_after_the_call)
 CETEST(devmgr_async, first_level_out_buffer_kept)
 {
     struct svc_test t;
-    HANDLE h = async_driver(&t);
-    HANDLE f = dm_test_open(L"TDA1:");
-    REQUIRE(h && f != INVALID_HANDLE_VALUE);
+    HANDLE h, f;
+    REQUIRE(async_driver(&t, &h, &f));
     static volatile BYTE out[32];
     memset((void *)out, 0x01, sizeof(out));
     REQUIRE(keep(f, NULL, 0, TDRV_KEEP_OUT, (void *)out, sizeof(out)));
@@ -142,9 +135,8 @@ CETEST_CHILD(dm_async_keeper)
 CETEST(devmgr_async, caller_gone_or_memory_freed_refused)
 {
     struct svc_test t;
-    HANDLE h = async_driver(&t);
-    HANDLE f = dm_test_open(L"TDA1:");
-    REQUIRE(h && f != INVALID_HANDLE_VALUE);
+    HANDLE h, f;
+    REQUIRE(async_driver(&t, &h, &f));
 
     /* The caller dies with its buffer kept. */
     cetest_proc child;

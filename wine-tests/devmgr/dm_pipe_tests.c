@@ -12,15 +12,10 @@
 #define RELEASE_BOUND_MS 1000  /* a killed client's Read is released within this */
 #define BLOCK_WAIT_MS 10000    /* a child reaches its Read within this */
 
-static HANDLE pipe_driver(struct svc_test *t)
+static BOOL pipe_driver(struct svc_test *t, HANDLE *activation, HANDLE *open)
 {
     svc_test_instance(t, L"dmp");
-    if (!CHECK(dm_test_driver_key(t, L"Drivers\\TPipe", L"tdrv_pfx.dll", L"TDA", 1, DM_NO_VALUE)))
-        return NULL;
-    SetLastError(0xdeadbeef);
-    HANDLE h = ActivateDevice(L"Drivers\\TPipe", 0);
-    CHECK_MSG(h != NULL, "ActivateDevice failed, error %lu", GetLastError());
-    return h;
+    return dm_test_load_pfx(t, L"Drivers\\TPipe", 1, activation, open);
 }
 
 CETEST_CHILD(dm_reader)
@@ -74,9 +69,8 @@ static BOOL wait_counter(HANDLE probe, DWORD code, DWORD want, DWORD bound_ms)
 CETEST(devmgr_pipe, reader_process_blocks_until_writer_process_writes)
 {
     struct svc_test t;
-    HANDLE h = pipe_driver(&t);
-    HANDLE probe = dm_test_open(L"TDA1:");
-    REQUIRE(h && probe != INVALID_HANDLE_VALUE);
+    HANDLE h, probe;
+    REQUIRE(pipe_driver(&t, &h, &probe));
     cetest_proc reader, writer;
     REQUIRE(cetest_spawn(&reader, 0, "dm_reader", NULL));
     CHECK(wait_counter(probe, TDRV_BLOCKED, 1, BLOCK_WAIT_MS));
@@ -95,9 +89,8 @@ CETEST(devmgr_pipe, reader_process_blocks_until_writer_process_writes)
 CETEST(devmgr_pipe, killed_reader_released_by_psl_notify)
 {
     struct svc_test t;
-    HANDLE h = pipe_driver(&t);
-    HANDLE probe = dm_test_open(L"TDA1:");
-    REQUIRE(h && probe != INVALID_HANDLE_VALUE);
+    HANDLE h, probe;
+    REQUIRE(pipe_driver(&t, &h, &probe));
     DWORD worst = 0;
     for (DWORD round = 1; round <= PSL_ROUNDS && cetest_failures() == 0; round++) {
         cetest_proc child;
