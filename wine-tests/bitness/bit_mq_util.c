@@ -9,17 +9,17 @@
 void bmq_setup(bmq_names *n, char **argv, HANDLE *ev, int count)
 {
     if (argv) {
-        mq_from_utf8(argv[0], n->q, MQ_NAME_CHARS);
-        mq_from_utf8(argv[1], n->ev, MQ_NAME_CHARS);
+        cetest_from_utf8(argv[0], n->q, MQ_NAME_CHARS);
+        cetest_from_utf8(argv[1], n->ev, MQ_NAME_CHARS);
     } else {
         char q8[MQ_NAME_CHARS * 3], ev8[MQ_NAME_CHARS * 3];
-        mq_to_utf8(cetest_unique_name(L"bitmq", n->q, MQ_NAME_CHARS), q8, sizeof(q8));
-        mq_to_utf8(cetest_unique_name(L"bitev", n->ev, MQ_NAME_CHARS), ev8, sizeof(ev8));
+        cetest_to_utf8(cetest_unique_name(L"bitmq", n->q, MQ_NAME_CHARS), q8, sizeof(q8));
+        cetest_to_utf8(cetest_unique_name(L"bitev", n->ev, MQ_NAME_CHARS), ev8, sizeof(ev8));
         snprintf(n->args, sizeof(n->args), "%s %s", q8, ev8);
     }
     for (int i = 0; i < count; i++) {
         WCHAR suffix[2] = { (WCHAR)(L'0' + i), 0 };
-        ev[i] = mq_make_event(n->ev, suffix);
+        ev[i] = cetest_make_event(n->ev, suffix);
     }
 }
 

@@ -406,3 +406,48 @@ ULONGLONG cetest_now_ms(void)
 {
     return GetTickCount64();
 }
+
+void cetest_to_utf8(const WCHAR *w, char *out, int n)
+{
+    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, n, NULL, NULL))
+        out[0] = 0;
+}
+
+void cetest_from_utf8(const char *s, WCHAR *out, int n)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, s, -1, out, n))
+        out[0] = 0;
+}
+
+#define EVENT_NAME_CHARS 256
+
+static void event_name(WCHAR *out, const WCHAR *base, const WCHAR *suffix)
+{
+    _snwprintf(out, EVENT_NAME_CHARS, L"%ls-%ls", base, suffix);
+    out[EVENT_NAME_CHARS - 1] = 0;
+}
+
+HANDLE cetest_make_event(const WCHAR *base, const WCHAR *suffix)
+{
+    WCHAR name[EVENT_NAME_CHARS];
+    event_name(name, base, suffix);
+    HANDLE h = CreateEventW(NULL, TRUE, FALSE, name);
+    CHECK_MSG(h != NULL, "CreateEventW(%ls): error %lu", name, GetLastError());
+    return h;
+}
+
+HANDLE cetest_open_event(const WCHAR *base, const WCHAR *suffix)
+{
+    WCHAR name[EVENT_NAME_CHARS];
+    event_name(name, base, suffix);
+    HANDLE h = OpenEventW(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name);
+    CHECK_MSG(h != NULL, "OpenEventW(%ls): error %lu", name, GetLastError());
+    return h;
+}
+
+BOOL cetest_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line)
+{
+    DWORD got = ev ? WaitForSingleObject(ev, ms) : WAIT_FAILED;
+    return cetest_check(got == WAIT_OBJECT_0, file, line, "hand-shake event signaled", "waiting for '%s': 0x%lx",
+                        what, got);
+}

@@ -193,6 +193,19 @@ const WCHAR *cetest_unique_name(const WCHAR *prefix, WCHAR *buf, size_t buf_char
 /* Milliseconds from a monotonic clock. */
 ULONGLONG cetest_now_ms(void);
 
+/* ---- hand-shakes between a parent and its children ---------------------- */
+
+/* Names pass on a child's command line as UTF-8 (an empty string if the
+ * conversion fails). */
+void cetest_to_utf8(const WCHAR *w, char *out, int n);
+void cetest_from_utf8(const char *s, WCHAR *out, int n);
+/* Manual-reset event "<base>-<suffix>": the parent creates, the child
+ * opens; a failure is a failed check. */
+HANDLE cetest_make_event(const WCHAR *base, const WCHAR *suffix);
+HANDLE cetest_open_event(const WCHAR *base, const WCHAR *suffix);
+/* A failed check naming `what` unless ev is signaled within ms. */
+BOOL cetest_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line);
+
 #ifdef __cplusplus
 }
 #endif

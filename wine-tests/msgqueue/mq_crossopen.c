@@ -19,8 +19,8 @@ CETEST_CHILD(open_parent_queue)
     DWORD ppid = (DWORD)strtoul(argv[1], NULL, 10);
     HANDLE value = (HANDLE)(ULONG_PTR)strtoull(argv[2], NULL, 16);
     BOOL read = strcmp(argv[3], "read") == 0;
-    mq_from_utf8(argv[4], base, MQ_NAME_CHARS);
-    HANDLE ready = mq_open_event(base, L"ready"), done = mq_open_event(base, L"done");
+    cetest_from_utf8(argv[4], base, MQ_NAME_CHARS);
+    HANDLE ready = cetest_open_event(base, L"ready"), done = cetest_open_event(base, L"done");
     HANDLE src, proc = NULL;
     if (strcmp(argv[0], "handle") == 0) {
         proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, ppid);
@@ -61,8 +61,8 @@ static void child_opens_parent_queue(const char *src, BOOL child_reads)
     char base8[MQ_NAME_CHARS * 3];
     DWORD err;
     cetest_unique_name(L"mqev", base, MQ_NAME_CHARS);
-    mq_to_utf8(base, base8, sizeof(base8));
-    HANDLE ready = mq_make_event(base, L"ready"), done = mq_make_event(base, L"done");
+    cetest_to_utf8(base, base8, sizeof(base8));
+    HANDLE ready = cetest_make_event(base, L"ready"), done = cetest_make_event(base, L"done");
     /* The parent holds the other end than the child asks for. */
     HANDLE q = mq_create(NULL, 0, 4, 64, !child_reads, &err);
     REQUIRE(q != NULL);
@@ -103,8 +103,8 @@ CETEST_CHILD(publish_read_end)
     WCHAR base[MQ_NAME_CHARS], map_name[MQ_NAME_CHARS * 2];
     DWORD err;
     REQUIRE(argc == 1);
-    mq_from_utf8(argv[0], base, MQ_NAME_CHARS);
-    HANDLE ready = mq_open_event(base, L"ready"), opened = mq_open_event(base, L"opened");
+    cetest_from_utf8(argv[0], base, MQ_NAME_CHARS);
+    HANDLE ready = cetest_open_event(base, L"ready"), opened = cetest_open_event(base, L"opened");
     _snwprintf(map_name, MQ_NAME_CHARS * 2, L"%ls-map", base);
     map_name[MQ_NAME_CHARS * 2 - 1] = 0;
     HANDLE map = OpenFileMappingW(FILE_MAP_WRITE, FALSE, map_name);
@@ -138,8 +138,8 @@ static void parent_opens_child_queue(BOOL by_pid)
     char base8[MQ_NAME_CHARS * 3];
     DWORD err;
     cetest_unique_name(L"mqev", base, MQ_NAME_CHARS);
-    mq_to_utf8(base, base8, sizeof(base8));
-    HANDLE ready = mq_make_event(base, L"ready"), opened = mq_make_event(base, L"opened");
+    cetest_to_utf8(base, base8, sizeof(base8));
+    HANDLE ready = cetest_make_event(base, L"ready"), opened = cetest_make_event(base, L"opened");
     _snwprintf(map_name, MQ_NAME_CHARS * 2, L"%ls-map", base);
     map_name[MQ_NAME_CHARS * 2 - 1] = 0;
     HANDLE map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, map_name);

@@ -24,15 +24,15 @@ static void idiom_names_make(idiom_names *n)
 {
     cetest_unique_name(L"mqidiom", n->name, MQ_NAME_CHARS);
     cetest_unique_name(L"mqev", n->base, MQ_NAME_CHARS);
-    mq_to_utf8(n->name, n->name8, sizeof(n->name8));
-    mq_to_utf8(n->base, n->base8, sizeof(n->base8));
+    cetest_to_utf8(n->name, n->name8, sizeof(n->name8));
+    cetest_to_utf8(n->base, n->base8, sizeof(n->base8));
 }
 
 /* In a child: the names its parent passed. */
 static void idiom_names_parse(idiom_names *n, const char *name8, const char *base8)
 {
-    mq_from_utf8(name8, n->name, MQ_NAME_CHARS);
-    mq_from_utf8(base8, n->base, MQ_NAME_CHARS);
+    cetest_from_utf8(name8, n->name, MQ_NAME_CHARS);
+    cetest_from_utf8(base8, n->base, MQ_NAME_CHARS);
 }
 
 /* GetMsgQueueInfo: the queue's parameters and handle counts. */
@@ -112,7 +112,7 @@ CETEST_CHILD(late_writer)
     DWORD err;
     REQUIRE(argc == 3);
     idiom_names_parse(&n, argv[0], argv[2]);
-    HANDLE go = mq_open_event(n.base, L"go"), done = mq_open_event(n.base, L"done");
+    HANDLE go = cetest_open_event(n.base, L"go"), done = cetest_open_event(n.base, L"done");
     WAIT_EVENT(go, "parent's reader loop started");
     Sleep(500);
     HANDLE w = mq_create(n.name, parse_flags(argv[1]), 4, 64, FALSE, &err);
@@ -138,7 +138,7 @@ static void reader_waits_before_the_writer_exists(DWORD flags)
     idiom_names n;
     DWORD err;
     idiom_names_make(&n);
-    HANDLE go = mq_make_event(n.base, L"go"), done = mq_make_event(n.base, L"done");
+    HANDLE go = cetest_make_event(n.base, L"go"), done = cetest_make_event(n.base, L"done");
     HANDLE r = mq_create(n.name, flags, 4, 64, TRUE, &err);
     REQUIRE(r != NULL);
     SetLastError(0xdeadbeef);
@@ -182,7 +182,7 @@ CETEST_CHILD(writer_then_hang)
     DWORD err;
     REQUIRE(argc == 2);
     idiom_names_parse(&n, argv[0], argv[1]);
-    HANDLE written = mq_open_event(n.base, L"written");
+    HANDLE written = cetest_open_event(n.base, L"written");
     HANDLE w = mq_create(n.name, 0, 4, 64, FALSE, &err);
     REQUIRE(w != NULL);
     MQ_EXPECT_WRITE(w, "last words", 0);
@@ -197,7 +197,7 @@ CETEST(mq_idioms, reader_wakes_when_the_writer_process_is_killed)
     idiom_names n;
     DWORD err;
     idiom_names_make(&n);
-    HANDLE written = mq_make_event(n.base, L"written");
+    HANDLE written = cetest_make_event(n.base, L"written");
     HANDLE r = mq_create(n.name, 0, 4, 64, TRUE, &err);
     REQUIRE(r != NULL);
     cetest_proc child;
@@ -229,7 +229,7 @@ CETEST_CHILD(attach_end)
     idiom_names_parse(&n, argv[0], argv[2]);
     DWORD flags = parse_flags(argv[1]);
     BOOL writer = strcmp(argv[3], "writer") == 0, queued = strcmp(argv[4], "1") == 0;
-    HANDLE step = mq_open_event(n.base, L"step"), done = mq_open_event(n.base, L"done");
+    HANDLE step = cetest_open_event(n.base, L"step"), done = cetest_open_event(n.base, L"done");
     /* Other parameters than the creator's: only bReadAccess counts. */
     HANDLE h = mq_create(n.name, 0, 9, 200, !writer, &err);
     REQUIRE(h != NULL);
@@ -260,7 +260,7 @@ static void one_end_first(BOOL reader_first, DWORD flags)
     idiom_names n;
     DWORD err;
     idiom_names_make(&n);
-    HANDLE step = mq_make_event(n.base, L"step"), done = mq_make_event(n.base, L"done");
+    HANDLE step = cetest_make_event(n.base, L"step"), done = cetest_make_event(n.base, L"done");
     HANDLE h = mq_create(n.name, flags, 4, 64, reader_first, &err);
     REQUIRE(h != NULL);
     CHECK_EQ(err, ERROR_SUCCESS);
@@ -319,7 +319,7 @@ CETEST_CHILD(create_same_name)
     WCHAR name[MQ_NAME_CHARS];
     DWORD err;
     REQUIRE(argc == 1);
-    mq_from_utf8(argv[0], name, MQ_NAME_CHARS);
+    cetest_from_utf8(argv[0], name, MQ_NAME_CHARS);
     HANDLE r = mq_create(name, MSGQUEUE_NOPRECOMMIT, 100, 1000, TRUE, &err);
     REQUIRE(r != NULL);
     CHECK_EQ(err, ERROR_ALREADY_EXISTS);
@@ -372,7 +372,7 @@ CETEST_CHILD(notify_server)
     REQUIRE(argc == 3);
     idiom_names_parse(&n, argv[0], argv[1]);
     BOOL by_pid = strcmp(argv[2], "pid") == 0;
-    HANDLE ready = mq_open_event(n.base, L"ready");
+    HANDLE ready = cetest_open_event(n.base, L"ready");
     HANDLE req = mq_create(n.name, 0, 8, sizeof(request), TRUE, &err);
     REQUIRE(req != NULL);
     SetEvent(ready);
@@ -426,7 +426,7 @@ static void client_of_a_server(const char *mode)
     idiom_names n;
     DWORD err;
     idiom_names_make(&n);
-    HANDLE ready = mq_make_event(n.base, L"ready");
+    HANDLE ready = cetest_make_event(n.base, L"ready");
     cetest_proc server;
     REQUIRE(cetest_spawn(&server, 0, "notify_server", "%s %s %s", n.name8, n.base8, mode));
     HANDLE mine = mq_create(NULL, 0, 8, 64, TRUE, &err);

@@ -35,7 +35,7 @@ CETEST_CHILD(large_writer)
     WCHAR name[MQ_NAME_CHARS];
     DWORD err;
     REQUIRE(argc == 2);
-    mq_from_utf8(argv[0], name, MQ_NAME_CHARS);
+    cetest_from_utf8(argv[0], name, MQ_NAME_CHARS);
     HANDLE w = mq_create(name, 0, 0, LARGE_MAX, FALSE, &err);
     REQUIRE(w != NULL);
     CHECK_EQ(err, ERROR_ALREADY_EXISTS);
@@ -60,7 +60,7 @@ static void large_messages_cross_process(DWORD max_messages)
     char name8[MQ_NAME_CHARS * 3];
     DWORD err;
     cetest_unique_name(L"mqlarge", name, MQ_NAME_CHARS);
-    mq_to_utf8(name, name8, sizeof(name8));
+    cetest_to_utf8(name, name8, sizeof(name8));
     /* ALLOW_BROKEN: what the child wrote stays readable after it exits. */
     HANDLE r = mq_create(name, MSGQUEUE_ALLOW_BROKEN, max_messages, LARGE_MAX, TRUE, &err);
     REQUIRE(r != NULL);

@@ -108,14 +108,8 @@ void mq_pattern(BYTE *buf, DWORD size, DWORD seed);
 #define CHILD_BOUND 30000 /* ms a parent waits for a child */
 #define STEP_BOUND  10000 /* ms any one hand-shake step may take */
 
-void mq_to_utf8(const WCHAR *w, char *out, int n);
-void mq_from_utf8(const char *s, WCHAR *out, int n);
-/* Manual-reset event "<base>-<suffix>": the parent creates, the child opens. */
-HANDLE mq_make_event(const WCHAR *base, const WCHAR *suffix);
-HANDLE mq_open_event(const WCHAR *base, const WCHAR *suffix);
-BOOL mq_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line);
-/* Waits STEP_BOUND ms for ev; a failure names `what`. */
-#define WAIT_EVENT(ev, what) mq_wait_event_at((ev), STEP_BOUND, (what), __FILE__, __LINE__)
+/* Waits STEP_BOUND ms for ev; a failure names `what` (events: cetest_make_event). */
+#define WAIT_EVENT(ev, what) cetest_wait_event_at((ev), STEP_BOUND, (what), __FILE__, __LINE__)
 void mq_close_event(HANDLE h);
 
 #endif /* MQ_TEST_H */

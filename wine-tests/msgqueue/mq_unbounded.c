@@ -222,7 +222,7 @@ CETEST_CHILD(lapping_writer)
     WCHAR name[MQ_NAME_CHARS];
     DWORD err;
     REQUIRE(argc == 1);
-    mq_from_utf8(argv[0], name, MQ_NAME_CHARS);
+    cetest_from_utf8(argv[0], name, MQ_NAME_CHARS);
     HANDLE w = mq_create(name, MSGQUEUE_NOPRECOMMIT, 0, LAP_MSG, FALSE, &err);
     REQUIRE(w != NULL);
     CHECK_EQ(err, ERROR_ALREADY_EXISTS);
@@ -242,7 +242,7 @@ CETEST(mq_unbounded, a_second_writer_process_never_writes_over_unread_messages)
     WCHAR name[MQ_NAME_CHARS];
     char name8[MQ_NAME_CHARS * 3];
     cetest_unique_name(L"mq-lap", name, MQ_NAME_CHARS);
-    mq_to_utf8(name, name8, sizeof(name8));
+    cetest_to_utf8(name, name8, sizeof(name8));
     HANDLE r, w;
     REQUIRE(MQ_PAIR(name, 0, 0, LAP_MSG, &r, &w));
     BYTE *msg = malloc(LAP_MSG), *got = malloc(LAP_MSG + 16);

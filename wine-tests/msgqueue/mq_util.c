@@ -228,46 +228,6 @@ void mq_call_free(mq_call *c)
 
 /* ---- parent/child hand-shakes ------------------------------------------------ */
 
-void mq_to_utf8(const WCHAR *w, char *out, int n)
-{
-    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, n, NULL, NULL))
-        out[0] = 0;
-}
-
-void mq_from_utf8(const char *s, WCHAR *out, int n)
-{
-    if (!MultiByteToWideChar(CP_UTF8, 0, s, -1, out, n))
-        out[0] = 0;
-}
-
-/* "<base>-<suffix>": the parent creates, the child opens. */
-HANDLE mq_make_event(const WCHAR *base, const WCHAR *suffix)
-{
-    WCHAR name[MQ_NAME_CHARS * 2];
-    _snwprintf(name, MQ_NAME_CHARS * 2, L"%ls-%ls", base, suffix);
-    name[MQ_NAME_CHARS * 2 - 1] = 0;
-    HANDLE h = CreateEventW(NULL, TRUE, FALSE, name);
-    CHECK_MSG(h != NULL, "CreateEventW(%ls): error %lu", name, GetLastError());
-    return h;
-}
-
-HANDLE mq_open_event(const WCHAR *base, const WCHAR *suffix)
-{
-    WCHAR name[MQ_NAME_CHARS * 2];
-    _snwprintf(name, MQ_NAME_CHARS * 2, L"%ls-%ls", base, suffix);
-    name[MQ_NAME_CHARS * 2 - 1] = 0;
-    HANDLE h = OpenEventW(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, name);
-    CHECK_MSG(h != NULL, "OpenEventW(%ls): error %lu", name, GetLastError());
-    return h;
-}
-
-BOOL mq_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line)
-{
-    DWORD got = ev ? WaitForSingleObject(ev, ms) : WAIT_FAILED;
-    return cetest_check(got == WAIT_OBJECT_0, file, line, "hand-shake event signaled",
-                        "waiting for '%s': 0x%lx", what, got);
-}
-
 void mq_close_event(HANDLE h)
 {
     if (h)

@@ -63,8 +63,8 @@ CETEST_CHILD(listener)
     GUID g;
     WCHAR base[NOTIF_NAME_CHARS];
     REQUIRE(argc == 2 && notif_guid_parse(argv[0], &g));
-    notif_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
-    HANDLE ready = notif_open_event(base, L"ready"), done = notif_open_event(base, L"done");
+    cetest_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
+    HANDLE ready = cetest_open_event(base, L"ready"), done = cetest_open_event(base, L"done");
     HANDLE q = NOTIF_QUEUE(NULL, 0, DETAIL_QUEUE_CB);
     /* fAll: the interface the parent advertised first is replayed. */
     SetLastError(0xdeadbeef);
@@ -92,8 +92,8 @@ CETEST(notif_device_crossproc, parent_advertises_child_receives)
     char arg[40], base8[NOTIF_NAME_CHARS * 3];
     notif_guid_arg(&g, arg, sizeof(arg));
     cetest_unique_name(L"ntev", base, NOTIF_NAME_CHARS);
-    notif_to_utf8(base, base8, sizeof(base8));
-    HANDLE ready = notif_make_event(base, L"ready"), done = notif_make_event(base, L"done");
+    cetest_to_utf8(base, base8, sizeof(base8));
+    HANDLE ready = cetest_make_event(base, L"ready"), done = cetest_make_event(base, L"done");
     SetLastError(0xdeadbeef);
     CHECK(AdvertiseInterface(&g, L"XPB0:", TRUE));
     CHECK_LASTERROR(ERROR_SUCCESS);
@@ -120,9 +120,9 @@ CETEST_CHILD(killed_listener)
     GUID g;
     WCHAR base[NOTIF_NAME_CHARS], qname[NOTIF_NAME_CHARS];
     REQUIRE(argc == 3 && notif_guid_parse(argv[0], &g));
-    notif_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
-    notif_from_utf8(argv[2], qname, NOTIF_NAME_CHARS);
-    HANDLE ready = notif_open_event(base, L"ready");
+    cetest_from_utf8(argv[1], base, NOTIF_NAME_CHARS);
+    cetest_from_utf8(argv[2], qname, NOTIF_NAME_CHARS);
+    HANDLE ready = cetest_open_event(base, L"ready");
     HANDLE q = NOTIF_QUEUE(qname, MSGQUEUE_ALLOW_BROKEN, DETAIL_QUEUE_CB);
     REQUIRE(RequestDeviceNotifications(&g, q, FALSE) != NULL);
     SetEvent(ready);
@@ -137,9 +137,9 @@ CETEST(notif_device_crossproc, killed_process_registration_is_dropped)
     notif_guid_arg(&g, arg, sizeof(arg));
     cetest_unique_name(L"ntev", base, NOTIF_NAME_CHARS);
     cetest_unique_name(L"ntkq", qname, NOTIF_NAME_CHARS);
-    notif_to_utf8(base, base8, sizeof(base8));
-    notif_to_utf8(qname, qname8, sizeof(qname8));
-    HANDLE ready = notif_make_event(base, L"ready");
+    cetest_to_utf8(base, base8, sizeof(base8));
+    cetest_to_utf8(qname, qname8, sizeof(qname8));
+    HANDLE ready = cetest_make_event(base, L"ready");
     cetest_proc child;
     REQUIRE(cetest_spawn(&child, 0, "killed_listener", "%s %s %s", arg, base8, qname8));
     HANDLE q = NULL;

@@ -198,7 +198,7 @@ CETEST_CHILD(power_injector)
 {
     REQUIRE(argc == 1);
     WCHAR state[NOTIF_NAME_CHARS];
-    notif_from_utf8(argv[0], state, NOTIF_NAME_CHARS);
+    cetest_from_utf8(argv[0], state, NOTIF_NAME_CHARS);
     SetLastError(0xdeadbeef);
     CHECK(CeShimInjectPowerEvent(PBT_TRANSITION, POWER_STATE_ON, state));
     CHECK_LASTERROR(ERROR_SUCCESS);
@@ -211,7 +211,7 @@ CETEST(notif_power, injection_reaches_other_processes)
     WCHAR state[NOTIF_NAME_CHARS];
     char state8[NOTIF_NAME_CHARS * 3];
     cetest_unique_name(L"on", state, NOTIF_NAME_CHARS);
-    notif_to_utf8(state, state8, sizeof(state8));
+    cetest_to_utf8(state, state8, sizeof(state8));
     HANDLE q = NOTIF_QUEUE(NULL, 0, POWER_QUEUE_CB);
     HANDLE n = request(q, PBT_TRANSITION | PBT_RESUME, &err);
     REQUIRE(n != NULL);

@@ -65,13 +65,8 @@ BOOL notif_next_power(HANDLE q, DWORD message, const WCHAR *state, DWORD timeout
 DWORD notif_queued_at(HANDLE q, const char *file, int line);
 #define NOTIF_QUEUED(q) notif_queued_at((q), __FILE__, __LINE__)
 
-/* Hand-shakes between parent and child. */
-void notif_to_utf8(const WCHAR *w, char *out, int n);
-void notif_from_utf8(const char *s, WCHAR *out, int n);
-/* Manual-reset event "<base>-<suffix>": the parent creates, the child opens. */
-HANDLE notif_make_event(const WCHAR *base, const WCHAR *suffix);
-HANDLE notif_open_event(const WCHAR *base, const WCHAR *suffix);
-BOOL notif_wait_event_at(HANDLE ev, DWORD ms, const char *what, const char *file, int line);
-#define WAIT_EVENT(ev, what) notif_wait_event_at((ev), STEP_BOUND, (what), __FILE__, __LINE__)
+/* Hand-shakes between parent and child: cetest_make_event and the others
+ * (cetest.h); WAIT_EVENT waits STEP_BOUND ms. */
+#define WAIT_EVENT(ev, what) cetest_wait_event_at((ev), STEP_BOUND, (what), __FILE__, __LINE__)
 
 #endif /* NOTIF_TEST_H */
