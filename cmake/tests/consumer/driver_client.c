@@ -3,7 +3,8 @@
  * loads one: ActivateDevice on its Drivers key, CreateFile(L"XYZ3:") and
  * DeviceIoControl, then DeactivateDevice, after which the name is gone.
  * On the way: EnumDevices lists it, and ceshim's CeShimGetDeviceOpenCount
- * (what `ceservices drivers` prints) counts the open handle.
+ * (what `ceservices drivers` prints) counts the open handle, and the driver
+ * fills a buffer of ours it found through a pointer in our structure.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -38,6 +39,15 @@ int cmd_driver(unsigned want_bits)
         BOOL ok = DeviceIoControl(h, IOCTL_XYZ_ECHO, in, (DWORD)len, out, sizeof(out), &got, NULL);
         if (!ok || got != (DWORD)len || memcmp(in, out, got) != 0)
             result = fail("driver", "IOCTL_XYZ_ECHO: %d, %lu bytes, error %lu", ok, got, GetLastError());
+        /* A pointer inside the caller's structure: the host looks at this
+         * process's memory, then writes the driver's bytes back. */
+        static BYTE mine[48];
+        XYZ_EMBEDDED e = { mine, 40 };
+        SetLastError(0xdeadbeef);
+        ok = DeviceIoControl(h, IOCTL_XYZ_FILL_EMBEDDED, &e, sizeof(e), NULL, 0, &got, NULL);
+        if (!result && (!ok || mine[0] != 0x5A || mine[39] != 0x5A || mine[40] != 0))
+            result = fail("driver", "IOCTL_XYZ_FILL_EMBEDDED: %d, bytes 0x%02x 0x%02x 0x%02x, error %lu", ok, mine[0],
+                          mine[39], mine[40], GetLastError());
         memset(&s, 0, sizeof(s));
         SetLastError(0xdeadbeef);
         ok = DeviceIoControl(h, IOCTL_XYZ_STATE, NULL, 0, &s, sizeof(s), &got, NULL);

@@ -16,6 +16,16 @@
  * PreClose/Close, Deinit) or 60 s pass; FALSE, ERROR_OPERATION_ABORTED
  * (ERROR_TIMEOUT after 60 s). */
 #define IOCTL_XYZ_BLOCK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x901, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* in: XYZ_EMBEDDED naming a buffer of the caller's; the driver fills it
+ * with 0x5A through MapCallerPtr, as CE code reaches a pointer inside the
+ * caller's structure. */
+#define IOCTL_XYZ_FILL_EMBEDDED CTL_CODE(FILE_DEVICE_UNKNOWN, 0x903, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+typedef struct {
+    BYTE *data;
+    DWORD size;
+} XYZ_EMBEDDED;
+
 /* out: XYZ_STATE. */
 #define IOCTL_XYZ_STATE CTL_CODE(FILE_DEVICE_UNKNOWN, 0x902, METHOD_BUFFERED, FILE_ANY_ACCESS)
 

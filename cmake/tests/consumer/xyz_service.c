@@ -183,6 +183,21 @@ static BOOL PslNotify(DWORD dwOpen, const BYTE *in, DWORD inLen)
     return TRUE;
 }
 
+static BOOL FillEmbedded(const BYTE *in, DWORD inLen)
+{
+    XYZ_EMBEDDED e;
+    if (!in || inLen != sizeof(e)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    memcpy(&e, in, sizeof(e));
+    BYTE *p = MapCallerPtr(e.data, e.size);
+    if (!p)
+        return FALSE;
+    memset(p, 0x5A, e.size);
+    return TRUE;
+}
+
 static BOOL Out(const void *src, DWORD len, BYTE *out, DWORD outLen, DWORD *actual)
 {
     if (actual)
@@ -210,6 +225,8 @@ BOOL XYZ_IOControl(DWORD dwOpen, DWORD dwCode, BYTE *in, DWORD inLen, BYTE *out,
         return Out(in, in ? inLen : 0, out, outLen, actual);
     case IOCTL_XYZ_BLOCK:
         return Block(dwOpen);
+    case IOCTL_XYZ_FILL_EMBEDDED:
+        return FillEmbedded(in, inLen);
     case IOCTL_XYZ_STATE:
         EnterCriticalSection(&g_lock);
         s.blocked = g_blocked;
